@@ -1,0 +1,368 @@
+//! The command line: the clap tree, and a thin dispatch onto the library.
+
+use crate::answers::KEYS;
+use crate::apply::{self, Outcome};
+use crate::contracts::{self, Finding};
+use crate::error::{Error, Result};
+use crate::presets;
+use crate::report;
+use crate::source::{self, Source};
+use crate::write::{self, Change};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ABOUT: &str =
+    "Correct deployment configuration for the SaaS starter: Helm, Compose + Caddy, or Cloud Run.";
+
+const LONG_ABOUT: &str = "\
+Correct deployment configuration for the SaaS starter (Next.js web app as the browser's only
+entry point, FastAPI API, optional billing worker) on Kubernetes (Helm), a single VPS (Docker
+Compose + Caddy) or GCP Cloud Run (Terraform).
+
+Every answer is checked against three contracts:
+  routing   browser /api goes to the web app (BFF), never straight to the API
+  billing   exactly one process owns billing retries and stream replay
+  services  a first GCP apply needs no manual API enablement, or says exactly what to enable
+
+Exit codes: 0 done; 1 the answers break a contract (nothing written); 2 a usage error or a file
+that cannot be read, parsed or written.";
+
+#[derive(Parser, Debug)]
+#[command(name = "hostwiz", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Ask for the answers interactively (not in this release: prints how to use `apply`)
+    Wizard,
+    /// Write the configuration for a preset or answers file, without prompts
+    #[command(long_about = APPLY_LONG_ABOUT, after_help = apply_after_help())]
+    Apply(ApplyArgs),
+    /// List every contract rule with its ID and severity
+    Rules,
+    /// Print a rule: what it requires, why, and how to fix it
+    Explain {
+        /// A rule ID such as ROUTE-001 (see `hostwiz rules`)
+        rule: String,
+    },
+    /// List the built-in and your own presets
+    Presets,
+}
+
+const APPLY_LONG_ABOUT: &str = "\
+Write the configuration for a preset or an answers file, without prompts.
+
+The answers are checked against every contract rule first. Any error finding refuses the run:
+the findings and their fixes are printed, exit code 1, nothing is written. Warnings are printed
+and do not block.
+
+Writing is safe: a file that exists and differs is shown as a unified diff and replaced only
+with --yes (or a confirmation on a terminal), its old content kept as <name>.bak; each file is
+written to a temporary file beside it and renamed, so a crash never leaves half a file; nothing
+is written outside --out.";
+
+fn apply_after_help() -> String {
+    let mut s = String::from("Answer keys for --set (KEY=VALUE):\n");
+    for k in KEYS {
+        s.push_str(&format!("  {:<28} {}\n", k.name, k.help));
+    }
+    s.push_str(
+        "\nExamples:\n  hostwiz apply --preset k8s-single --set domains.web=app.acme.io --dry-run\n  \
+         hostwiz apply --answers hostwiz-out/prod/hostwiz.toml --yes",
+    );
+    s
+}
+
+#[derive(Args, Debug)]
+struct ApplyArgs {
+    /// A preset name (see `hostwiz presets`)
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "answers",
+        required_unless_present = "answers"
+    )]
+    preset: Option<String>,
+    /// An answers file (TOML, `version = 1`), such as a hostwiz.toml written before
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
+    /// Override one answer, by its dotted key (repeatable); keys are listed below
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Where to write [default: hostwiz-out/<environment>]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Show what would be written, with diffs, and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace files that differ without asking (their old content is kept as .bak)
+    #[arg(long)]
+    yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Parses the arguments and runs the command; every outcome becomes an exit code here.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command.unwrap_or(Command::Wizard) {
+        Command::Wizard => wizard(&mut out),
+        Command::Apply(args) => run_apply(args, &mut out),
+        Command::Rules => rules(&mut out),
+        Command::Explain { rule } => explain(&rule, &mut out),
+        Command::Presets => list_presets(&mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hostwiz: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::io("standard output", "write to", e)
+}
+
+fn wizard(out: &mut impl Write) -> Result<()> {
+    write!(
+        out,
+        "\
+The interactive wizard is not in this release yet. It will ask for the host (k8s, vps, gcp),
+the web and API hostnames, scale and billing worker mode and GCP API enablement, check every
+answer live against the routing, billing and services contracts, and write the files plus a
+checklist.
+
+The same result today, without prompts:
+
+  hostwiz presets                              # pick a starting posture
+  hostwiz apply --preset k8s-single --set domains.web=app.acme.io --dry-run
+  hostwiz apply --preset k8s-single --set domains.web=app.acme.io
+  hostwiz apply --answers hostwiz-out/prod/hostwiz.toml   # re-run after editing the answers
+
+`hostwiz apply --help` lists every answer key; `hostwiz rules` lists the contract rules.
+"
+    )
+    .map_err(io_err)
+}
+
+fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
+    let source = match (args.preset, args.answers) {
+        (Some(p), _) => Source::Preset(p),
+        (None, Some(f)) => Source::File(f),
+        (None, None) => {
+            return Err(Error::Usage(
+                "apply needs --preset NAME or --answers FILE".into(),
+            ))
+        }
+    };
+    let answers = source::load(&source, &args.sets)?;
+    let outcome = match apply::prepare(answers, args.out.as_deref()) {
+        Ok(o) => o,
+        Err((findings, e)) => {
+            match args.format {
+                Format::Text => write!(out, "{}", report::text(&findings)).map_err(io_err)?,
+                Format::Json => print_json(out, &findings, None, "refused")?,
+            }
+            return Err(e);
+        }
+    };
+    let updates = outcome.updates();
+    let consent = args.yes || args.dry_run || updates == 0;
+    if args.format == Format::Text {
+        print_plan(out, &outcome, args.dry_run)?;
+    }
+    if args.dry_run {
+        if args.format == Format::Json {
+            print_json(out, &outcome.findings, Some(&outcome), "dry-run")?;
+        } else {
+            writeln!(out, "dry run: nothing was written").map_err(io_err)?;
+        }
+        return Ok(());
+    }
+    if !consent && !confirm(out, updates)? {
+        if args.format == Format::Json {
+            print_json(out, &outcome.findings, Some(&outcome), "not-written")?;
+        }
+        return Err(Error::NotWritten(format!(
+            "{updates} existing file{} in {} differ{} from what hostwiz would write; \
+             re-run with --yes to replace them (the old content is kept as .bak)",
+            if updates == 1 { "" } else { "s" },
+            outcome.out.display(),
+            if updates == 1 { "s" } else { "" },
+        )));
+    }
+    let written = write::commit(&outcome.out, &outcome.planned)?;
+    match args.format {
+        Format::Json => print_json(out, &outcome.findings, Some(&outcome), "written")?,
+        Format::Text => {
+            for w in written.iter().filter(|w| w.backup.is_some()) {
+                let bak = w.backup.as_ref().expect("filtered");
+                writeln!(
+                    out,
+                    "kept the old {} as {}",
+                    w.target.display(),
+                    bak.display()
+                )
+                .map_err(io_err)?;
+            }
+            let changed = written.iter().filter(|w| w.change != "unchanged").count();
+            writeln!(
+                out,
+                "wrote {changed} file{}; next: follow {}",
+                if changed == 1 { "" } else { "s" },
+                outcome.out.join("CHECKLIST.md").display()
+            )
+            .map_err(io_err)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_plan(out: &mut impl Write, o: &Outcome, dry_run: bool) -> Result<()> {
+    let mut s = report::text(&o.findings);
+    for p in &o.planned {
+        let verb = match (&p.change, dry_run) {
+            (Change::Create, true) => "would create",
+            (Change::Update { .. }, true) => "would update",
+            (Change::Create, false) => "create",
+            (Change::Update { .. }, false) => "update",
+            (Change::Unchanged, _) => "unchanged",
+        };
+        s.push_str(&format!("{verb:<12} {}\n", p.target.display()));
+        if let Change::Update { diff } = &p.change {
+            s.push_str(diff);
+        }
+    }
+    out.write_all(s.as_bytes()).map_err(io_err)
+}
+
+fn print_json(
+    out: &mut impl Write,
+    findings: &[Finding],
+    o: Option<&Outcome>,
+    status: &str,
+) -> Result<()> {
+    let files: Vec<_> = o
+        .map(|o| {
+            o.planned
+                .iter()
+                .map(|p| {
+                    let mut f = json!({"path": p.target.display().to_string(), "change": p.change.as_str()});
+                    if let Change::Update { diff } = &p.change {
+                        f["diff"] = json!(diff);
+                    }
+                    f
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let v = json!({
+        "status": status,
+        "out": o.map(|o| o.out.display().to_string()),
+        "findings": report::findings_json(findings),
+        "files": files,
+    });
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&v).expect("JSON values serialize")
+    )
+    .map_err(io_err)
+}
+
+/// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
+fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
+    if !io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    write!(
+        out,
+        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
+        if updates == 1 { "" } else { "s" }
+    )
+    .map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("standard input", "read", e))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+fn rules(out: &mut impl Write) -> Result<()> {
+    let mut s = String::new();
+    for r in contracts::rules() {
+        s.push_str(&format!(
+            "{:<10} {:<8} {:<9} {}\n",
+            r.id,
+            r.severity,
+            r.contract.as_str(),
+            r.rule
+        ));
+    }
+    s.push_str("\n`hostwiz explain RULE-ID` prints why a rule exists and how to fix it.\n");
+    out.write_all(s.as_bytes()).map_err(io_err)
+}
+
+fn explain(id: &str, out: &mut impl Write) -> Result<()> {
+    let rule = contracts::rule(id).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown rule ID {id:?}: {}",
+            crate::answers::suggest(&id.to_ascii_uppercase(), contracts::rules().map(|r| r.id))
+        ))
+    })?;
+    write!(
+        out,
+        "{} ({}, {} contract)\n\nRule: {}\nWhy:  {}\nFix:  {}\n",
+        rule.id,
+        rule.severity,
+        rule.contract.as_str(),
+        rule.rule,
+        rule.why,
+        rule.fix
+    )
+    .map_err(io_err)
+}
+
+fn list_presets(out: &mut impl Write) -> Result<()> {
+    let mut s = String::new();
+    for p in presets::all()? {
+        let mark = if p.path.is_some() { " (yours)" } else { "" };
+        s.push_str(&format!("{:<22} {}{mark}\n", p.name, p.description()));
+    }
+    if let Some(dir) = presets::user_dir() {
+        s.push_str(&format!(
+            "\nYour own presets: answers files in {}\n",
+            dir.display()
+        ));
+    }
+    out.write_all(s.as_bytes()).map_err(io_err)
+}

@@ -1,0 +1,204 @@
+//! Services: a first GCP apply needs no manual API enablement, or says exactly what to enable.
+
+use super::{Contract, Finding, Rule, Severity};
+use crate::catalog::{self, When};
+use crate::plan::{Plan, Services};
+
+const fn rule(
+    id: &'static str,
+    severity: Severity,
+    rule: &'static str,
+    why: &'static str,
+    fix: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        severity,
+        contract: Contract::Services,
+        rule,
+        why,
+        fix,
+    }
+}
+
+pub const RULES: &[Rule] = &[
+    rule(
+        "SVC-001",
+        Severity::Error,
+        "With `enable_project_services = true`, the blueprint's `required_project_services` contains every \"always\" API of the catalog.",
+        "Terraform enables only what the list names; a missing API fails the first apply in a fresh project halfway through.",
+        "add the missing APIs to the list",
+    ),
+    rule(
+        "SVC-002",
+        Severity::Error,
+        "With `enable_project_services = false`, every \"always\" API is enabled out of band: with `--enabled-services` \
+         each missing one is an error; without it, a warning that names the exact `gcloud services enable …` command.",
+        "With enablement off Terraform assumes the APIs are on; any that is not fails the apply.",
+        "enable them, or turn enablement on",
+    ),
+    rule(
+        "SVC-003",
+        Severity::Warning,
+        "The bootstrap APIs (`serviceusage`, `cloudresourcemanager`) are enabled before the first apply; an error when \
+         an enabled-services list shows them missing.",
+        "Terraform needs Service Usage to enable anything and Resource Manager for IAM bindings; neither can enable itself.",
+        "`gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com`",
+    ),
+    rule(
+        "SVC-004",
+        Severity::Info,
+        "A conditional API is needed by the answers (custom domains on Cloud DNS, images on Artifact Registry, signed URLs) and not enabled.",
+        "The blueprint enables only the always-needed APIs; a feature that needs another one fails when first used.",
+        "enable it",
+    ),
+    rule(
+        "SVC-005",
+        Severity::Error,
+        "An operator's override list never drops an \"always\" API.",
+        "An override replaces the blueprint's list; dropping a needed API from it breaks the first apply as surely as a short list.",
+        "keep it, or disable enablement and enable by hand",
+    ),
+];
+
+pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
+    let Some(s) = &plan.services else { return };
+    let always: Vec<&str> = catalog::with(When::Always)
+        .map(|a| a.name.as_str())
+        .collect();
+    let bootstrap: Vec<&str> = catalog::with(When::Bootstrap)
+        .map(|a| a.name.as_str())
+        .collect();
+    let missing_from = |have: &[String], want: &[&str]| -> Vec<String> {
+        want.iter()
+            .filter(|w| !have.iter().any(|h| h == *w))
+            .map(|w| w.to_string())
+            .collect()
+    };
+
+    if s.enable_project_services.value {
+        if let Some(list) = &s.blueprint {
+            let missing = missing_from(&list.value, &always);
+            if !missing.is_empty() {
+                out.push(
+                    Finding::new(
+                        "SVC-001",
+                        list.origin.clone(),
+                        format!("required_project_services lacks {}", missing.join(", ")),
+                    )
+                    .fix(format!(
+                        "add {} to required_project_services",
+                        quoted(&missing)
+                    )),
+                );
+            }
+        }
+    } else {
+        match &s.enabled {
+            Some(enabled) => {
+                for name in missing_from(&enabled.value, &always) {
+                    out.push(
+                        Finding::new(
+                            "SVC-002",
+                            s.enable_project_services.origin.clone(),
+                            format!("enable_project_services = false and {name} is not enabled in the project"),
+                        )
+                        .fix(enable_command(s, &[name])),
+                    );
+                }
+            }
+            None => out.push(
+                Finding::new(
+                    "SVC-002",
+                    s.enable_project_services.origin.clone(),
+                    "enable_project_services = false: Terraform will not enable the APIs the blueprint needs",
+                )
+                .severity(Severity::Warning)
+                .fix(enable_command(s, &always)),
+            ),
+        }
+    }
+
+    let origin = s.enable_project_services.origin.clone();
+    match &s.enabled {
+        Some(enabled) => {
+            let missing = missing_from(&enabled.value, &bootstrap);
+            if !missing.is_empty() {
+                out.push(
+                    Finding::new(
+                        "SVC-003",
+                        enabled.origin.clone(),
+                        format!("bootstrap APIs not enabled: {}", missing.join(", ")),
+                    )
+                    .severity(Severity::Error)
+                    .fix(enable_command(s, &missing)),
+                );
+            }
+        }
+        None => out.push(
+            Finding::new(
+                "SVC-003",
+                origin,
+                "enable the bootstrap APIs by hand before the first terraform apply",
+            )
+            .fix(enable_command(s, &bootstrap)),
+        ),
+    }
+
+    for cond in &s.conditions {
+        for api in catalog::with(When::If(cond.value)) {
+            let enabled = s
+                .enabled
+                .as_ref()
+                .is_some_and(|e| e.value.contains(&api.name));
+            let planned = s.extra.iter().any(|e| e.value == api.name);
+            if !enabled && !planned {
+                out.push(
+                    Finding::new(
+                        "SVC-004",
+                        cond.origin.clone(),
+                        format!(
+                            "{} is needed ({}) and not enabled",
+                            api.name,
+                            cond.value.describe()
+                        ),
+                    )
+                    .fix(enable_command(s, &[api.name.as_str()])),
+                );
+            }
+        }
+    }
+
+    if let Some(list) = &s.overrides {
+        let missing = missing_from(&list.value, &always);
+        if !missing.is_empty() {
+            out.push(Finding::new(
+                "SVC-005",
+                list.origin.clone(),
+                format!("the override list drops {}", missing.join(", ")),
+            ));
+        }
+    }
+}
+
+/// The exact command an operator runs, with the project when it is known.
+pub fn enable_command(s: &Services, apis: &[impl AsRef<str>]) -> String {
+    let mut cmd = String::from("gcloud services enable");
+    for a in apis {
+        cmd.push(' ');
+        cmd.push_str(a.as_ref());
+    }
+    if let Some(p) = &s.project_id {
+        cmd.push_str(" --project ");
+        cmd.push_str(&p.value);
+    }
+    cmd
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,8 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if let Err(e) = color_eyre::install() {
+        eprintln!("hostwiz: cannot install the error reporter: {e}");
+    }
+    hostwiz::cli::run(std::env::args_os())
+}

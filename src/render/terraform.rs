@@ -1,0 +1,178 @@
+//! `<env>.tfvars` for the starter's GCP blueprint (`ops/infra/gcp`), and `enable-apis.sh` when
+//! Terraform is told not to enable the APIs itself. The tfvars state every setting a contract
+//! depends on, rather than leaning on the blueprint's defaults.
+
+use super::{hcl_str as q, tfvars_file, File};
+use crate::answers::{Answers, WorkerMode};
+use crate::catalog::{self, Condition, When};
+use crate::plan::{billing_env, Role};
+
+pub const ENABLE_SCRIPT: &str = "enable-apis.sh";
+
+pub fn render(a: &Answers) -> Vec<File> {
+    let mut files = vec![File::new(tfvars_file(a), tfvars(a))];
+    if !a.gcp.enable_project_services {
+        files.push(File::new(ENABLE_SCRIPT, enable_script(a)).executable());
+    }
+    files
+}
+
+/// The APIs to enable by hand before the first apply: the bootstrap ones, then the ones the
+/// answers switch on, then the operator's extras.
+pub fn manual_apis(a: &Answers) -> Vec<String> {
+    let mut apis: Vec<String> = catalog::with(When::Bootstrap)
+        .map(|s| s.name.clone())
+        .collect();
+    apis.extend(conditional_apis(a));
+    for extra in &a.gcp.extra_services {
+        if !apis.iter().any(|x| x == extra.as_str()) {
+            apis.push(extra.to_string());
+        }
+    }
+    apis
+}
+
+fn conditional_apis(a: &Answers) -> Vec<String> {
+    [
+        (a.gcp.cloud_dns, Condition::CloudDns),
+        (a.gcp.artifact_registry, Condition::ArtifactRegistry),
+        (a.gcp.signed_urls, Condition::SignedUrls),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .flat_map(|(_, c)| catalog::with(When::If(c)).map(|s| s.name.clone()))
+    .collect()
+}
+
+fn tfvars(a: &Answers) -> String {
+    let mut t = String::new();
+    let w = &mut t;
+    out!(
+        w,
+        "# Variables for the starter's GCP blueprint (ops/infra/gcp), written by hostwiz."
+    );
+    out!(
+        w,
+        "# Every setting the contracts depend on is stated here, not left to defaults."
+    );
+    let project = a
+        .gcp
+        .project_id
+        .as_ref()
+        .map(|p| p.as_str())
+        .unwrap_or_default();
+    group(
+        w,
+        &[
+            ("project_id", q(project)),
+            ("region", q(a.gcp.region.as_str())),
+            ("environment", q(a.environment.as_str())),
+        ],
+    );
+    let mut urls = vec![("app_public_url", q(&format!("https://{}", a.domains.web)))];
+    if let Some(api) = &a.domains.api {
+        urls.push(("api_base_url", q(&format!("https://{api}"))));
+    }
+    group(w, &urls);
+    group(
+        w,
+        &[
+            ("api_image", q(a.images.api.as_str())),
+            ("web_image", q(a.images.web.as_str())),
+        ],
+    );
+    group(
+        w,
+        &[(
+            "enable_project_services",
+            a.gcp.enable_project_services.to_string(),
+        )],
+    );
+    group(
+        w,
+        &[
+            ("api_min_instances", a.scale.api_min_replicas.to_string()),
+            ("api_max_instances", a.scale.api_replicas.to_string()),
+        ],
+    );
+    match a.worker {
+        WorkerMode::Inline => group(w, &[("enable_worker_service", "false".into())]),
+        WorkerMode::Dedicated => group(
+            w,
+            &[
+                ("enable_worker_service", "true".into()),
+                ("worker_image", q(a.images.worker_or_api().as_str())),
+                // One instance at least, so the retry loop never scales to zero.
+                ("worker_min_instances", "1".into()),
+                ("worker_max_instances", a.scale.worker_replicas.to_string()),
+            ],
+        ),
+    }
+    out!(w);
+    out!(
+        w,
+        "# Merged last by the blueprint: these win over its own worker defaults."
+    );
+    out!(w, "api_env = {{");
+    let mut env = billing_env(Role::Api, a.worker);
+    env.sort();
+    let width = env.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in env {
+        out!(w, "  {k:width$} = {}", q(v));
+    }
+    out!(w, "}}");
+    t
+}
+
+/// Attributes separated from the previous group by a blank line, with `=` aligned the way
+/// `terraform fmt` aligns them.
+fn group(w: &mut String, attrs: &[(&str, String)]) {
+    out!(w);
+    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in attrs {
+        out!(w, "{k:width$} = {v}");
+    }
+}
+
+fn enable_script(a: &Answers) -> String {
+    let project = a
+        .gcp
+        .project_id
+        .as_ref()
+        .map(|p| p.as_str())
+        .unwrap_or_default();
+    let mut s = String::new();
+    let w = &mut s;
+    out!(w, "#!/bin/sh");
+    out!(
+        w,
+        "# Enables the Google APIs the starter's GCP blueprint needs, written by hostwiz"
+    );
+    out!(
+        w,
+        "# because enable_project_services = false. Run it once, before terraform apply."
+    );
+    out!(w, "set -eu");
+    out!(w, "PROJECT=\"${{1:-{project}}}\"");
+    out!(w);
+    out!(
+        w,
+        "# Bootstrap and feature APIs: Terraform cannot enable these for itself."
+    );
+    enable_lines(w, &manual_apis(a));
+    out!(w);
+    out!(w, "# Everything the blueprint uses.");
+    let always: Vec<String> = catalog::with(When::Always)
+        .map(|s| s.name.clone())
+        .collect();
+    enable_lines(w, &always);
+    s
+}
+
+fn enable_lines(w: &mut String, apis: &[String]) {
+    out!(w, "gcloud services enable \\");
+    for api in apis {
+        out!(w, "  {api} \\");
+    }
+    out!(w, "  --project \"$PROJECT\"");
+}

@@ -1,0 +1,280 @@
+//! Safe writing: every change is known (and shown as a diff) before anything touches the disk;
+//! each file goes to a temporary file in its own folder, is synced and renamed into place, so a
+//! crash leaves the old file or the new one, never half of one; a replaced file is kept as
+//! `<name>.bak`; nothing is written outside the output folder.
+
+use crate::error::{Error, Result};
+use crate::render::File;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update { diff: String },
+    Unchanged,
+}
+
+impl Change {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Change::Create => "create",
+            Change::Update { .. } => "update",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub file: File,
+    pub target: PathBuf,
+    pub change: Change,
+}
+
+/// Decides what each file would do to `out`, without writing anything.
+pub fn prepare(out: &Path, files: Vec<File>) -> Result<Vec<Planned>> {
+    let root = match fs::canonicalize(out) {
+        Ok(p) => {
+            if !p.is_dir() {
+                return Err(Error::NotWritten(format!(
+                    "the output path {} is not a folder",
+                    out.display()
+                )));
+            }
+            Some(p)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(out, "open the output folder", e)),
+    };
+    files
+        .into_iter()
+        .map(|file| {
+            let rel = Path::new(&file.path);
+            if rel.components().any(|c| !matches!(c, Component::Normal(_))) || file.path.is_empty()
+            {
+                return Err(Error::NotWritten(format!(
+                    "refusing to write {:?}: it would leave the output folder {}",
+                    file.path,
+                    out.display()
+                )));
+            }
+            let target = out.join(rel);
+            let old = match &root {
+                None => None,
+                Some(root) => read_inside(root, &target)?,
+            };
+            let change = match old {
+                None => Change::Create,
+                Some(old) if old == file.contents => Change::Unchanged,
+                Some(old) => Change::Update {
+                    diff: diff(&file.path, &old, &file.contents),
+                },
+            };
+            Ok(Planned {
+                file,
+                target,
+                change,
+            })
+        })
+        .collect()
+}
+
+/// The current content of `target`, refusing anything that resolves outside `root`.
+fn read_inside(root: &Path, target: &Path) -> Result<Option<String>> {
+    let meta = match fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(target, "inspect", e)),
+    };
+    if meta.file_type().is_symlink() {
+        let resolved = fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+        if !resolved.starts_with(root) {
+            return Err(Error::NotWritten(format!(
+                "refusing to write {}: it is a symlink to {}, outside the output folder",
+                target.display(),
+                resolved.display()
+            )));
+        }
+        return Err(Error::NotWritten(format!(
+            "refusing to write {}: it is a symlink; replace it with a regular file or remove it",
+            target.display()
+        )));
+    }
+    if !meta.is_file() {
+        return Err(Error::NotWritten(format!(
+            "{} exists and is not a regular file",
+            target.display()
+        )));
+    }
+    let bytes = fs::read(target).map_err(|e| Error::io(target, "read", e))?;
+    // A file that is not text differs from anything we render; show it as replaced.
+    Ok(Some(
+        String::from_utf8(bytes).unwrap_or_else(|_| "<binary content>\n".into()),
+    ))
+}
+
+pub fn diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// What one commit did to one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub target: PathBuf,
+    pub change: &'static str,
+    pub backup: Option<PathBuf>,
+}
+
+/// Writes every planned change. Files that would change are written in order; an error stops
+/// at that file, leaving it and every later one as they were.
+pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
+    fs::create_dir_all(out).map_err(|e| Error::io(out, "create the output folder", e))?;
+    let mut done = Vec::new();
+    for p in planned {
+        let backup = match &p.change {
+            Change::Unchanged => None,
+            Change::Create => {
+                atomic_write(&p.target, p.file.contents.as_bytes(), p.file.executable)?;
+                None
+            }
+            Change::Update { .. } => {
+                let old = fs::read(&p.target).map_err(|e| Error::io(&p.target, "read", e))?;
+                let bak = backup_path(&p.target);
+                atomic_write(&bak, &old, false)?;
+                atomic_write(&p.target, p.file.contents.as_bytes(), p.file.executable)?;
+                Some(bak)
+            }
+        };
+        done.push(Written {
+            target: p.target.clone(),
+            change: p.change.as_str(),
+            backup,
+        });
+    }
+    Ok(done)
+}
+
+fn backup_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    target.with_file_name(name)
+}
+
+/// Temporary file in the same folder, synced, renamed over the target, folder synced.
+pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.hostwiz-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(contents)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = if executable { 0o755 } else { 0o644 };
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, target)?;
+        #[cfg(unix)]
+        fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(target, "write", e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> File {
+        File {
+            path: path.into(),
+            contents: contents.into(),
+            executable: false,
+        }
+    }
+
+    #[test]
+    fn create_update_unchanged_and_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let planned = prepare(&out, vec![file("a.txt", "one\n")]).unwrap();
+        assert_eq!(planned[0].change, Change::Create);
+        commit(&out, &planned).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "one\n");
+
+        let planned = prepare(&out, vec![file("a.txt", "one\n")]).unwrap();
+        assert_eq!(planned[0].change, Change::Unchanged);
+
+        let planned = prepare(&out, vec![file("a.txt", "two\n")]).unwrap();
+        let Change::Update { diff } = &planned[0].change else {
+            panic!("expected an update")
+        };
+        assert!(diff.contains("-one") && diff.contains("+two"), "{diff}");
+        let written = commit(&out, &planned).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two\n");
+        assert_eq!(fs::read_to_string(out.join("a.txt.bak")).unwrap(), "one\n");
+        assert_eq!(
+            written[0].backup.as_deref(),
+            Some(out.join("a.txt.bak").as_path())
+        );
+        let leftovers: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn paths_that_leave_the_folder_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+            let err = prepare(dir.path(), vec![file(bad, "x")]).unwrap_err();
+            assert!(
+                err.to_string().contains("refusing") || err.to_string().contains("leave"),
+                "{err}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "keep\n").unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a.txt")).unwrap();
+        let err = prepare(&out, vec![file("a.txt", "x")]).unwrap_err();
+        assert!(
+            err.to_string().contains("outside the output folder"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "keep\n");
+    }
+
+    #[test]
+    fn an_output_path_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("file");
+        fs::write(&out, "x").unwrap();
+        let err = prepare(&out, vec![file("a.txt", "x")]).unwrap_err();
+        assert!(err.to_string().contains("not a folder"), "{err}");
+    }
+}
