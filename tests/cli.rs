@@ -1,0 +1,474 @@
+//! The command line as an operator meets it: exit codes, messages, and what lands on disk.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One run of the binary in its own temporary folder.
+struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Test {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    fn args<const N: usize>(mut self, args: [&str; N]) -> Self {
+        self.args.extend(args.iter().map(|s| s.to_string()));
+        self
+    }
+
+    fn file(self, name: &str, contents: &str) -> Self {
+        let p = self.dir.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, contents).unwrap();
+        self
+    }
+
+    fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn run(&self) -> Run {
+        let out = assert_cmd::Command::cargo_bin("hostwiz")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .args(&self.args)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    fn again(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+}
+
+impl Run {
+    fn status(self, code: i32) -> Self {
+        assert_eq!(
+            self.status, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    fn stdout_has(self, s: &str) -> Self {
+        assert!(
+            self.stdout.contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    fn stderr_has(self, s: &str) -> Self {
+        assert!(
+            self.stderr.contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries {
+            let e = e.unwrap();
+            files.insert(
+                e.file_name().into_string().unwrap(),
+                fs::read_to_string(e.path()).unwrap(),
+            );
+        }
+    }
+    files
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    tree(dir).into_keys().collect()
+}
+
+#[test]
+fn every_preset_writes_the_designed_files_and_its_answers_reproduce_them() {
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "k8s-single",
+            &["CHECKLIST.md", "hostwiz.toml", "values-prod.yaml"],
+        ),
+        (
+            "k8s-ha-worker",
+            &["CHECKLIST.md", "hostwiz.toml", "values-prod.yaml"],
+        ),
+        (
+            "vps-single",
+            &["CHECKLIST.md", "Caddyfile", "compose.env", "hostwiz.toml"],
+        ),
+        (
+            "vps-worker",
+            &[
+                "CHECKLIST.md",
+                "Caddyfile",
+                "compose.env",
+                "docker-compose.worker.yml",
+                "hostwiz.toml",
+            ],
+        ),
+        (
+            "gcp-cloud-run",
+            &["CHECKLIST.md", "hostwiz.toml", "prod.tfvars"],
+        ),
+        (
+            "gcp-cloud-run-worker",
+            &["CHECKLIST.md", "hostwiz.toml", "prod.tfvars"],
+        ),
+    ];
+    for (preset, files) in expected {
+        let t = Test::new().args(["apply", "--preset", preset, "--out", "d", "--yes"]);
+        t.run().status(0).stdout_has("wrote");
+        assert_eq!(names(&t.path("d")), *files, "{preset}");
+        let t = t.again(&[
+            "apply",
+            "--answers",
+            "d/hostwiz.toml",
+            "--out",
+            "d2",
+            "--yes",
+        ]);
+        t.run().status(0);
+        assert_eq!(
+            tree(&t.path("d")),
+            tree(&t.path("d2")),
+            "{preset}: answers file reproduces the files"
+        );
+    }
+}
+
+#[test]
+fn gcp_with_enablement_off_writes_an_executable_enable_script() {
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "gcp-cloud-run",
+        "--set",
+        "gcp.enable_project_services=false",
+        "--out",
+        "d",
+    ]);
+    t.run().status(0).stdout_has("warning SVC-002");
+    assert_eq!(
+        names(&t.path("d")),
+        [
+            "CHECKLIST.md",
+            "enable-apis.sh",
+            "hostwiz.toml",
+            "prod.tfvars"
+        ]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(t.path("d/enable-apis.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111);
+    }
+}
+
+#[test]
+fn inline_with_three_api_replicas_is_refused_with_bill_004() {
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "k8s-ha-worker",
+        "--set",
+        "billing.worker=inline",
+        "--set",
+        "scale.api_replicas=3",
+        "--out",
+        "d",
+        "--yes",
+    ]);
+    t.run()
+        .status(1)
+        .stdout_has("error BILL-004")
+        .stdout_has("fix:")
+        .stderr_has("nothing was written");
+    assert!(!t.path("d").exists());
+}
+
+#[test]
+fn an_api_host_equal_to_the_web_host_is_refused_with_route_003() {
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--set",
+        "domains.api=app.example.com",
+        "--out",
+        "d",
+        "--yes",
+    ]);
+    t.run().status(1).stdout_has("error ROUTE-003");
+    assert!(!t.path("d").exists());
+}
+
+#[test]
+fn a_hostname_with_caddy_syntax_is_a_usage_error_naming_the_key() {
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "vps-single",
+        "--set",
+        "domains.web=app.example.com { respond 1 }",
+        "--out",
+        "d",
+    ]);
+    t.run()
+        .status(2)
+        .stderr_has("domains.web")
+        .stderr_has("DNS hostname");
+    assert!(!t.path("d").exists());
+}
+
+#[test]
+fn set_rejects_unknown_keys_and_bad_values_with_what_is_accepted() {
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "k8s-single",
+            "--set",
+            "billing.workers=dedicated",
+        ])
+        .run()
+        .status(2)
+        .stderr_has("did you mean billing.worker?");
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "k8s-single",
+            "--set",
+            "billing.worker=both",
+        ])
+        .run()
+        .status(2)
+        .stderr_has("one of inline, dedicated");
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "k8s-single",
+            "--set",
+            "scale.api_replicas=0",
+        ])
+        .run()
+        .status(2)
+        .stderr_has("scale.api_replicas");
+}
+
+#[test]
+fn a_changed_file_is_replaced_only_with_consent_and_kept_as_bak() {
+    let t = Test::new().file("d/CHECKLIST.md", "my notes\n").args([
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--out",
+        "d",
+    ]);
+    t.run()
+        .status(2)
+        .stdout_has("-my notes")
+        .stderr_has("re-run with --yes")
+        .stderr_has("nothing was written");
+    assert_eq!(
+        names(&t.path("d")),
+        ["CHECKLIST.md"],
+        "nothing else written either"
+    );
+    assert_eq!(
+        fs::read_to_string(t.path("d/CHECKLIST.md")).unwrap(),
+        "my notes\n"
+    );
+
+    let t = t.again(&["apply", "--preset", "k8s-single", "--out", "d", "--yes"]);
+    t.run().status(0).stdout_has("CHECKLIST.md.bak");
+    assert_eq!(
+        fs::read_to_string(t.path("d/CHECKLIST.md.bak")).unwrap(),
+        "my notes\n"
+    );
+    assert!(fs::read_to_string(t.path("d/CHECKLIST.md"))
+        .unwrap()
+        .starts_with("# Deployment checklist"));
+
+    // A second identical run changes nothing and needs no consent.
+    let t = t.again(&["apply", "--preset", "k8s-single", "--out", "d"]);
+    t.run()
+        .status(0)
+        .stdout_has("unchanged")
+        .stdout_has("wrote 0 files");
+}
+
+#[test]
+fn dry_run_shows_and_writes_nothing() {
+    let t = Test::new().args(["apply", "--preset", "vps-worker", "--out", "d", "--dry-run"]);
+    t.run()
+        .status(0)
+        .stdout_has("would create")
+        .stdout_has("nothing was written");
+    assert!(!t.path("d").exists());
+}
+
+#[test]
+fn json_output_lists_files_and_findings() {
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "gcp-cloud-run",
+        "--out",
+        "d",
+        "--format",
+        "json",
+    ]);
+    let run = t.run().status(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["status"], "written");
+    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    assert_eq!(v["findings"][0]["rule"], "SVC-003");
+}
+
+#[test]
+fn a_symlink_out_of_the_folder_is_refused() {
+    let t = Test::new()
+        .file("outside.yaml", "keep\n")
+        .file("d/.keep", "");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(t.path("outside.yaml"), t.path("d/values-prod.yaml")).unwrap();
+    let t = t.args(["apply", "--preset", "k8s-single", "--out", "d", "--yes"]);
+    t.run().status(2).stderr_has("outside the output folder");
+    assert_eq!(
+        fs::read_to_string(t.path("outside.yaml")).unwrap(),
+        "keep\n"
+    );
+}
+
+#[test]
+fn broken_answers_files_get_a_clear_error() {
+    Test::new()
+        .args(["apply", "--answers", "missing.toml"])
+        .run()
+        .status(2)
+        .stderr_has("cannot read the answers file missing.toml");
+    Test::new()
+        .file("a.toml", "version = 1\nhost = \"k8s\"\n[domains\nweb = 1\n")
+        .args(["apply", "--answers", "a.toml"])
+        .run()
+        .status(2)
+        .stderr_has("a.toml")
+        .stderr_has("line 3");
+    Test::new()
+        .file("a.toml", "version = 1\nhost = \"k8s\"\n")
+        .args(["apply", "--answers", "a.toml"])
+        .run()
+        .status(2)
+        .stderr_has("domains.web is required");
+    Test::new()
+        .file("a.toml", &[0xffu8 as char].iter().collect::<String>())
+        .args(["apply", "--answers", "a.toml"])
+        .run()
+        .status(2);
+    Test::new()
+        .args(["apply"])
+        .run()
+        .status(2)
+        .stderr_has("--preset");
+}
+
+#[test]
+fn user_presets_are_listed_and_used() {
+    let preset = "# Staging on k8s with our own domain.\nversion = 1\nhost = \"k8s\"\nenvironment = \"staging\"\n\
+                  [domains]\nweb = \"staging.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n";
+    let t = Test::new()
+        .file("config/hostwiz/presets/acme-staging.toml", preset)
+        .args(["presets"]);
+    t.run()
+        .status(0)
+        .stdout_has("acme-staging")
+        .stdout_has("Staging on k8s with our own domain. (yours)")
+        .stdout_has("k8s-single");
+    let t = t.again(&["apply", "--preset", "acme-staging", "--yes"]);
+    t.run().status(0);
+    assert!(t.path("hostwiz-out/staging/values-staging.yaml").exists());
+    t.again(&["apply", "--preset", "acme-stagin"])
+        .run()
+        .status(2)
+        .stderr_has("did you mean acme-staging?");
+}
+
+#[test]
+fn rules_and_explain() {
+    Test::new()
+        .args(["rules"])
+        .run()
+        .status(0)
+        .stdout_has("SVC-005");
+    Test::new()
+        .args(["explain", "route-001"])
+        .run()
+        .status(0)
+        .stdout_has("ROUTE-001 (error, routing contract)")
+        .stdout_has("Fix:");
+    Test::new()
+        .args(["explain", "ROUTE-01"])
+        .run()
+        .status(2)
+        .stderr_has("did you mean ROUTE-001?");
+}
+
+#[test]
+fn no_arguments_explains_the_wizard_and_points_at_apply() {
+    Test::new()
+        .run()
+        .status(0)
+        .stdout_has("hostwiz apply --preset");
+    Test::new()
+        .args(["--version"])
+        .run()
+        .status(0)
+        .stdout_has("hostwiz 0.1.0");
+    Test::new()
+        .args(["apply", "--help"])
+        .run()
+        .status(0)
+        .stdout_has("gcp.extra_services");
+    Test::new().args(["frobnicate"]).run().status(2);
+}
