@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
-    env: Vec<(String, String)>,
 }
 
 struct Run {
@@ -22,7 +21,6 @@ impl Test {
         Self {
             dir: tempfile::tempdir().unwrap(),
             args: Vec::new(),
-            env: Vec::new(),
         }
     }
 
@@ -38,11 +36,6 @@ impl Test {
         self
     }
 
-    fn env(mut self, k: &str, v: &str) -> Self {
-        self.env.push((k.into(), v.into()));
-        self
-    }
-
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -53,7 +46,6 @@ impl Test {
             .current_dir(self.dir.path())
             .args(&self.args)
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
         Run {
