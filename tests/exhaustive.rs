@@ -1,0 +1,176 @@
+//! Every combination of host × worker mode × API host × API replicas × worker replicas
+//! (× GCP API enablement) is either refused with exactly the findings an independent reading of
+//! CONTRACTS.md predicts, or written with exactly the files of DESIGN.md and no error.
+
+use hostwiz::answers::{Answers, Host, RawAnswers, WorkerMode};
+use hostwiz::apply;
+use hostwiz::contracts::Severity;
+use hostwiz::write;
+
+struct Case {
+    host: Host,
+    mode: WorkerMode,
+    api_host: bool,
+    api_replicas: u32,
+    worker_replicas: u32,
+    enable_services: bool,
+}
+
+impl Case {
+    fn answers(&self) -> Answers {
+        let mut raw = RawAnswers::from_toml(
+            "version = 1\n[domains]\nweb = \"app.example.com\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
+             [gcp]\nproject_id = \"acme-prod\"\n",
+        )
+        .unwrap();
+        let sets = [
+            format!("host={}", self.host.as_str()),
+            format!("billing.worker={}", self.mode.as_str()),
+            format!(
+                "domains.api={}",
+                if self.api_host { "api.example.com" } else { "" }
+            ),
+            format!("scale.api_replicas={}", self.api_replicas),
+            format!("scale.worker_replicas={}", self.worker_replicas),
+            "scale.autoscaling=true".into(),
+            format!("gcp.enable_project_services={}", self.enable_services),
+        ];
+        for s in &sets {
+            raw.set(s).unwrap();
+        }
+        Answers::from_raw(&raw).unwrap()
+    }
+
+    /// The findings CONTRACTS.md predicts for these answers, read from the rules' text rather
+    /// than from the code that implements them.
+    fn predicted(&self) -> Vec<(&'static str, Severity)> {
+        let mut p = Vec::new();
+        let dedicated = self.mode == WorkerMode::Dedicated;
+        if !dedicated && self.api_replicas > 1 {
+            p.push(("BILL-004", Severity::Error)); // inline: at most one API process
+        }
+        if dedicated && self.worker_replicas != 1 {
+            p.push(("BILL-005", Severity::Error)); // the worker runs exactly one instance
+        }
+        if self.host == Host::Gcp {
+            if !self.api_host {
+                p.push(("ROUTE-007", Severity::Error)); // api_base_url is required
+            }
+            if !self.enable_services {
+                p.push(("SVC-002", Severity::Warning)); // no enabled list: a warning with the command
+            }
+            p.push(("SVC-003", Severity::Warning)); // bootstrap APIs, no enabled list
+        }
+        p.sort();
+        p
+    }
+
+    fn files(&self) -> Vec<&'static str> {
+        let mut f = vec!["CHECKLIST.md", "hostwiz.toml"];
+        match self.host {
+            Host::K8s => f.push("values-prod.yaml"),
+            Host::Vps => {
+                f.extend(["Caddyfile", "compose.env"]);
+                if self.mode == WorkerMode::Dedicated {
+                    f.push("docker-compose.worker.yml");
+                }
+            }
+            Host::Gcp => {
+                f.push("prod.tfvars");
+                if !self.enable_services {
+                    f.push("enable-apis.sh");
+                }
+            }
+        }
+        f.sort();
+        f
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut all = Vec::new();
+    for host in Host::ALL {
+        for mode in [WorkerMode::Inline, WorkerMode::Dedicated] {
+            for api_host in [false, true] {
+                for api_replicas in [1, 2, 5] {
+                    for worker_replicas in [1, 2] {
+                        let enablement: &[bool] = if host == Host::Gcp {
+                            &[true, false]
+                        } else {
+                            &[true]
+                        };
+                        for &enable_services in enablement {
+                            all.push(Case {
+                                host,
+                                mode,
+                                api_host,
+                                api_replicas,
+                                worker_replicas,
+                                enable_services,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn every_combination_is_refused_as_predicted_or_written_clean() {
+    let cases = cases();
+    assert_eq!(cases.len(), 96);
+    let (mut refused, mut written) = (0, 0);
+    for case in cases {
+        let name = format!(
+            "{} {} api_host={} api={} worker={} services={}",
+            case.host.as_str(),
+            case.mode.as_str(),
+            case.api_host,
+            case.api_replicas,
+            case.worker_replicas,
+            case.enable_services
+        );
+        let predicted = case.predicted();
+        let expect_refusal = predicted.iter().any(|(_, s)| *s == Severity::Error);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        match apply::prepare(case.answers(), Some(&out)) {
+            Err((findings, _)) => {
+                let mut got: Vec<_> = findings.iter().map(|f| (f.rule, f.severity)).collect();
+                got.sort();
+                assert_eq!(got, predicted, "{name}");
+                assert!(expect_refusal, "{name}: refused without a predicted error");
+                assert!(!out.exists(), "{name}: nothing is written when refused");
+                refused += 1;
+            }
+            Ok(outcome) => {
+                assert!(
+                    !expect_refusal,
+                    "{name}: written despite predicted errors {predicted:?}"
+                );
+                let mut got: Vec<_> = outcome
+                    .findings
+                    .iter()
+                    .map(|f| (f.rule, f.severity))
+                    .collect();
+                got.sort();
+                assert_eq!(got, predicted, "{name}");
+                write::commit(&outcome.out, &outcome.planned).unwrap();
+                let mut files: Vec<String> = std::fs::read_dir(&out)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .collect();
+                files.sort();
+                assert_eq!(files, case.files(), "{name}");
+                written += 1;
+            }
+        }
+    }
+    // Both outcomes are exercised in quantity, so neither branch is vacuous.
+    assert!(
+        refused >= 40 && written >= 20,
+        "refused {refused}, written {written}"
+    );
+}
