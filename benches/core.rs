@@ -33,5 +33,22 @@ fn render_files(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, plan_and_rules, render_files);
+/// Baselines measured in the same run, so figures can be read as ratios on any machine:
+/// cloning the answers (the least work any step does with them) and copying the rendered bytes
+/// (the least work any renderer does).
+fn baselines(c: &mut Criterion) {
+    let (_, answers) = presets().remove(0);
+    c.bench_function("baseline/clone-answers", |b| {
+        b.iter(|| black_box(&answers).clone())
+    });
+    let bytes: String = render::render(&answers)
+        .into_iter()
+        .map(|f| f.contents)
+        .collect();
+    c.bench_function("baseline/copy-rendered-bytes", |b| {
+        b.iter(|| black_box(&bytes).clone())
+    });
+}
+
+criterion_group!(benches, baselines, plan_and_rules, render_files);
 criterion_main!(benches);
