@@ -114,8 +114,8 @@ pub const REPLAY_FLAG: &str = "ENABLE_BILLING_STREAM_REPLAY";
 pub const MODE_VAR: &str = "BILLING_RETRY_DEPLOYMENT_MODE";
 
 impl Process {
-    /// A billing flag as the app reads it: unset means the app's default `true`; the app treats
-    /// only `true`/`1`/`yes` (any case) as on.
+    /// A billing flag as the app reads it: unset means the app's default `true`; `true`, `1`,
+    /// `yes` and `on` (any case) are on, anything else off.
     pub fn flag(&self, name: &str) -> (bool, Origin) {
         match self.env.get(name) {
             Some(v) => (
@@ -150,6 +150,8 @@ pub enum Tls {
 pub struct Urls {
     pub app_public_url: Option<Sourced<String>>,
     pub api_base_url: Option<Sourced<String>>,
+    /// Where a missing URL belongs (the tfvars file, or the answer that derives it).
+    pub origin: Origin,
 }
 
 /// GCP API enablement: what the switch says, what the blueprint lists, what the project has,
@@ -205,7 +207,7 @@ impl Plan {
     pub fn resolve(&self, host: &str, path: &str) -> Option<&Route> {
         self.routes
             .iter()
-            .filter(|r| r.host == host && prefix_matches(&r.prefix, path))
+            .filter(|r| r.host.eq_ignore_ascii_case(host) && prefix_matches(&r.prefix, path))
             .max_by_key(|r| r.prefix.len())
     }
 }
@@ -391,6 +393,7 @@ fn urls_from(a: &Answers) -> Urls {
             .api
             .as_ref()
             .map(|h| Sourced::new(format!("https://{h}"), Origin::Answer("domains.api"))),
+        origin: Origin::Answer("domains.api"),
     }
 }
 

@@ -178,11 +178,13 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     }
 
     let owners: Vec<_> = apis.iter().chain(&workers).collect();
-    if let Some(first) = owners.first() {
+    // The setting to change is the designated owner's: the worker's in dedicated mode (the
+    // API's `false` there is what BILL-002 asks for), the API's in inline mode.
+    if let Some(owner) = workers.first().or(apis.first()) {
         if owners.iter().all(|p| !p.flag(REPLAY_FLAG).0) {
             out.push(Finding::new(
                 "BILL-007",
-                first.flag(REPLAY_FLAG).1,
+                owner.flag(REPLAY_FLAG).1,
                 format!("{REPLAY_FLAG} is false on every process: new pods never backfill"),
             ));
         }

@@ -3,7 +3,7 @@
 use super::{Contract, Finding, Rule, Severity};
 use crate::answers::Host;
 use crate::names::Hostname;
-use crate::plan::{Origin, Plan, Role, Target, Tls};
+use crate::plan::{Plan, Role, Target, Tls};
 
 const fn rule(
     id: &'static str,
@@ -80,7 +80,16 @@ pub const RULES: &[Rule] = &[
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     for web in &plan.web_hosts {
         let host = web.value.as_str();
-        for path in ["/api", "/api/"] {
+        // `/api` itself, and every deeper prefix routed under it (`/api/v1` → api leaks too).
+        let under_api = plan
+            .routes
+            .iter()
+            .filter(|r| {
+                r.host.eq_ignore_ascii_case(host)
+                    && (r.prefix == "/api" || r.prefix.starts_with("/api/"))
+            })
+            .map(|r| r.prefix.as_str());
+        for path in ["/api", "/api/"].into_iter().chain(under_api) {
             if let Some(r) = plan.resolve(host, path) {
                 if r.target != Target::Service(Role::Web) {
                     out.push(Finding::new(
@@ -142,8 +151,8 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 .api_host
                 .iter()
                 .map(|h| h.value.to_ascii_lowercase())
-                .chain(plan.api_addresses.iter().cloned())
-                .find(|needle| !needle.is_empty() && v.contains(needle.as_str()));
+                .chain(plan.api_addresses.iter().map(|a| a.to_ascii_lowercase()))
+                .find(|needle| !needle.is_empty() && names(&v, needle));
             if let Some(needle) = hit {
                 out.push(Finding::new(
                     "ROUTE-004",
@@ -229,25 +238,15 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
 fn check_urls(plan: &Plan, out: &mut Vec<Finding>) {
     let Some(urls) = &plan.urls else { return };
     let mut hosts = Vec::new();
-    for (name, url, fallback) in [
-        (
-            "app_public_url",
-            &urls.app_public_url,
-            Origin::Answer("domains.web"),
-        ),
-        (
-            "api_base_url",
-            &urls.api_base_url,
-            Origin::Answer("domains.api"),
-        ),
+    for (name, url) in [
+        ("app_public_url", &urls.app_public_url),
+        ("api_base_url", &urls.api_base_url),
     ] {
         match url {
             None => out.push(Finding::new(
                 "ROUTE-007",
-                fallback,
-                format!(
-                    "{name} is not set; the blueprint requires it (set the API host to derive it)"
-                ),
+                urls.origin.clone(),
+                format!("{name} is not set; the blueprint requires it"),
             )),
             Some(u) => match https_host(&u.value) {
                 Some(h) => hosts.push((h, u)),
@@ -276,6 +275,17 @@ fn https_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// Whether `value` names `needle` as a whole host or address, not as part of a longer name:
+/// `docs.api.example.com` and `starter-api-docs` do not name `api.example.com` / `starter-api`,
+/// while `starter-api.default.svc` does.
+fn names(value: &str, needle: &str) -> bool {
+    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    value.match_indices(needle).any(|(i, _)| {
+        !value[..i].ends_with(|c: char| name_char(c) || c == '.')
+            && !value[i + needle.len()..].starts_with(name_char)
+    })
+}
+
 /// A host kept as a variable name because its value was not given (`{$API_HOST}`, `${API_HOST}`).
 fn is_placeholder(name: &str) -> bool {
     name.starts_with("{$") || name.starts_with("${")
@@ -297,5 +307,14 @@ mod tests {
         );
         assert_eq!(https_host("http://app.example.com"), None);
         assert_eq!(https_host("https://"), None);
+    }
+
+    #[test]
+    fn names_match_whole_hosts() {
+        assert!(names("https://api.example.com/v1", "api.example.com"));
+        assert!(names("http://starter-api.default.svc:8000", "starter-api"));
+        assert!(!names("https://docs.api.example.com", "api.example.com"));
+        assert!(!names("http://starter-api-docs", "starter-api"));
+        assert!(!names("http://api:80001", "api:8000"));
     }
 }

@@ -151,7 +151,11 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 .enabled
                 .as_ref()
                 .is_some_and(|e| e.value.contains(&api.name));
-            let planned = s.extra.iter().any(|e| e.value == api.name);
+            let planned = s.extra.iter().any(|e| e.value == api.name)
+                || (s.enable_project_services.value
+                    && s.blueprint
+                        .as_ref()
+                        .is_some_and(|b| b.value.contains(&api.name)));
             if !enabled && !planned {
                 out.push(
                     Finding::new(
