@@ -22,12 +22,17 @@ pub enum Error {
     NotWritten(String),
     /// The answers break a contract: the findings were printed; nothing was written.
     Refused { errors: usize },
+    /// `check` found violations at or above the threshold; they were printed.
+    Findings {
+        count: usize,
+        threshold: &'static str,
+    },
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Refused { .. } => 1,
+            Error::Refused { .. } | Error::Findings { .. } => 1,
             _ => 2,
         }
     }
@@ -55,6 +60,11 @@ impl fmt::Display for Error {
                 write!(f, "cannot {action} {}: {source}", path.display())
             }
             Error::NotWritten(msg) => write!(f, "{msg}; nothing was written"),
+            Error::Findings { count, threshold } => write!(
+                f,
+                "{count} finding{} at or above {threshold}",
+                if *count == 1 { "" } else { "s" }
+            ),
             Error::Refused { errors } => write!(
                 f,
                 "refused: the answers break {errors} contract rule{}; nothing was written \

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod contracts;
 pub mod error;
+pub mod ingest;
 pub mod names;
 pub mod plan;
 pub mod presets;

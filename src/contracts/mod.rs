@@ -36,6 +36,8 @@ pub enum Contract {
     Routing,
     Billing,
     Services,
+    /// Not a contract of the starter's: the rules for hostwiz's own suppression comments.
+    Suppressions,
 }
 
 impl Contract {
@@ -44,6 +46,7 @@ impl Contract {
             Contract::Routing => "routing",
             Contract::Billing => "billing",
             Contract::Services => "services",
+            Contract::Suppressions => "suppressions",
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct Finding {
     pub message: String,
     pub fix: String,
     pub origin: Origin,
+    /// The reason of the in-file suppression that hides this finding, if one does.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
@@ -79,6 +84,7 @@ impl Finding {
             message: message.into(),
             fix: rule.fix.to_string(),
             origin,
+            suppressed: None,
         }
     }
 
@@ -99,7 +105,18 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         .iter()
         .chain(billing::RULES)
         .chain(services::RULES)
+        .chain(SUPPRESSION_RULES)
 }
+
+const SUPPRESSION_RULES: &[Rule] = &[Rule {
+    id: "IGNORE-001",
+    severity: Severity::Error,
+    contract: Contract::Suppressions,
+    rule: "A `hostwiz:ignore RULE-ID reason=\"…\" [until=YYYY-MM-DD]` comment names a known rule and says why.",
+    why: "A suppression hides a contract violation from every later reader; without a reason nobody can tell \
+          whether it still holds, and a misspelt rule ID hides nothing while looking as if it did.",
+    fix: "name the rule and add reason=\"…\" (and until=YYYY-MM-DD for a temporary exception)",
+}];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
     rules().find(|r| r.id.eq_ignore_ascii_case(id))
@@ -116,5 +133,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
 }
 
 pub fn has_errors(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.severity == Severity::Error)
+    findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.suppressed.is_none())
 }

@@ -98,8 +98,9 @@ fn worker_override(a: &Answers) -> String {
     let w = &mut y;
     out!(
         w,
-        "# Dedicated billing worker, written by hostwiz. Use on top of the starter's file:"
+        "# Dedicated billing worker, written by hostwiz. Use it on top of the"
     );
+    out!(w, "# starter's docker-compose.prod.yml:");
     out!(
         w,
         "#   docker compose -f docker-compose.prod.yml -f docker-compose.worker.yml \\"

@@ -1,0 +1,88 @@
+//! Files to a [`Plan`]: each format's reader records the file, line and column of every
+//! setting it reads, so a finding points at the line that caused it.
+//!
+//! `check` and `migrate` run on what these produce; the round-trip tests hold them to
+//! `Plan::from(&Answers)` for everything `apply` writes.
+
+pub mod caddy;
+pub mod compose;
+pub mod detect;
+pub mod envfile;
+pub mod gcloud;
+pub mod helm;
+pub mod manifests;
+pub mod suppress;
+pub mod terraform;
+pub mod yaml;
+
+use crate::error::Error;
+use crate::plan::{Origin, Sourced};
+use std::collections::BTreeMap;
+
+/// One input file, read once. `path` is how findings name it (`-` is shown as `<stdin>`).
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: String,
+    pub text: String,
+}
+
+impl Input {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn origin(&self, line: u32, column: u32) -> Origin {
+        Origin::File {
+            path: self.path.clone(),
+            line,
+            column,
+        }
+    }
+
+    pub fn error(&self, line: u32, column: u32, message: impl Into<String>) -> ParseError {
+        ParseError {
+            path: self.path.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// A file that cannot be read as the format it was taken for: where, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Parse {
+            path: format!("{}:{}:{}", e.path, e.line, e.column),
+            message: e.message,
+        }
+    }
+}
+
+/// Variables for `{$VAR}` / `${VAR}` placeholders, each with the env-file line that set it.
+/// Only env files the operator names are read, never the shell's environment, so a check
+/// gives the same answer on every machine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Vars(pub BTreeMap<String, Sourced<String>>);
+
+impl Vars {
+    pub fn get(&self, name: &str) -> Option<&Sourced<String>> {
+        self.0.get(name)
+    }
+
+    /// Later files win, as with repeated `--env-file`.
+    pub fn extend(&mut self, other: Vars) {
+        self.0.extend(other.0);
+    }
+}

@@ -1,0 +1,461 @@
+//! The GCP blueprint's inputs: `.tfvars` (and `.tfvars.json`) layered in order over the
+//! variable defaults — the documented ones, or the `variable` blocks of the blueprint's `.tf`
+//! files when given — and the blueprint's `required_project_services` list.
+
+use super::{Input, ParseError};
+use crate::answers::Host;
+use crate::catalog::Condition;
+use crate::plan::{
+    Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target, Tls, Urls, MODE_VAR,
+    REPLAY_FLAG, RETRY_FLAG,
+};
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::Body;
+use hcl_edit::Span;
+use std::collections::BTreeMap;
+
+/// A variable's value as hostwiz reads it.
+#[derive(Clone, Debug, PartialEq)]
+enum Val {
+    Str(String),
+    Num(u64),
+    Bool(bool),
+    List(Vec<String>),
+    Map(Vec<(String, Sourced<String>)>),
+    /// An expression hostwiz does not evaluate (a reference, a function call, …).
+    Opaque,
+}
+
+type Vars = BTreeMap<String, Sourced<Val>>;
+
+const DEFAULTS: &str = "the blueprint's variables.tf";
+
+fn documented_defaults() -> Vars {
+    let d = |v| Sourced::new(v, Origin::Default(DEFAULTS));
+    BTreeMap::from([
+        ("enable_project_services".into(), d(Val::Bool(true))),
+        ("enable_worker_service".into(), d(Val::Bool(false))),
+        ("api_min_instances".into(), d(Val::Num(0))),
+        ("api_max_instances".into(), d(Val::Num(10))),
+        ("worker_min_instances".into(), d(Val::Num(0))),
+        ("worker_max_instances".into(), d(Val::Num(5))),
+        ("api_env".into(), d(Val::Map(Vec::new()))),
+    ])
+}
+
+/// The plan these inputs describe. `tf` files give variable defaults and the blueprint's
+/// service list; `tfvars` are applied over them in order; `enabled` is the project's live list.
+pub fn plan(
+    tfvars: &[Input],
+    tf: &[Input],
+    enabled: Option<Sourced<Vec<String>>>,
+) -> Result<Plan, ParseError> {
+    let mut vars = documented_defaults();
+    let mut blueprint = None;
+    for input in tf {
+        let body = parse(input)?;
+        for block in body.blocks() {
+            match (block.ident.as_str(), block.labels.first()) {
+                ("variable", Some(label)) => {
+                    if let Some(default) = block.body.get_attribute("default") {
+                        let v = value(input, &default.value);
+                        vars.insert(
+                            label.as_str().to_string(),
+                            Sourced::new(v, origin(input, default.span())),
+                        );
+                    }
+                }
+                ("locals", _) => {
+                    if let Some(list) = block.body.get_attribute("required_project_services") {
+                        if let Val::List(items) = value(input, &list.value) {
+                            blueprint = Some(Sourced::new(items, origin(input, list.span())));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for input in tfvars {
+        let values = if input.path.ends_with(".json") {
+            json_values(input)?
+        } else {
+            hcl_values(input)?
+        };
+        vars.extend(values);
+    }
+    Ok(build(tfvars.first(), vars, blueprint, enabled))
+}
+
+fn parse(input: &Input) -> Result<Body, ParseError> {
+    hcl_edit::parser::parse_body(&input.text).map_err(|e| {
+        let loc = e.location();
+        input.error(
+            loc.line() as u32,
+            loc.column() as u32,
+            format!("not valid HCL: {}", e.message()),
+        )
+    })
+}
+
+fn hcl_values(input: &Input) -> Result<Vars, ParseError> {
+    let body = parse(input)?;
+    Ok(body
+        .attributes()
+        .map(|a| {
+            let v = value(input, &a.value);
+            (
+                a.key.as_str().to_string(),
+                Sourced::new(v, origin(input, a.span())),
+            )
+        })
+        .collect())
+}
+
+fn json_values(input: &Input) -> Result<Vars, ParseError> {
+    let doc: serde_json::Value = serde_json::from_str(&input.text).map_err(|e| {
+        input.error(
+            e.line() as u32,
+            e.column() as u32,
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    let obj = doc
+        .as_object()
+        .ok_or_else(|| input.error(1, 1, "expected a JSON object of variables"))?;
+    let line_of = |key: &str| {
+        let needle = format!("\"{key}\"");
+        input
+            .text
+            .lines()
+            .position(|l| l.contains(&needle))
+            .map_or(1, |i| i as u32 + 1)
+    };
+    Ok(obj
+        .iter()
+        .map(|(k, v)| {
+            let at = input.origin(line_of(k), 1);
+            let val = match v {
+                serde_json::Value::String(s) => Val::Str(s.clone()),
+                serde_json::Value::Bool(b) => Val::Bool(*b),
+                serde_json::Value::Number(n) => n.as_u64().map_or(Val::Opaque, Val::Num),
+                serde_json::Value::Array(items) => Val::List(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect(),
+                ),
+                serde_json::Value::Object(m) => Val::Map(
+                    m.iter()
+                        .map(|(mk, mv)| {
+                            let text = mv.as_str().map_or_else(|| mv.to_string(), str::to_string);
+                            (mk.clone(), Sourced::new(text, input.origin(line_of(mk), 1)))
+                        })
+                        .collect(),
+                ),
+                serde_json::Value::Null => Val::Opaque,
+            };
+            (k.clone(), Sourced::new(val, at))
+        })
+        .collect())
+}
+
+fn value(input: &Input, e: &Expression) -> Val {
+    match e {
+        Expression::String(s) => Val::Str(s.value().clone()),
+        Expression::Bool(b) => Val::Bool(*b.value()),
+        Expression::Number(n) => n.value().as_u64().map_or(Val::Opaque, Val::Num),
+        Expression::Array(items) => Val::List(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+        ),
+        // `toset([...])`, as the blueprint writes its service list.
+        Expression::FuncCall(call) if call.name.name.as_str() == "toset" => call
+            .args
+            .iter()
+            .next()
+            .map_or(Val::Opaque, |a| value(input, a)),
+        Expression::Object(obj) => Val::Map(
+            obj.iter()
+                .filter_map(|(k, v)| {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(x) => x.as_str()?.to_string(),
+                    };
+                    let text = match v.expr() {
+                        Expression::String(s) => s.value().clone(),
+                        Expression::Bool(b) => b.value().to_string(),
+                        Expression::Number(n) => n.value().to_string(),
+                        _ => return None,
+                    };
+                    Some((key, Sourced::new(text, origin(input, k.span()))))
+                })
+                .collect(),
+        ),
+        _ => Val::Opaque,
+    }
+}
+
+fn origin(input: &Input, span: Option<std::ops::Range<usize>>) -> Origin {
+    let offset = span.map_or(0, |s| s.start).min(input.text.len());
+    let before = &input.text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    input.origin(line, column)
+}
+
+fn build(
+    first: Option<&Input>,
+    vars: Vars,
+    blueprint: Option<Sourced<Vec<String>>>,
+    enabled: Option<Sourced<Vec<String>>>,
+) -> Plan {
+    let file = first.map_or(Origin::Default(DEFAULTS), |i| i.origin(1, 1));
+    let get = |k: &str| vars.get(k);
+    let text = |k: &str| match get(k) {
+        Some(Sourced {
+            value: Val::Str(s),
+            origin,
+        }) => Some(Sourced::new(s.clone(), origin.clone())),
+        _ => None,
+    };
+    let flag = |k: &str| match get(k) {
+        Some(Sourced {
+            value: Val::Bool(b),
+            origin,
+        }) => Sourced::new(*b, origin.clone()),
+        Some(s) => Sourced::new(false, s.origin.clone()),
+        None => Sourced::new(false, Origin::Default(DEFAULTS)),
+    };
+    let num = |k: &str| match get(k) {
+        Some(Sourced {
+            value: Val::Num(n),
+            origin,
+        }) => (*n as u32, origin.clone()),
+        Some(s) => (0, s.origin.clone()),
+        None => (0, Origin::Default(DEFAULTS)),
+    };
+    let range = |min: &str, max: &str| {
+        let ((lo, _), (hi, at)) = (num(min), num(max));
+        Sourced::new(Replicas { min: lo, max: hi }, at)
+    };
+
+    let app_url = text("app_public_url");
+    let api_url = text("api_base_url");
+    let host_of = |u: &Sourced<String>| {
+        let rest = u
+            .value
+            .split_once("://")
+            .map_or(u.value.as_str(), |(_, r)| r);
+        let host = rest
+            .split(['/', ':', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        (!host.is_empty()).then(|| Sourced::new(host, u.origin.clone()))
+    };
+    let web_host = app_url.as_ref().and_then(host_of);
+    let api_host = api_url.as_ref().and_then(host_of);
+    let mut routes = Vec::new();
+    if let Some(w) = &web_host {
+        // The web service answers every path of its own domain: /api included, by construction.
+        for prefix in ["/api", "/"] {
+            routes.push(Route {
+                host: w.value.clone(),
+                prefix: prefix.into(),
+                target: Target::Service(Role::Web),
+                origin: w.origin.clone(),
+            });
+        }
+    }
+    if let Some(a) = &api_host {
+        routes.push(Route {
+            host: a.value.clone(),
+            prefix: "/".into(),
+            target: Target::Service(Role::Api),
+            origin: a.origin.clone(),
+        });
+    }
+
+    let worker = flag("enable_worker_service");
+    let mut api_env: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+    if worker.value {
+        for (k, v) in [
+            (RETRY_FLAG, "false"),
+            (REPLAY_FLAG, "false"),
+            (MODE_VAR, "dedicated"),
+        ] {
+            api_env.insert(k.into(), Sourced::new(v.into(), worker.origin.clone()));
+        }
+    }
+    // locals.tf merges var.api_env after the worker defaults: an entry there wins.
+    if let Some(Sourced {
+        value: Val::Map(entries),
+        ..
+    }) = get("api_env")
+    {
+        api_env.extend(entries.iter().cloned());
+    }
+    let mut processes = vec![
+        Process {
+            role: Role::Web,
+            replicas: Sourced::new(
+                Replicas { min: 0, max: 10 },
+                Origin::Default("Cloud Run defaults"),
+            ),
+            env: BTreeMap::new(),
+            origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
+        },
+        Process {
+            role: Role::Api,
+            replicas: range("api_min_instances", "api_max_instances"),
+            env: api_env,
+            origin: file.clone(),
+        },
+    ];
+    if worker.value {
+        let env = [
+            (RETRY_FLAG, "true"),
+            (REPLAY_FLAG, "true"),
+            (MODE_VAR, "dedicated"),
+        ]
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                Sourced::new(v.to_string(), worker.origin.clone()),
+            )
+        })
+        .collect();
+        processes.push(Process {
+            role: Role::Worker,
+            replicas: range("worker_min_instances", "worker_max_instances"),
+            env,
+            origin: worker.origin.clone(),
+        });
+    }
+
+    let registry = ["api_image", "web_image", "worker_image"]
+        .into_iter()
+        .filter_map(text)
+        .find(|i| {
+            i.value
+                .split('/')
+                .next()
+                .is_some_and(|h| h.ends_with("-docker.pkg.dev"))
+        });
+    let conditions = registry
+        .map(|i| Sourced::new(Condition::ArtifactRegistry, i.origin))
+        .into_iter()
+        .collect();
+    let overrides = ["required_project_services", "project_services"]
+        .into_iter()
+        .find_map(|k| match get(k) {
+            Some(Sourced {
+                value: Val::List(items),
+                origin,
+            }) => Some(Sourced::new(items.clone(), origin.clone())),
+            _ => None,
+        });
+
+    Plan {
+        host: Host::Gcp,
+        web_hosts: web_host.clone().into_iter().collect(),
+        api_host,
+        routes,
+        tls: Tls::Automatic(file.clone()),
+        processes,
+        api_addresses: Vec::new(),
+        urls: Some(Urls {
+            app_public_url: app_url,
+            api_base_url: api_url,
+            origin: file,
+        }),
+        services: Some(Services {
+            project_id: text("project_id"),
+            enable_project_services: flag("enable_project_services"),
+            blueprint,
+            enabled,
+            conditions,
+            extra: Vec::new(),
+            overrides,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tfvars(text: &str) -> Plan {
+        plan(&[Input::new("prod.tfvars", text)], &[], None).unwrap()
+    }
+
+    #[test]
+    fn api_env_merges_last_and_keeps_its_line() {
+        let p = tfvars(
+            "enable_worker_service = true\napi_env = {\n  ENABLE_BILLING_STREAM_REPLAY = \"true\"\n}\n",
+        );
+        let api = p.processes(Role::Api).next().unwrap();
+        assert_eq!(api.env[REPLAY_FLAG].value, "true");
+        assert_eq!(
+            api.env[REPLAY_FLAG].origin,
+            Origin::File {
+                path: "prod.tfvars".into(),
+                line: 3,
+                column: 3
+            }
+        );
+        assert_eq!(api.env[RETRY_FLAG].value, "false");
+    }
+
+    #[test]
+    fn defaults_apply_where_the_file_is_silent() {
+        let p = tfvars("project_id = \"acme-prod\"\n");
+        let api = p.processes(Role::Api).next().unwrap();
+        assert_eq!(api.replicas.value, Replicas { min: 0, max: 10 });
+        assert!(p.processes(Role::Worker).next().is_none());
+        assert!(p.services.unwrap().enable_project_services.value);
+    }
+
+    #[test]
+    fn blueprint_list_and_variable_defaults_come_from_tf_files() {
+        let tf = Input::new(
+            "locals.tf",
+            "locals {\n  required_project_services = toset([\n    \"run.googleapis.com\",\n  ])\n}\n\
+             variable \"enable_worker_service\" {\n  default = true\n}\n",
+        );
+        let p = plan(&[], &[tf], None).unwrap();
+        assert!(p.processes(Role::Worker).next().is_some());
+        let list = p.services.unwrap().blueprint.unwrap();
+        assert_eq!(list.value, ["run.googleapis.com"]);
+        assert_eq!(
+            list.origin,
+            Origin::File {
+                path: "locals.tf".into(),
+                line: 2,
+                column: 3
+            }
+        );
+    }
+
+    #[test]
+    fn json_tfvars_and_errors() {
+        let p = plan(
+            &[Input::new(
+                "prod.tfvars.json",
+                "{\n  \"enable_worker_service\": true,\n  \"worker_min_instances\": 0\n}\n",
+            )],
+            &[],
+            None,
+        )
+        .unwrap();
+        let w = p.processes(Role::Worker).next().unwrap();
+        assert_eq!(w.replicas.value.min, 0);
+        let err = plan(&[Input::new("bad.tfvars", "a = {\n")], &[], None).unwrap_err();
+        assert_eq!(err.path, "bad.tfvars");
+        assert!(err.message.contains("HCL"), "{err:?}");
+    }
+}
