@@ -1,8 +1,10 @@
 //! The command line: the clap tree, and a thin dispatch onto the library.
 
+use crate::answers::Host;
 use crate::answers::KEYS;
 use crate::apply::{self, Outcome};
-use crate::contracts::{self, Finding};
+use crate::check;
+use crate::contracts::{self, Finding, Severity};
 use crate::error::{Error, Result};
 use crate::presets;
 use crate::report;
@@ -44,6 +46,9 @@ enum Command {
     /// Write the configuration for a preset or answers file, without prompts
     #[command(long_about = APPLY_LONG_ABOUT, after_help = apply_after_help())]
     Apply(ApplyArgs),
+    /// Check existing configuration against the contracts, like a linter
+    #[command(long_about = CHECK_LONG_ABOUT)]
+    Check(CheckArgs),
     /// List every contract rule with its ID and severity
     Rules,
     /// Print a rule: what it requires, why, and how to fix it
@@ -66,6 +71,24 @@ Writing is safe: a file that exists and differs is shown as a unified diff and r
 with --yes (or a confirmation on a terminal), its old content kept as <name>.bak; each file is
 written to a temporary file beside it and renamed, so a crash never leaves half a file; nothing
 is written outside --out.";
+
+const CHECK_LONG_ABOUT: &str = "\
+Check existing configuration against the routing, billing and services contracts, like a
+linter: every finding names the file, line and column of the setting that causes it.
+
+Reads Helm values files (layered in the order given, like helm -f a -f b) or rendered manifests
+(`helm template ... | hostwiz check -`), a Caddyfile with Compose and env files, Terraform
+tfvars and the blueprint's .tf files, and `gcloud services list --enabled` output. Kinds are
+told from file names and content. --repo DIR finds the starter's ops/ layout and checks each
+deployment in it: each Helm values file on top of values.yaml, the Compose deployment, each
+tfvars file with the blueprint.
+
+Suppress a finding with a comment on its line or the line above:
+  # hostwiz:ignore RULE-ID reason=\"why it does not apply\" until=YYYY-MM-DD
+A suppression without a reason is itself an error; after its date it no longer hides.
+
+Exit codes: 0 clean; 1 findings at or above --fail-on; 2 a usage error or a file that cannot be
+read or parsed (with file:line and what was expected).";
 
 fn apply_after_help() -> String {
     let mut s = String::from("Answer keys for --set (KEY=VALUE):\n");
@@ -114,6 +137,53 @@ enum Format {
     Json,
 }
 
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files to check; - reads standard input
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// A checkout of the starter: checks every deployment under its ops/ folder
+    #[arg(long, value_name = "DIR")]
+    repo: Option<PathBuf>,
+    /// Check only this host's files (and read ambiguous input as this host's)
+    #[arg(long, value_enum)]
+    host: Option<HostArg>,
+    /// Variables for {$VAR} and ${VAR} placeholders, such as compose.env (repeatable)
+    #[arg(long = "env-file", value_name = "FILE")]
+    env_files: Vec<PathBuf>,
+    /// An active Compose profile, as docker compose --profile (repeatable)
+    #[arg(long = "profile", value_name = "NAME")]
+    profiles: Vec<String>,
+    /// `gcloud services list --enabled` output (value(config.name) text or --format=json)
+    #[arg(long, value_name = "FILE")]
+    enabled_services: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// The lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum HostArg {
+    K8s,
+    Vps,
+    Gcp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
 /// Parses the arguments and runs the command; every outcome becomes an exit code here.
 pub fn run<I, T>(args: I) -> ExitCode
 where
@@ -132,6 +202,7 @@ where
     let result = match cli.command.unwrap_or(Command::Wizard) {
         Command::Wizard => wizard(&mut out),
         Command::Apply(args) => run_apply(args, &mut out),
+        Command::Check(args) => run_check(args, &mut out),
         Command::Rules => rules(&mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::Presets => list_presets(&mut out),
@@ -241,6 +312,54 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
             )
             .map_err(io_err)?;
         }
+    }
+    Ok(())
+}
+
+fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
+    let opts = check::Options {
+        paths: args.paths,
+        repo: args.repo,
+        host: args.host.map(|h| match h {
+            HostArg::K8s => Host::K8s,
+            HostArg::Vps => Host::Vps,
+            HostArg::Gcp => Host::Gcp,
+        }),
+        env_files: args.env_files,
+        profiles: args.profiles,
+        enabled_services: args.enabled_services,
+    };
+    let checked = check::run(&opts)?;
+    let results: Vec<(&str, &[Finding])> = checked
+        .iter()
+        .map(|c| (c.primary.as_str(), c.findings.as_slice()))
+        .collect();
+    let text = match args.format {
+        CheckFormat::Text => report::check_text(&results),
+        CheckFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report::check_json(&results)).expect("JSON")
+        ),
+        CheckFormat::Sarif => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report::sarif(&results)).expect("JSON")
+        ),
+    };
+    out.write_all(text.as_bytes()).map_err(io_err)?;
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let failing = checked
+        .iter()
+        .flat_map(|c| &c.findings)
+        .filter(|f| f.suppressed.is_none() && f.severity >= threshold)
+        .count();
+    if failing > 0 {
+        return Err(Error::Findings {
+            count: failing,
+            threshold: threshold.as_str(),
+        });
     }
     Ok(())
 }

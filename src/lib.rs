@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod apply;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod contracts;
 pub mod error;

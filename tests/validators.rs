@@ -7,6 +7,11 @@
 #[path = "support/validators.rs"]
 mod validators;
 
+#[path = "support/caddy_json.rs"]
+mod caddy_json;
+
+use caddy_json::caddy_dial;
+
 use hostwiz::render::{self, File};
 use hostwiz::source::{self, Source};
 use serde_json::Value;
@@ -48,63 +53,6 @@ fn as_refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 
 // ---------------------------------------------------------------------------------------------
 // Caddy
-
-/// Where Caddy's adapted JSON sends a request: the `dial` of the reverse proxy that handles it.
-/// Follows Caddy's HTTP route semantics: routes in order, host and path matchers, subroutes,
-/// route groups (only the first matching route of a group runs), terminal routes.
-fn caddy_dial(routes: &[Value], host: &str, path: &str) -> Option<String> {
-    let mut groups_done: Vec<String> = Vec::new();
-    for route in routes {
-        if let Some(g) = route["group"].as_str() {
-            if groups_done.iter().any(|d| d == g) {
-                continue;
-            }
-        }
-        let matches = match route["match"].as_array() {
-            None => true,
-            Some(sets) => sets.iter().any(|m| matcher_set(m, host, path)),
-        };
-        if !matches {
-            continue;
-        }
-        if let Some(g) = route["group"].as_str() {
-            groups_done.push(g.to_string());
-        }
-        for handler in route["handle"].as_array().into_iter().flatten() {
-            match handler["handler"].as_str() {
-                Some("subroute") => {
-                    if let Some(d) = caddy_dial(handler["routes"].as_array().unwrap(), host, path) {
-                        return Some(d);
-                    }
-                }
-                Some("reverse_proxy") => {
-                    return handler["upstreams"][0]["dial"].as_str().map(str::to_string);
-                }
-                _ => {}
-            }
-        }
-        if route["terminal"].as_bool() == Some(true) {
-            return None;
-        }
-    }
-    None
-}
-
-fn matcher_set(m: &Value, host: &str, path: &str) -> bool {
-    let host_ok = m["host"]
-        .as_array()
-        .is_none_or(|hs| hs.iter().any(|h| h.as_str() == Some(host)));
-    let path_ok = m["path"].as_array().is_none_or(|ps| {
-        ps.iter().any(|p| {
-            let p = p.as_str().unwrap();
-            match p.strip_suffix('*') {
-                Some(prefix) => path.starts_with(prefix),
-                None => path == p,
-            }
-        })
-    });
-    host_ok && path_ok
-}
 
 fn check_caddy(preset: &str, sets: &[&str]) {
     let (dir, files) = written(preset, sets);

@@ -1,1 +1,518 @@
-//! (being written)
+//! Compose files as Docker Compose v2 resolves them, limited to what the contracts read: each
+//! service's image, effective environment, replicas and profiles.
+//!
+//! Files layer like `docker compose -f a -f b` with compose-go's merge rules (the compose spec's
+//! "Merge" section), checked against `docker compose config` 2.40: maps merge key by key,
+//! `environment` per variable whatever its form, `profiles` and `env_file` append without
+//! repeats, scalars (`image`, `scale`, `deploy.replicas`) are replaced, and the `!reset` and
+//! `!override` tags remove or replace a value. Values are interpolated from the given
+//! variables only, never the process environment, so a check answers the same everywhere.
+
+use super::envfile::{self, interpolate};
+use super::yaml::{self, Node, Value};
+use super::{Input, ParseError, Vars};
+use crate::plan::{Origin, Sourced};
+use saphyr_parser::{Event, Parser};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Compose {
+    pub services: Vec<Service>,
+}
+
+impl Compose {
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    /// The service key's line in the first file that defines it.
+    pub origin: Origin,
+    /// Interpolated.
+    pub image: Option<Sourced<String>>,
+    /// Effective: `env_file` entries, then `environment` (map or list form) over them, merged
+    /// per key across files (later files win). A value written in a Compose file points there;
+    /// one passed through from the variables (`KEY` alone, `KEY:` null) at the line that set it.
+    pub environment: BTreeMap<String, Sourced<String>>,
+    /// `deploy.replicas`, or `scale`, default 1 (`Origin::Default`).
+    pub replicas: Sourced<u32>,
+    pub profiles: Vec<String>,
+    /// No profiles, or one of them is active.
+    pub active: bool,
+}
+
+const NOT_COMPOSE: &str = "expected a Compose file with a `services` map";
+
+/// Compose files layered in order like `docker compose -f a -f b`, interpolated from `vars`
+/// alone (a `${VAR:?err}` with the var missing is a ParseError naming it). `env_file` paths are
+/// relative to the project directory, the first file's folder, as docker compose resolves them.
+/// Active profiles are `profiles` when given, else `COMPOSE_PROFILES` from `vars`
+/// (comma-separated): in docker compose `--profile` replaces `COMPOSE_PROFILES`, `*` is all.
+pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose, ParseError> {
+    let Some(first) = files.first() else {
+        return Err(Input::new("", "").error(0, 0, "no Compose file given"));
+    };
+    let mut services: Vec<Acc> = Vec::new();
+    let mut any_services = false;
+    for input in files {
+        let invalid = |e: yaml::YamlError| format!("invalid YAML: {}", e.message);
+        let docs = yaml::load_all(&input.text)
+            .map_err(|e| input.error(e.line.max(1), e.column, invalid(e.clone())))?;
+        let layer = Layer {
+            input,
+            vars,
+            tags: tags(&input.text),
+        };
+        if docs.is_empty() {
+            return Err(input.error(1, 1, NOT_COMPOSE));
+        }
+        for doc in &docs {
+            if !doc.is_map() {
+                return Err(layer.err(doc, NOT_COMPOSE));
+            }
+            layer.check(doc)?;
+            let Some(map) = doc.get("services") else {
+                continue;
+            };
+            any_services = true;
+            if !map.is_map() && !map.is_null() {
+                return Err(layer.err(map, NOT_COMPOSE));
+            }
+            for (key, body) in map.entries() {
+                layer.merge_service(&mut services, key, body)?;
+            }
+        }
+    }
+    if !any_services {
+        return Err(first.error(1, 1, NOT_COMPOSE));
+    }
+    let env = vars
+        .get("COMPOSE_PROFILES")
+        .map_or("", |v| v.value.as_str());
+    let from_env = env.split(',').map(str::trim).filter(|p| !p.is_empty());
+    let active: Vec<String> = match profiles {
+        [] => from_env.map(String::from).collect(),
+        given => given.to_vec(),
+    };
+    let dir = Path::new(&first.path).parent().unwrap_or(Path::new(""));
+    let services = services.into_iter().map(|s| s.finish(&active, vars, dir));
+    Ok(Compose {
+        services: services.collect::<Result<_, _>>()?,
+    })
+}
+
+/// A service as the files read so far define it.
+struct Acc {
+    name: String,
+    origin: Origin,
+    set: Settings,
+}
+
+/// What `!override` on a service replaces.
+#[derive(Default)]
+struct Settings {
+    image: Option<Sourced<String>>,
+    /// `None`: null (or `KEY` alone) with no variable to take, so unset in the container even
+    /// when an env file sets it.
+    env: BTreeMap<String, Option<Sourced<String>>>,
+    /// Path, required, where it is listed.
+    env_files: Vec<(String, bool, Origin)>,
+    profiles: Vec<String>,
+    replicas: Option<Sourced<u32>>,
+    scale: Option<Sourced<u32>>,
+}
+
+impl Settings {
+    /// What `!reset` and `!override` on a service key drop before anything is merged.
+    fn clear(&mut self, key: &str) {
+        match key {
+            "image" => self.image = None,
+            "environment" => self.env.clear(),
+            "env_file" => self.env_files.clear(),
+            "profiles" => self.profiles.clear(),
+            "deploy" => self.replicas = None,
+            "scale" => self.scale = None,
+            _ => {}
+        }
+    }
+}
+
+impl Acc {
+    fn finish(self, active: &[String], vars: &Vars, dir: &Path) -> Result<Service, ParseError> {
+        let Settings {
+            image,
+            env,
+            env_files,
+            profiles,
+            replicas,
+            scale,
+        } = self.set;
+        let is_active =
+            profiles.is_empty() || active.iter().any(|a| a == "*" || profiles.contains(a));
+        let mut from_files = Vars::default();
+        for (path, required, origin) in &env_files {
+            let full = dir.join(path);
+            let read = std::fs::read(&full).map_err(|e| e.to_string());
+            let text = read.and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".into()));
+            // Compose reads the env files of active services only.
+            let text = match text {
+                Ok(text) => text,
+                Err(_) if !is_active || !required => continue,
+                Err(why) => {
+                    let what = format!("cannot read env_file `{path}` ({}): {why}", full.display());
+                    return Err(error_at(origin, what));
+                }
+            };
+            let input = Input::new(full.display().to_string(), text);
+            match envfile::parse_with(&input, vars, from_files.clone()) {
+                Ok(merged) => from_files = merged,
+                Err(e) if is_active => return Err(e),
+                Err(_) => {}
+            }
+        }
+        let mut environment = from_files.0;
+        for (key, value) in env {
+            match value {
+                Some(v) => environment.insert(key, v),
+                None => environment.remove(&key),
+            };
+        }
+        let replicas = match (replicas, scale) {
+            (Some(r), Some(s)) if r.value != s.value => {
+                let what = format!(
+                    "`scale: {}` and `deploy.replicas: {}` differ",
+                    s.value, r.value
+                );
+                return Err(error_at(&s.origin, what));
+            }
+            (Some(r), _) | (None, Some(r)) => r,
+            (None, None) => Sourced::new(1, Origin::Default("Compose replicas")),
+        };
+        let (name, origin, active) = (self.name, self.origin, is_active);
+        Ok(Service {
+            name,
+            origin,
+            image,
+            environment,
+            replicas,
+            profiles,
+            active,
+        })
+    }
+}
+
+/// An error at a setting's origin (always a file position for what this module reads).
+fn error_at(origin: &Origin, message: String) -> ParseError {
+    match origin {
+        Origin::File { path, line, column } => Input::new(path, "").error(*line, *column, message),
+        other => Input::new(other.to_string(), "").error(0, 0, message),
+    }
+}
+
+/// The tags Compose gives a meaning to: `!reset` drops a value, `!override` replaces it
+/// instead of merging, `!!str` keeps a plain `true` or `1.0` as written.
+const RESET: &str = "!reset";
+const OVERRIDE: &str = "!override";
+
+/// The yaml tree keeps no tags, so a second pass over the parser's events records them by
+/// position and kind (0 scalar, 1 list, 2 map: a map and its first key share a position).
+fn tags(text: &str) -> HashMap<(u32, u32, u8), String> {
+    let mut tags = HashMap::new();
+    for (event, span) in Parser::new_from_str(text).map_while(Result::ok) {
+        let (kind, tag) = match event {
+            Event::Scalar(_, _, _, Some(t)) => (0, t),
+            Event::SequenceStart(_, Some(t)) => (1, t),
+            Event::MappingStart(_, Some(t)) => (2, t),
+            _ => continue,
+        };
+        let (line, column) = (span.start.line() as u32, span.start.col() as u32 + 1);
+        tags.insert(
+            (line, column, kind),
+            format!("{}{}", tag.handle, tag.suffix),
+        );
+    }
+    tags
+}
+
+/// One Compose file being layered on the ones before it.
+struct Layer<'a> {
+    input: &'a Input,
+    vars: &'a Vars,
+    tags: HashMap<(u32, u32, u8), String>,
+}
+
+impl Layer<'_> {
+    fn tag(&self, node: &Node) -> &str {
+        let kind = match node.value {
+            Value::Scalar { .. } => 0,
+            Value::Seq(_) => 1,
+            Value::Map(_) => 2,
+        };
+        self.tags
+            .get(&(node.line, node.column, kind))
+            .map_or("", String::as_str)
+    }
+
+    fn err(&self, node: &Node, message: impl Into<String>) -> ParseError {
+        self.input.error(node.line, node.column, message)
+    }
+
+    fn at(&self, node: &Node, value: String) -> Sourced<String> {
+        Sourced::new(value, self.input.origin(node.line, node.column))
+    }
+
+    fn expand(&self, node: &Node, text: &str) -> Result<String, ParseError> {
+        let lookup = |name: &str| self.vars.get(name).map(|v| v.value.clone());
+        interpolate(text, &lookup).map_err(|e| self.err(node, e.describe(text)))
+    }
+
+    /// As docker compose does before merging: every value in the file interpolates, inactive
+    /// services and `x-` extensions included (keys are not interpolated).
+    fn check(&self, node: &Node) -> Result<(), ParseError> {
+        match &node.value {
+            Value::Scalar { text, .. } => self.expand(node, text).map(drop),
+            Value::Seq(items) => items.iter().try_for_each(|n| self.check(n)),
+            Value::Map(entries) => entries.iter().try_for_each(|(_, v)| self.check(v)),
+        }
+    }
+
+    /// A scalar as Compose hands it on: interpolated text, or for a plain boolean or number
+    /// the form Compose prints. `None` for null.
+    fn scalar(&self, node: &Node, what: &str) -> Result<Option<String>, ParseError> {
+        let Value::Scalar { text, plain } = &node.value else {
+            return Err(self.err(
+                node,
+                format!("`{what}` must be a string, number, boolean or null"),
+            ));
+        };
+        if *plain && self.tag(node) != "tag:yaml.org,2002:str" {
+            if node.is_null() {
+                return Ok(None);
+            }
+            if let Some(typed) = typed(text) {
+                return Ok(Some(typed));
+            }
+        }
+        self.expand(node, text).map(Some)
+    }
+
+    fn merge_service(&self, all: &mut Vec<Acc>, key: &Node, body: &Node) -> Result<(), ParseError> {
+        let name = key.as_str().unwrap_or_default().to_string();
+        let tag = self.tag(body);
+        if tag == RESET {
+            all.retain(|s| s.name != name);
+            return Ok(());
+        }
+        if !body.is_map() {
+            return Err(self.err(body, format!("service `{name}` must be a map of settings")));
+        }
+        let index = all.iter().position(|s| s.name == name).unwrap_or_else(|| {
+            let origin = self.input.origin(key.line, key.column);
+            all.push(Acc {
+                name,
+                origin,
+                set: Settings::default(),
+            });
+            all.len() - 1
+        });
+        let acc = &mut all[index].set;
+        if tag == OVERRIDE {
+            *acc = Settings::default();
+        }
+        for (k, v) in body.entries() {
+            let key = k.as_str().unwrap_or_default();
+            let tag = self.tag(v);
+            if tag == RESET || tag == OVERRIDE {
+                acc.clear(key);
+            }
+            if tag == RESET {
+                continue;
+            }
+            match key {
+                "image" => acc.image = self.scalar(v, key)?.map(|s| self.at(v, s)),
+                "environment" => self.environment(v, &mut acc.env)?,
+                "env_file" => self.env_files(v, &mut acc.env_files)?,
+                "profiles" if matches!(v.value, Value::Seq(_)) => {
+                    for p in v.as_seq() {
+                        let p = self.scalar(p, key)?.unwrap_or_default();
+                        if !acc.profiles.contains(&p) {
+                            acc.profiles.push(p);
+                        }
+                    }
+                }
+                "profiles" => return Err(self.err(v, "`profiles` must be a list of names")),
+                "deploy" => match v.get("replicas") {
+                    Some(r) if self.tag(r) == RESET => acc.replicas = None,
+                    Some(r) => acc.replicas = Some(self.count(r, "deploy.replicas")?),
+                    None => {}
+                },
+                "scale" => acc.scale = Some(self.count(v, key)?),
+                "extends" => {
+                    return Err(self.err(k, "hostwiz cannot read `extends` yet: inline it"))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn environment(
+        &self,
+        node: &Node,
+        env: &mut BTreeMap<String, Option<Sourced<String>>>,
+    ) -> Result<(), ParseError> {
+        let from_vars = |name: &str| self.vars.get(name).cloned();
+        match &node.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let name = k.as_str().unwrap_or_default().to_string();
+                    if self.tag(v) == RESET {
+                        env.remove(&name);
+                        continue;
+                    }
+                    let value = match self.scalar(v, &format!("environment.{name}"))? {
+                        Some(s) => Some(self.at(v, s)),
+                        None => from_vars(&name),
+                    };
+                    env.insert(name, value);
+                }
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    // Compose refuses a plain number, boolean or null as a list entry.
+                    let text = match &item.value {
+                        Value::Scalar { text, plain }
+                            if !*plain || !item.is_null() && typed(text).is_none() =>
+                        {
+                            text
+                        }
+                        _ => return Err(self.err(item, "expected `KEY=VALUE` or `KEY`")),
+                    };
+                    let text = self.expand(item, text)?;
+                    let (name, value) = match text.split_once('=') {
+                        Some((k, v)) => (k, Some(self.at(item, v.to_string()))),
+                        None => (text.as_str(), from_vars(&text)),
+                    };
+                    if name.is_empty() || name.ends_with(char::is_whitespace) {
+                        let what = format!("`{name}`: expected a name with no trailing space");
+                        return Err(self.err(item, what));
+                    }
+                    env.insert(name.to_string(), value);
+                }
+            }
+            _ => return Err(self.err(node, "`environment` must be a map or a list of KEY=VALUE")),
+        }
+        Ok(())
+    }
+
+    fn env_files(
+        &self,
+        node: &Node,
+        list: &mut Vec<(String, bool, Origin)>,
+    ) -> Result<(), ParseError> {
+        let items = match &node.value {
+            Value::Seq(items) => items.as_slice(),
+            Value::Scalar { .. } if !node.is_null() => std::slice::from_ref(node),
+            _ => return Err(self.err(node, "`env_file` must be a path or a list of paths")),
+        };
+        for item in items {
+            let (path, required) = match item.get("path") {
+                Some(path) => {
+                    let required = item.get("required").map(|r| self.scalar(r, "required"));
+                    (
+                        path,
+                        required.transpose()?.flatten().is_none_or(|r| r != "false"),
+                    )
+                }
+                None => (item, true),
+            };
+            let path = self.scalar(path, "env_file")?.filter(|p| !p.is_empty());
+            let path = path.ok_or_else(|| self.err(item, "expected an env file path"))?;
+            let entry = (path, required, self.input.origin(item.line, item.column));
+            // A path listed again keeps its place and takes the later settings.
+            match list.iter_mut().find(|e| e.0 == entry.0) {
+                Some(e) => *e = entry,
+                None => list.push(entry),
+            }
+        }
+        Ok(())
+    }
+
+    /// A replica count: a whole number, or a string that interpolates to one.
+    fn count(&self, node: &Node, what: &str) -> Result<Sourced<u32>, ParseError> {
+        let n: Option<i64> = self.scalar(node, what)?.and_then(|t| t.parse().ok());
+        match n.map(u32::try_from) {
+            Some(Ok(n)) => Ok(Sourced::new(n, self.input.origin(node.line, node.column))),
+            _ => Err(self.err(node, format!("`{what}` must be a whole number, 0 or more"))),
+        }
+    }
+}
+
+/// A plain scalar that Compose's YAML decoder (go-yaml v3, the YAML 1.2 core schema with Go's
+/// number syntax) reads as a boolean or number, as Compose then prints it: `True` → `true`,
+/// `0x1F`, `0o37` and `037` → `31`, `1_000` → `1000`, `1.50` → `1.5`, `1e6` → `1e+06`; `yes`
+/// and `on` stay strings. `None` when the scalar is a string.
+fn typed(text: &str) -> Option<String> {
+    let word = match text {
+        "true" | "True" | "TRUE" => "true",
+        "false" | "False" | "FALSE" => "false",
+        ".nan" | ".NaN" | ".NAN" => "NaN",
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => "+Inf",
+        "-.inf" | "-.Inf" | "-.INF" => "-Inf",
+        _ if !text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c)) => return None,
+        _ => "",
+    };
+    if !word.is_empty() {
+        return Some(word.into());
+    }
+    let plain = text.replace('_', "");
+    let (negative, body) = match plain.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+    };
+    let (radix, digits) = match body.get(..2) {
+        Some("0x" | "0X") => (16, &body[2..]),
+        Some("0o" | "0O") => (8, &body[2..]),
+        Some("0b" | "0B") => (2, &body[2..]),
+        _ if body.len() > 1 && body.starts_with('0') => (8, &body[1..]),
+        _ => (10, body),
+    };
+    if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
+        if let Ok(n) = u64::from_str_radix(digits, radix) {
+            // Go tries int64, then uint64 (which takes no sign), then float64.
+            let n = if negative {
+                -i128::from(n)
+            } else {
+                i128::from(n)
+            };
+            if i64::try_from(n).is_ok() || plain.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some(n.to_string());
+            }
+        }
+    }
+    let (mantissa, exp) = body.split_once(['e', 'E']).unwrap_or((body, "0"));
+    let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let shape = all_digits(int) && all_digits(frac) && !exp.is_empty() && all_digits(exp);
+    let f: f64 = plain
+        .parse()
+        .ok()
+        .filter(|_| shape && (int.len() + frac.len()) > 0)?;
+    // Go's `%v`: the shortest digits, in exponent form below 1e-4 and from 1e6 up.
+    let sci = format!("{f:e}");
+    let (digits, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    Some(match f == 0.0 || (-4..6).contains(&exp) {
+        true => format!("{f}"),
+        false => format!(
+            "{digits}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        ),
+    })
+}

@@ -1,1 +1,394 @@
-//! (being written)
+//! Rendered Kubernetes manifests → [`Plan`]: what `helm template ... | hostwiz check -` (or
+//! `kubectl get -o yaml`) shows is what the cluster runs, whatever chart version produced it.
+//!
+//! Read: Deployments and StatefulSets (role from the `app.kubernetes.io/component` label of the
+//! pod template, else of the object, else the name suffix `-api`/`-web`/`-worker`), their
+//! `replicas` (default 1) and container env, HorizontalPodAutoscalers (their range replaces
+//! the target's replicas), Services (name → role by selector), `networking.k8s.io/v1` Ingresses
+//! (and the older `serviceName` backends) with their TLS, and `List` items. Other kinds are
+//! ignored.
+//!
+//! Conventions, where Kubernetes leaves a choice:
+//! - Every path type (`Prefix`, `ImplementationSpecific`, `Exact`) is read as a prefix: an
+//!   `Exact` `/api` still sends the browser's `/api` itself past the BFF, so it is judged alike.
+//! - An env entry with `valueFrom` keeps the name with the value [`FROM_REFERENCE`]: the value
+//!   is not in the manifest, and a billing flag with it reads as off. `envFrom` is not read.
+//! - A later env entry with the same name wins, as the kubelet resolves it.
+//! - The env is the container named like the role, else the pod's first container.
+//! - A host that routes any path to the web Service is a web host; a host that routes only to
+//!   the API Service is an API host (the first one is `api_host`). A rule without `host` is
+//!   the host `*`; a path entry without `path` is `/`.
+//! - A backend Service that is not in the stream gets its role from its name suffix.
+//! - A host is covered by TLS when the Ingress that routes it lists it in `spec.tls`.
+
+use super::helm::{kind, tls_covers};
+use super::yaml::{self, Node};
+use super::{Input, ParseError};
+use crate::answers::Host;
+use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
+use std::collections::BTreeMap;
+
+/// The value recorded for an env var set from a Secret or ConfigMap (`valueFrom`).
+pub const FROM_REFERENCE: &str = "<from secret/configmap>";
+
+const COMPONENT: &str = "app.kubernetes.io/component";
+
+/// The plan read from rendered manifests (a multi-document stream, e.g.
+/// `helm template ... | hostwiz check -`).
+pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
+    let docs = yaml::load_all(&input.text).map_err(|e| input.error(e.line, e.column, e.message))?;
+    let mut objects = Vec::new();
+    for doc in &docs {
+        flatten(input, doc, &mut objects)?;
+    }
+    let (mut workloads, mut hpas, mut services, mut ingresses) = (vec![], vec![], vec![], vec![]);
+    for obj in objects {
+        let name = obj
+            .at(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        match obj.get("kind").and_then(Node::as_str) {
+            Some("Deployment" | "StatefulSet") => workloads.extend(workload(input, obj, name)?),
+            Some("HorizontalPodAutoscaler") => hpas.extend(hpa(input, obj)?),
+            Some("Service") => {
+                let role = obj
+                    .at(&["spec", "selector", COMPONENT])
+                    .and_then(Node::as_str)
+                    .and_then(role_named);
+                if let Some(role) = role.or_else(|| role_suffix(name)) {
+                    services.push((name.to_string(), role));
+                }
+            }
+            Some("Ingress") => ingresses.push(obj),
+            _ => {}
+        }
+    }
+    for (target, replicas) in hpas {
+        for w in workloads.iter_mut().filter(|w| w.0 == target) {
+            w.1.replicas = replicas.clone();
+        }
+    }
+    let mut processes: Vec<Process> = workloads.into_iter().map(|w| w.1).collect();
+    processes.sort_by_key(|p| p.role); // web, api, worker, as Plan::from orders them
+
+    let target_of = |name: &str| match services.iter().find(|(n, _)| n == name).map(|s| s.1) {
+        Some(role) => Target::Service(role),
+        None => role_suffix(name).map_or_else(|| Target::Other(name.to_string()), Target::Service),
+    };
+    let mut routes = Vec::new();
+    let mut hosts: Vec<Sourced<String>> = Vec::new();
+    let mut covered: Vec<Sourced<String>> = Vec::new();
+    for ing in ingresses {
+        let first = routes.len();
+        for (i, rule) in seq(input, ing, &["spec", "rules"])?.iter().enumerate() {
+            let host_node = rule.get("host").filter(|h| !h.is_null());
+            let host = host_node.and_then(Node::as_str).unwrap_or("*").to_string();
+            if !hosts.iter().any(|h| h.value.eq_ignore_ascii_case(&host)) {
+                hosts.push(Sourced::new(
+                    host.clone(),
+                    input.origin_of(host_node.unwrap_or(rule)),
+                ));
+            }
+            let at = format!("spec.rules[{i}]");
+            for path in seq(input, rule, &["http", "paths"]).map_err(|e| within(e, &at))? {
+                let prefix = path.get("path").filter(|p| !p.is_null());
+                let backend = path.get("backend");
+                let service = backend
+                    .and_then(|b| b.at(&["service", "name"]).or_else(|| b.get("serviceName")))
+                    .or_else(|| backend.and_then(|b| b.at(&["resource", "name"])));
+                routes.push(Route {
+                    host: host.clone(),
+                    prefix: prefix.and_then(Node::as_str).unwrap_or("/").to_string(),
+                    target: target_of(service.and_then(Node::as_str).unwrap_or("")),
+                    origin: input.origin_of(prefix.unwrap_or(path)),
+                });
+            }
+        }
+        // TLS counts for the hosts this Ingress routes.
+        for (i, entry) in seq(input, ing, &["spec", "tls"])?.iter().enumerate() {
+            let at = format!("spec.tls[{i}]");
+            for listed in seq(input, entry, &["hosts"]).map_err(|e| within(e, &at))? {
+                let pattern = listed.as_str().unwrap_or("");
+                for r in &routes[first..] {
+                    let known = covered
+                        .iter()
+                        .any(|c| c.value.eq_ignore_ascii_case(&r.host));
+                    if !known && tls_covers(pattern, &r.host) {
+                        covered.push(Sourced::new(r.host.clone(), input.origin_of(listed)));
+                    }
+                }
+            }
+        }
+    }
+
+    let targets = |host: &str| -> Vec<&Target> {
+        routes
+            .iter()
+            .filter(|r| r.host.eq_ignore_ascii_case(host))
+            .map(|r| &r.target)
+            .collect()
+    };
+    let (web, api) = (Target::Service(Role::Web), Target::Service(Role::Api));
+    let (web_hosts, rest): (Vec<_>, Vec<_>) = hosts
+        .into_iter()
+        .partition(|h| targets(&h.value).contains(&&web));
+    // A rule without paths routes nothing, so it makes no API host either.
+    let only_api = |ts: Vec<&Target>| !ts.is_empty() && ts.iter().all(|t| **t == api);
+    let api_host = rest.into_iter().find(|h| only_api(targets(&h.value)));
+
+    Ok(Plan {
+        host: Host::K8s,
+        web_hosts,
+        api_host,
+        routes,
+        tls: Tls::Hosts(covered),
+        processes,
+        api_addresses: services
+            .into_iter()
+            .filter(|s| s.1 == Role::Api)
+            .map(|s| s.0)
+            .collect(),
+        urls: None,
+        services: None,
+    })
+}
+
+/// Each document's objects, with the items of a `List` in its place.
+fn flatten<'n>(input: &Input, doc: &'n Node, out: &mut Vec<&'n Node>) -> Result<(), ParseError> {
+    if !doc.is_map() {
+        let found = kind(doc);
+        return Err(input.error(
+            doc.line,
+            doc.column,
+            format!("expected a Kubernetes object (a map), found {found}"),
+        ));
+    }
+    match doc.get("kind").and_then(Node::as_str) {
+        Some(k) if k.ends_with("List") && doc.get("items").is_some() => {
+            for item in seq(input, doc, &["items"])? {
+                flatten(input, item, out)?;
+            }
+        }
+        _ => out.push(doc),
+    }
+    Ok(())
+}
+
+/// A Deployment or StatefulSet of the starter, with its name; `None` for other workloads.
+fn workload(
+    input: &Input,
+    obj: &Node,
+    name: &str,
+) -> Result<Option<(String, Process)>, ParseError> {
+    let label = |path: &[&str]| {
+        obj.at(path)
+            .and_then(|l| l.get(COMPONENT))
+            .and_then(Node::as_str)
+            .and_then(role_named)
+    };
+    let role = label(&["spec", "template", "metadata", "labels"])
+        .or_else(|| label(&["metadata", "labels"]));
+    let Some(role) = role.or_else(|| role_suffix(name)) else {
+        return Ok(None);
+    };
+    let origin = input.origin_of(obj.at(&["metadata", "name"]).unwrap_or(obj));
+    let replicas = match obj.at(&["spec", "replicas"]).filter(|r| !r.is_null()) {
+        Some(r) => Sourced::new(
+            Replicas::fixed(whole(input, r, "spec.replicas")?),
+            input.origin_of(r),
+        ),
+        None => Sourced::new(Replicas::fixed(1), origin.clone()),
+    };
+    let containers = seq(input, obj, &["spec", "template", "spec", "containers"])?;
+    let container = containers
+        .iter()
+        .find(|c| c.get("name").and_then(Node::as_str) == Some(role.as_str()))
+        .or(containers.first());
+    let mut env = BTreeMap::new();
+    for var in container
+        .map(|c| seq(input, c, &["env"]))
+        .transpose()?
+        .unwrap_or(&[])
+    {
+        let Some(key) = var.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        let value = match (
+            var.get("value").filter(|v| !v.is_null()),
+            var.get("valueFrom"),
+        ) {
+            (Some(v), _) => Sourced::new(v.as_str().unwrap_or("").to_string(), input.origin_of(v)),
+            (None, Some(from)) => Sourced::new(FROM_REFERENCE.to_string(), input.origin_of(from)),
+            (None, None) => Sourced::new(String::new(), input.origin_of(var)),
+        };
+        env.insert(key.to_string(), value);
+    }
+    Ok(Some((
+        name.to_string(),
+        Process {
+            role,
+            replicas,
+            env,
+            origin,
+        },
+    )))
+}
+
+/// An HPA's target name and range, with the `maxReplicas` line (the bound the rules judge).
+fn hpa(input: &Input, obj: &Node) -> Result<Option<(String, Sourced<Replicas>)>, ParseError> {
+    let spec = obj.get("spec");
+    let target = spec
+        .and_then(|s| s.at(&["scaleTargetRef", "name"]))
+        .and_then(Node::as_str);
+    let max = spec
+        .and_then(|s| s.get("maxReplicas"))
+        .filter(|m| !m.is_null());
+    let (Some(target), Some(max)) = (target, max) else {
+        return Ok(None);
+    };
+    let min = match spec
+        .and_then(|s| s.get("minReplicas"))
+        .filter(|m| !m.is_null())
+    {
+        Some(m) => whole(input, m, "spec.minReplicas")?,
+        None => 1,
+    };
+    let max_n = whole(input, max, "spec.maxReplicas")?;
+    Ok(Some((
+        target.to_string(),
+        Sourced::new(Replicas { min, max: max_n }, input.origin_of(max)),
+    )))
+}
+
+fn whole(input: &Input, node: &Node, at: &str) -> Result<u32, ParseError> {
+    node.as_str()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| {
+            let found = node
+                .as_str()
+                .map_or_else(|| kind(node).to_string(), |s| format!("{s:?}"));
+            input.error(
+                node.line,
+                node.column,
+                format!("expected a whole number at {at}, found {found}"),
+            )
+        })
+}
+
+/// The list at `path` under `node`: empty when absent or null, an error when something else.
+fn seq<'n>(input: &Input, node: &'n Node, path: &[&str]) -> Result<&'n [Node], ParseError> {
+    match node.at(path).filter(|n| !n.is_null()) {
+        None => Ok(&[]),
+        Some(n) if matches!(n.value, yaml::Value::Seq(_)) => Ok(n.as_seq()),
+        Some(n) => Err(input.error(
+            n.line,
+            n.column,
+            format!("expected a list at {}, found {}", path.join("."), kind(n)),
+        )),
+    }
+}
+
+/// Prefixes an error's key path with where it was found (`spec.rules[0].http.paths`).
+fn within(mut e: ParseError, at: &str) -> ParseError {
+    e.message = e.message.replacen(" at ", &format!(" at {at}."), 1);
+    e
+}
+
+fn role_named(component: &str) -> Option<Role> {
+    [Role::Web, Role::Api, Role::Worker]
+        .into_iter()
+        .find(|r| r.as_str() == component)
+}
+
+fn role_suffix(name: &str) -> Option<Role> {
+    name.rsplit_once('-')
+        .and_then(|(_, suffix)| role_named(suffix))
+}
+
+trait OriginOf {
+    fn origin_of(&self, node: &Node) -> Origin;
+}
+
+impl OriginOf for Input {
+    fn origin_of(&self, node: &Node) -> Origin {
+        self.origin(node.line, node.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_names_and_labels() {
+        assert_eq!(role_suffix("acme-starter-worker"), Some(Role::Worker));
+        assert_eq!(role_suffix("starter-apix"), None);
+        assert_eq!(role_named("api"), Some(Role::Api));
+    }
+
+    #[test]
+    fn a_list_and_a_statefulset_are_read() {
+        let text = "kind: List\nitems:\n  - kind: StatefulSet\n    metadata: {name: x-worker}\n    spec:\n      replicas: 2\n\
+                    ---\nkind: Ingress\nspec: {rules: [{host: a.example.com}]}\n";
+        let plan = manifests_plan(&Input::new("m.yaml", text)).unwrap();
+        let [worker] = &plan.processes[..] else {
+            panic!("one process: {plan:#?}")
+        };
+        assert_eq!(
+            (worker.role, worker.replicas.value),
+            (Role::Worker, Replicas::fixed(2))
+        );
+        assert_eq!(
+            worker.replicas.origin,
+            Input::new("m.yaml", "").origin(6, 17)
+        );
+    }
+
+    /// An HPA before its Deployment, a sidecar before the role's container, and a later
+    /// `valueFrom` entry replacing a literal value.
+    #[test]
+    fn hpas_containers_and_secret_values() {
+        let text = "\
+kind: HorizontalPodAutoscaler
+spec: {scaleTargetRef: {kind: Deployment, name: x-api}, maxReplicas: 4}
+---
+kind: Deployment
+metadata: {name: x-api}
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+        - name: sidecar
+        - name: api
+          env:
+            - {name: ENABLE_BILLING_RETRY_WORKER, value: 'true'}
+            - name: ENABLE_BILLING_RETRY_WORKER
+              valueFrom: {secretKeyRef: {name: s, key: k}}
+---
+kind: ConfigMap
+metadata: {name: x-web}
+";
+        let input = Input::new("m.yaml", text);
+        let plan = manifests_plan(&input).unwrap();
+        let [api] = &plan.processes[..] else {
+            panic!("one process: {plan:#?}")
+        };
+        assert_eq!(
+            api.replicas,
+            Sourced::new(Replicas { min: 1, max: 4 }, input.origin(2, 70))
+        );
+        let retry = &api.env["ENABLE_BILLING_RETRY_WORKER"];
+        assert_eq!(
+            (retry.value.as_str(), line(&retry.origin)),
+            (FROM_REFERENCE, 16)
+        );
+    }
+
+    fn line(origin: &Origin) -> u32 {
+        match origin {
+            Origin::File { line, .. } => *line,
+            other => panic!("not a file origin: {other}"),
+        }
+    }
+}

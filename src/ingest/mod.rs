@@ -13,6 +13,7 @@ pub mod helm;
 pub mod manifests;
 pub mod suppress;
 pub mod terraform;
+pub mod vps;
 pub mod yaml;
 
 use crate::error::Error;

@@ -237,8 +237,15 @@ fn build(
         Some(s) => (0, s.origin.clone()),
         None => (0, Origin::Default(DEFAULTS)),
     };
+    // A range has one origin: the maximum's line (what BILL-004 and BILL-005 judge), unless only
+    // a minimum of 0 is wrong with a pinned worker (what BILL-008 judges).
     let range = |min: &str, max: &str| {
-        let ((lo, _), (hi, at)) = (num(min), num(max));
+        let ((lo, lo_at), (hi, hi_at)) = (num(min), num(max));
+        let at = if min.starts_with("worker") && lo == 0 && hi == 1 {
+            lo_at
+        } else {
+            hi_at
+        };
         Sourced::new(Replicas { min: lo, max: hi }, at)
     };
 

@@ -256,6 +256,126 @@ fn apply_merge_keys(mut node: Node) -> Node {
     node
 }
 
+// Scalars as Helm reads values: go-yaml v2 (YAML 1.1) through sigs.k8s.io/yaml, then Go
+// templates. Kept apart from `as_bool`/`as_u32` (YAML 1.2), which the other formats use.
+
+/// A scalar as go-yaml v2 types it: plain `y`/`yes`/`on` (any usual case) are booleans, `010`
+/// is octal, `0x1F` hex, `1_000` a thousand; quoted scalars are strings. Every number is an
+/// f64, as the JSON conversion in sigs.k8s.io/yaml makes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GoScalar<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+}
+
+impl Node {
+    /// `None` for lists and maps.
+    pub fn go_scalar(&self) -> Option<GoScalar<'_>> {
+        let Value::Scalar { text, plain } = &self.value else {
+            return None;
+        };
+        if !plain {
+            return Some(GoScalar::Str(text));
+        }
+        Some(match text.as_str() {
+            "" | "~" | "null" | "Null" | "NULL" => GoScalar::Null,
+            "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+                GoScalar::Bool(true)
+            }
+            "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off"
+            | "OFF" => GoScalar::Bool(false),
+            t => go_number(t).map_or(GoScalar::Str(t), GoScalar::Num),
+        })
+    }
+
+    /// The value as Helm's `toString` prints it: `true` for `yes`, `1e+06` for `1000000`,
+    /// `<nil>` for null, Go's `[a b]` and `map[k:v]` for collections.
+    pub fn go_string(&self) -> String {
+        match (self.go_scalar(), &self.value) {
+            (Some(GoScalar::Null), _) => "<nil>".into(),
+            (Some(GoScalar::Bool(b)), _) => b.to_string(),
+            (Some(GoScalar::Num(f)), _) => go_float(f),
+            (Some(GoScalar::Str(s)), _) => s.to_string(),
+            (None, Value::Seq(items)) => {
+                let items: Vec<_> = items.iter().map(Node::go_string).collect();
+                format!("[{}]", items.join(" "))
+            }
+            (None, _) => {
+                // Go prints map keys sorted; a repeated key keeps its last value.
+                let map: std::collections::BTreeMap<_, _> = self
+                    .entries()
+                    .iter()
+                    .map(|(k, v)| (k.go_string(), v.go_string()))
+                    .collect();
+                let pairs: Vec<_> = map.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                format!("map[{}]", pairs.join(" "))
+            }
+        }
+    }
+
+    /// Go template truthiness (`if`, `with`, `default`): false, 0, null and empty strings or
+    /// collections are false; anything else, a quoted `"false"` included, is true.
+    pub fn go_truthy(&self) -> bool {
+        match (self.go_scalar(), &self.value) {
+            (Some(GoScalar::Null), _) => false,
+            (Some(GoScalar::Bool(b)), _) => b,
+            (Some(GoScalar::Num(f)), _) => f != 0.0,
+            (Some(GoScalar::Str(s)), _) => !s.is_empty(),
+            (None, Value::Seq(items)) => !items.is_empty(),
+            (None, _) => !self.entries().is_empty(),
+        }
+    }
+}
+
+/// go-yaml v2's numbers: underscores dropped, integers with Go's base prefixes (`0x`, `0o`,
+/// `0b`, a leading `0` for octal), else a decimal float (`[-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?`).
+fn go_number(text: &str) -> Option<f64> {
+    let t: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let (radix, digits) = match body.get(..2) {
+        Some("0x" | "0X") => (16, &body[2..]),
+        Some("0o" | "0O") => (8, &body[2..]),
+        Some("0b" | "0B") => (2, &body[2..]),
+        _ if body.len() > 1 && body.starts_with('0') => (8, &body[1..]),
+        _ => (10, body),
+    };
+    if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
+        if let Ok(n) = u64::from_str_radix(digits, radix) {
+            // `-0` is the integer 0, which prints as `0`.
+            return Some(if neg && n > 0 { -(n as f64) } else { n as f64 });
+        }
+    }
+    let (mantissa, exp) = body.split_once(['e', 'E']).unwrap_or((body, "0"));
+    let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let shape = all_digits(int)
+        && all_digits(frac)
+        && (!int.is_empty() || !frac.is_empty())
+        && !exp.is_empty()
+        && all_digits(exp);
+    shape.then(|| t.parse().ok()).flatten()
+}
+
+/// Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest digits, in
+/// exponent form from 1e+06 up and below 1e-04.
+fn go_float(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        format!("{f}")
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +418,27 @@ mod tests {
     fn syntax_errors_have_a_position() {
         let err = load_all("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.line >= 1, "{err:?}");
+    }
+
+    /// Each value as `helm template` printed it through `toString` (checked with the Helm SDK).
+    #[test]
+    fn scalars_as_helm_reads_them() {
+        let doc = &load_all(
+            "[yes, on, y, True, No, n, OFF, 010, 0017, 08, 0x_1F, 0o17, 0b101, 1e3, 1_000, .5, 1.0, -0, +12, \
+             1_0.5, 1000000, 123456, 0.00001, 0.0001, 12345678901, 99999999999999999999, 1.5e300, .5e1, \
+             '1e3', \"yes\", 1:20, 2001-12-14, 1., ., 1e, ~, '', [1, 2], {x: 1, a: b}]",
+        )
+        .unwrap()[0];
+        let got: Vec<String> = doc.as_seq().iter().map(Node::go_string).collect();
+        let want = "true true true true false false false 8 15 8 31 15 5 1000 1000 0.5 1 0 12 10.5 1e+06 \
+                    123456 1e-05 0.0001 1.2345678901e+10 1e+20 1.5e+300 5 1e3 yes 1:20 2001-12-14 1 . 1e \
+                    <nil>  [1 2] map[a:b x:1]";
+        assert_eq!(got.join(" "), want);
+        let doc = &load_all("[false, 'false', 0, '0', '', ~, [], {}, yes, 1, x]").unwrap()[0];
+        let truthy: Vec<bool> = doc.as_seq().iter().map(Node::go_truthy).collect();
+        let want = [
+            false, true, false, true, false, false, false, false, true, true, true,
+        ];
+        assert_eq!(truthy, want);
     }
 }

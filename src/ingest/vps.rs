@@ -1,0 +1,155 @@
+//! A VPS deployment from its parts: the Caddyfile decides where each host's paths go, the
+//! Compose files (as given, no implied base) decide which processes run with which env, and
+//! the env files fill the placeholders of both.
+
+use super::caddy::{self, Caddyfile};
+use super::compose::{self, Compose};
+use super::{Input, ParseError, Vars};
+use crate::answers::Host;
+use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
+use std::collections::BTreeMap;
+
+const STARTER_COMPOSE: &str = "the starter's docker-compose.prod.yml";
+
+pub fn plan(
+    caddyfiles: &[Input],
+    compose_files: &[Input],
+    vars: &Vars,
+    profiles: &[String],
+) -> Result<Plan, ParseError> {
+    let sites: Vec<Caddyfile> = caddyfiles
+        .iter()
+        .map(|c| caddy::parse(c, vars))
+        .collect::<Result<_, _>>()?;
+    let compose = if compose_files.is_empty() {
+        None
+    } else {
+        Some(compose::load(compose_files, vars, profiles)?)
+    };
+
+    let mut web_hosts = Vec::new();
+    let mut routed_api = Vec::new();
+    let mut routes = Vec::new();
+    for site in sites.iter().flat_map(|c| &c.sites) {
+        let mut probes = vec!["/".to_string(), "/api".to_string()];
+        probes.extend(
+            site.path_prefixes()
+                .into_iter()
+                .filter(|p| p != "/" && p != "/api"),
+        );
+        let table: Vec<(String, Target, Origin)> = probes
+            .into_iter()
+            .map(|p| {
+                let (target, origin) = match site.upstream(&p) {
+                    Some(u) => (target_of(&u.value), u.origin),
+                    None => (
+                        Target::Other("nothing (no reverse_proxy)".into()),
+                        site_origin(site),
+                    ),
+                };
+                (p, target, origin)
+            })
+            .collect();
+        let serves_web = table
+            .iter()
+            .any(|(p, t, _)| p == "/" && *t == Target::Service(Role::Web));
+        let only_api = table
+            .iter()
+            .all(|(_, t, _)| *t == Target::Service(Role::Api));
+        for host in &site.hosts {
+            if serves_web || !only_api {
+                web_hosts.push(host.clone());
+            } else {
+                routed_api.push(host.clone());
+            }
+            for (prefix, target, origin) in &table {
+                routes.push(Route {
+                    host: host.value.clone(),
+                    prefix: prefix.clone(),
+                    target: target.clone(),
+                    origin: origin.clone(),
+                });
+            }
+        }
+    }
+
+    // The API host is configured by API_HOST; a site for the API without it is configured by
+    // the site itself, and a placeholder site (`{$API_HOST}`) by its variable.
+    let api_host = vars
+        .get("API_HOST")
+        .filter(|v| !v.value.trim().is_empty())
+        .cloned()
+        .or_else(|| routed_api.first().cloned());
+
+    Ok(Plan {
+        host: Host::Vps,
+        web_hosts,
+        api_host,
+        routes,
+        tls: Tls::Automatic(
+            caddyfiles
+                .first()
+                .map_or(Origin::Default("Caddy"), |c| c.origin(1, 1)),
+        ),
+        processes: processes(compose.as_ref()),
+        api_addresses: vec!["api:8000".into()],
+        urls: None,
+        services: None,
+    })
+}
+
+fn site_origin(site: &caddy::Site) -> Origin {
+    site.hosts
+        .first()
+        .map_or(Origin::Default("Caddy"), |h| h.origin.clone())
+}
+
+/// `web:3000` is the web app and `api:8000` the API, by the starter's service names.
+fn target_of(upstream: &str) -> Target {
+    let bare = upstream
+        .split_once("://")
+        .map_or(upstream, |(_, rest)| rest);
+    match bare.split(':').next().unwrap_or(bare) {
+        "web" => Target::Service(Role::Web),
+        "api" => Target::Service(Role::Api),
+        _ => Target::Other(upstream.to_string()),
+    }
+}
+
+fn processes(compose: Option<&Compose>) -> Vec<Process> {
+    let Some(compose) = compose else {
+        // No Compose file given: the starter's file runs one web and one API process on the
+        // app's defaults.
+        return [Role::Web, Role::Api]
+            .into_iter()
+            .map(|role| Process {
+                role,
+                replicas: Sourced::new(Replicas::fixed(1), Origin::Default(STARTER_COMPOSE)),
+                env: BTreeMap::new(),
+                origin: Origin::Default(STARTER_COMPOSE),
+            })
+            .collect();
+    };
+    compose
+        .services
+        .iter()
+        .filter(|s| s.active)
+        .filter_map(|s| {
+            let role = match s.name.as_str() {
+                "web" => Role::Web,
+                "api" => Role::Api,
+                "worker" => Role::Worker,
+                _ => return None,
+            };
+            Some(Process {
+                role,
+                replicas: Sourced::new(
+                    Replicas::fixed(s.replicas.value),
+                    s.replicas.origin.clone(),
+                ),
+                env: s.environment.clone(),
+                origin: s.origin.clone(),
+            })
+        })
+        .collect()
+}
