@@ -575,3 +575,56 @@ fn dedicated_mode_keeps_its_worker_in_the_plan() {
     let c = check::run(&opts).unwrap();
     assert_eq!(c[0].plan.processes(Role::Worker).count(), 1);
 }
+
+#[test]
+fn rendered_manifests_through_stdin_give_the_findings_of_their_values_file() {
+    for (preset, sets) in [
+        ("k8s-ha-worker", &[][..]),
+        (
+            "k8s-single",
+            &["domains.api=api.example.com", "k8s.api_tls_secret="][..],
+        ),
+        ("k8s-ha-worker", &["scale.worker_replicas=2"][..]),
+    ] {
+        let a = self::preset(preset, sets);
+        let dir = tempfile::tempdir().unwrap();
+        let values = render::render(&a)
+            .into_iter()
+            .find(|f| f.path.starts_with("values-"))
+            .unwrap();
+        let values_path = write(dir.path(), &values.path, &values.contents);
+        let Some(stream) = validators::helm_render(&validators::chart_dir(), &[&values_path])
+        else {
+            return;
+        };
+        let rules = |json: &str| -> Vec<(String, String)> {
+            let v: serde_json::Value = serde_json::from_str(json).unwrap();
+            let mut r: Vec<_> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["rule"].as_str().unwrap().to_string(),
+                        f["severity"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            r.sort();
+            r
+        };
+        let (_, from_values, _) = hostwiz(&["check", &values.path, "--format", "json"], dir.path());
+        let out = assert_cmd::Command::cargo_bin("hostwiz")
+            .unwrap()
+            .args(["check", "-", "--format", "json"])
+            .write_stdin(stream)
+            .output()
+            .unwrap();
+        let from_stream = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            rules(&from_stream),
+            rules(&from_values),
+            "{preset} {sets:?}"
+        );
+    }
+}

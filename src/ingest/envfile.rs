@@ -289,6 +289,17 @@ pub(crate) fn interpolate(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, TemplateError> {
+    expand(text, lookup, 0)
+}
+
+/// Templates nested deeper than this are refused rather than risk the stack.
+const MAX_NESTING: usize = 32;
+
+fn expand(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -323,7 +334,10 @@ pub(crate) fn interpolate(
         let op = op.ok_or(TemplateError::Invalid)?;
         let tail = &tail[op.len()..];
         let close = closing_brace(tail).ok_or(TemplateError::Invalid)?;
-        let word = interpolate(&tail[..close], lookup)?;
+        if depth == MAX_NESTING {
+            return Err(TemplateError::Invalid);
+        }
+        let word = expand(&tail[..close], lookup, depth + 1)?;
         let present = match op.starts_with(':') {
             true => value.as_deref().is_some_and(|v| !v.is_empty()),
             false => value.is_some(),
