@@ -301,7 +301,9 @@ fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.
 pub fn read(path: &Path) -> Result<Input> {
+    // `--repo .` joins to `./ops/...`; findings read better without the `./`.
     let shown = path.display().to_string();
+    let shown = shown.strip_prefix("./").map(str::to_string).unwrap_or(shown);
     let mut bytes = Vec::new();
     if shown == "-" {
         std::io::stdin()
