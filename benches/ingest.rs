@@ -25,12 +25,18 @@ fn manifests_throughput(c: &mut Criterion) {
     let mut g = c.benchmark_group("manifests-20k");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
-    g.bench_function("baseline/count-lines", |b| b.iter(|| black_box(&text).lines().count()));
+    g.bench_function("baseline/count-lines", |b| {
+        b.iter(|| black_box(&text).lines().count())
+    });
     g.bench_function("saphyr-events", |b| {
         b.iter(|| saphyr_parser::Parser::new_from_str(black_box(&text)).count())
     });
-    g.bench_function("yaml-tree", |b| b.iter(|| yaml::load_all(black_box(&text)).unwrap().len()));
-    g.bench_function("manifests-plan", |b| b.iter(|| manifests::manifests_plan(black_box(&input)).unwrap()));
+    g.bench_function("yaml-tree", |b| {
+        b.iter(|| yaml::load_all(black_box(&text)).unwrap().len())
+    });
+    g.bench_function("manifests-plan", |b| {
+        b.iter(|| manifests::manifests_plan(black_box(&input)).unwrap())
+    });
     g.finish();
 }
 

@@ -376,6 +376,81 @@ impl RawAnswers {
     }
 }
 
+impl RawAnswers {
+    /// The answer under a dotted key as text (a list joined by ", "; absent is empty), as the
+    /// wizard shows and edits it.
+    pub fn get(&self, key: &str) -> String {
+        let Ok(toml::Value::Table(table)) = toml::Value::try_from(self) else {
+            return String::new();
+        };
+        let mut node = toml::Value::Table(table);
+        for part in key.split('.') {
+            match node.get(part) {
+                Some(v) => node = v.clone(),
+                None => return String::new(),
+            }
+        }
+        match node {
+            toml::Value::String(s) => s,
+            toml::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Whether `value` is accepted for `key` on its own, with what is accepted when not: the
+/// wizard checks each field as it is typed. Empty is accepted for optional keys.
+pub fn check_value(key: &str, value: &str) -> Result<(), String> {
+    let v = value.trim();
+    let optional =
+        |parse: fn(&str) -> Result<(), &'static str>| if v.is_empty() { Ok(()) } else { parse(v) };
+    let required = |parse: fn(&str) -> Result<(), &'static str>| {
+        if v.is_empty() {
+            Err("a value (required)")
+        } else {
+            parse(v)
+        }
+    };
+    fn ok<T>(r: Result<T, &'static str>) -> Result<(), &'static str> {
+        r.map(|_| ())
+    }
+    let result = match key {
+        "environment" => required(|v| ok(EnvName::parse(v))),
+        "domains.web" => required(|v| ok(Hostname::parse(v))),
+        "domains.api" => optional(|v| ok(Hostname::parse(v))),
+        "domains.tls_email" => optional(|v| ok(Email::parse(v))),
+        "images.api" | "images.web" => required(|v| ok(ImageRef::parse(v))),
+        "images.worker" => optional(|v| ok(ImageRef::parse(v))),
+        "k8s.release" | "k8s.namespace" => required(|v| ok(K8sName::label(v))),
+        "k8s.ingress_class" => required(|v| ok(K8sName::subdomain(v))),
+        "k8s.tls_secret" | "k8s.api_tls_secret" => optional(|v| ok(K8sName::subdomain(v))),
+        "gcp.project_id" => optional(|v| ok(ProjectId::parse(v))),
+        "gcp.region" => required(|v| ok(Region::parse(v))),
+        "gcp.extra_services" => optional(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .try_for_each(|s| ok(ServiceName::parse(s)))
+        }),
+        _ => {
+            let mut raw = RawAnswers::default();
+            raw.set(&format!("{key}={v}")).map_err(|e| e.expected)?;
+            let is_count = KEYS
+                .iter()
+                .any(|k| k.name == key && matches!(k.kind, Kind::Count));
+            if is_count && !v.parse::<i64>().is_ok_and(|n| (1..=1000).contains(&n)) {
+                return Err(COUNT_EXPECTED.into());
+            }
+            return Ok(());
+        }
+    };
+    result.map_err(|e| e.to_string())
+}
+
 /// The closest known name, for "did you mean" hints.
 pub fn suggest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> String {
     let all: Vec<&str> = known.collect();
@@ -721,6 +796,29 @@ web = "ghcr.io/acme/starter-web:1.4.0"
         let e = RawAnswers::from_toml(&format!("{MINIMAL}\n[billing]\nworkers = \"inline\"\n"))
             .unwrap_err();
         assert!(e.to_string().contains("workers"), "{e}");
+    }
+
+    #[test]
+    fn values_are_checked_one_key_at_a_time() {
+        assert!(check_value("domains.web", "app.example.com").is_ok());
+        assert!(check_value("domains.web", "")
+            .unwrap_err()
+            .contains("required"));
+        assert!(check_value("domains.api", "").is_ok());
+        assert!(check_value("domains.api", "https://x")
+            .unwrap_err()
+            .contains("DNS hostname"));
+        assert!(check_value("scale.api_replicas", "0").is_err());
+        assert!(check_value("scale.api_replicas", "3").is_ok());
+        assert!(check_value("billing.worker", "both").is_err());
+        assert!(check_value("gcp.extra_services", "dns.googleapis.com, x").is_err());
+        let a = parse(MINIMAL, &["domains.api=api.example.com"])
+            .unwrap()
+            .to_raw();
+        assert_eq!(a.get("domains.api"), "api.example.com");
+        assert_eq!(a.get("scale.api_replicas"), "1");
+        assert_eq!(a.get("gcp.extra_services"), "");
+        assert_eq!(a.get("nope"), "");
     }
 
     #[test]

@@ -303,7 +303,10 @@ fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
 pub fn read(path: &Path) -> Result<Input> {
     // `--repo .` joins to `./ops/...`; findings read better without the `./`.
     let shown = path.display().to_string();
-    let shown = shown.strip_prefix("./").map(str::to_string).unwrap_or(shown);
+    let shown = shown
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(shown);
     let mut bytes = Vec::new();
     if shown == "-" {
         std::io::stdin()

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::presets;
 use crate::report;
 use crate::source::{self, Source};
+use crate::wizard;
 use crate::write::{self, Change};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
@@ -41,8 +42,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Ask for the answers interactively (not in this release: prints how to use `apply`)
-    Wizard,
+    /// Ask for the answers interactively, checking each against the contracts as you go
+    #[command(long_about = WIZARD_LONG_ABOUT)]
+    Wizard(WizardArgs),
     /// Write the configuration for a preset or answers file, without prompts
     #[command(long_about = APPLY_LONG_ABOUT, after_help = apply_after_help())]
     Apply(ApplyArgs),
@@ -59,6 +61,15 @@ enum Command {
     /// List the built-in and your own presets
     Presets,
 }
+
+const WIZARD_LONG_ABOUT: &str = "\
+Ask for the answers interactively: host, domains, scale and billing worker, GCP services. Every
+answer is checked as it is typed, the contract verdicts are shown live, and the files are
+previewed with a diff before anything is written (atomically, as `apply` writes).
+
+Answers are saved after each step, keyed by the output folder, and offered for resume.
+Needs a terminal; --plain asks the same questions one line at a time (simple terminals, screen
+readers). Without a terminal, use `hostwiz apply`.";
 
 const APPLY_LONG_ABOUT: &str = "\
 Write the configuration for a preset or an answers file, without prompts.
@@ -100,6 +111,22 @@ fn apply_after_help() -> String {
          hostwiz apply --answers hostwiz-out/prod/hostwiz.toml --yes",
     );
     s
+}
+
+#[derive(Args, Debug, Default)]
+struct WizardArgs {
+    /// Ask one question at a time on plain prompts instead of the full screen
+    #[arg(long)]
+    plain: bool,
+    /// Start from a preset (see `hostwiz presets`)
+    #[arg(long, value_name = "NAME", conflicts_with = "answers")]
+    preset: Option<String>,
+    /// Start from an answers file, such as a hostwiz.toml written before
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
+    /// Where to write [default: hostwiz-out/<environment>]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -199,8 +226,11 @@ where
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let result = match cli.command.unwrap_or(Command::Wizard) {
-        Command::Wizard => wizard(&mut out),
+    let result = match cli
+        .command
+        .unwrap_or(Command::Wizard(WizardArgs::default()))
+    {
+        Command::Wizard(args) => run_wizard(args, &mut out),
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
         Command::Rules => rules(&mut out),
@@ -221,26 +251,19 @@ fn io_err(e: io::Error) -> Error {
     Error::io("standard output", "write to", e)
 }
 
-fn wizard(out: &mut impl Write) -> Result<()> {
-    write!(
-        out,
-        "\
-The interactive wizard is not in this release yet. It will ask for the host (k8s, vps, gcp),
-the web and API hostnames, scale and billing worker mode and GCP API enablement, check every
-answer live against the routing, billing and services contracts, and write the files plus a
-checklist.
-
-The same result today, without prompts:
-
-  hostwiz presets                              # pick a starting posture
-  hostwiz apply --preset k8s-single --set domains.web=app.acme.io --dry-run
-  hostwiz apply --preset k8s-single --set domains.web=app.acme.io
-  hostwiz apply --answers hostwiz-out/prod/hostwiz.toml   # re-run after editing the answers
-
-`hostwiz apply --help` lists every answer key; `hostwiz rules` lists the contract rules.
-"
-    )
-    .map_err(io_err)
+fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
+    let source = match (args.preset, args.answers) {
+        (Some(p), _) => Some(Source::Preset(p)),
+        (None, Some(f)) => Some(Source::File(f)),
+        (None, None) => None,
+    };
+    let start = wizard::Start::new(source, args.out)?;
+    wizard::require_terminal()?;
+    if args.plain {
+        crate::prompt::run(start, out)
+    } else {
+        crate::tui::run(start, out)
+    }
 }
 
 fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {

@@ -14,9 +14,14 @@ pub mod ingest;
 pub mod names;
 pub mod plan;
 pub mod presets;
+pub mod prompt;
+pub mod questions;
 pub mod render;
 pub mod report;
+pub mod session;
 pub mod source;
+pub mod tui;
+pub mod wizard;
 pub mod write;
 
 pub use answers::{Answers, Host, RawAnswers, WorkerMode};

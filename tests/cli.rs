@@ -447,11 +447,17 @@ fn rules_and_explain() {
 }
 
 #[test]
-fn no_arguments_explains_the_wizard_and_points_at_apply() {
+fn without_a_terminal_the_wizard_points_at_apply() {
     Test::new()
         .run()
-        .status(0)
-        .stdout_has("hostwiz apply --preset");
+        .status(2)
+        .stderr_has("needs a terminal")
+        .stderr_has("hostwiz apply --preset");
+    Test::new()
+        .args(["wizard", "--plain"])
+        .run()
+        .status(2)
+        .stderr_has("hostwiz apply");
     Test::new()
         .args(["--version"])
         .run()

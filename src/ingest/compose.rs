@@ -59,9 +59,13 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
     let mut services: Vec<Acc> = Vec::new();
     let mut any_services = false;
     for input in files {
-        let invalid = |e: yaml::YamlError| format!("invalid YAML: {}", e.message);
-        let docs = yaml::load_all(&input.text)
-            .map_err(|e| input.error(e.line.max(1), e.column, invalid(e.clone())))?;
+        let docs = yaml::load_all(&input.text).map_err(|e| {
+            input.error(
+                e.line.max(1),
+                e.column,
+                format!("invalid YAML: {}", e.message),
+            )
+        })?;
         let layer = Layer {
             input,
             vars,
@@ -119,6 +123,9 @@ struct Settings {
     /// `None`: null (or `KEY` alone) with no variable to take, so unset in the container even
     /// when an env file sets it.
     env: BTreeMap<String, Option<Sourced<String>>>,
+    /// Whether `environment` is so far one file's map: only then can `KEY: !reset` find the
+    /// key, because compose-go turns environments into a list when it merges two of them.
+    env_map: Option<bool>,
     /// Path, required, where it is listed.
     env_files: Vec<(String, bool, Origin)>,
     profiles: Vec<String>,
@@ -131,7 +138,7 @@ impl Settings {
     fn clear(&mut self, key: &str) {
         match key {
             "image" => self.image = None,
-            "environment" => self.env.clear(),
+            "environment" => (self.env, self.env_map) = (BTreeMap::new(), None),
             "env_file" => self.env_files.clear(),
             "profiles" => self.profiles.clear(),
             "deploy" => self.replicas = None,
@@ -143,20 +150,25 @@ impl Settings {
 
 impl Acc {
     fn finish(self, active: &[String], vars: &Vars, dir: &Path) -> Result<Service, ParseError> {
-        let Settings {
-            image,
-            env,
-            env_files,
-            profiles,
-            replicas,
-            scale,
-        } = self.set;
+        let s = self.set;
         let is_active =
-            profiles.is_empty() || active.iter().any(|a| a == "*" || profiles.contains(a));
+            s.profiles.is_empty() || active.iter().any(|a| a == "*" || s.profiles.contains(a));
+        // `${VAR}` in an env file reads the project's variables, then the service's own
+        // `environment`, then earlier env files and lines (found with `docker compose config`).
+        let own = s
+            .env
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)));
+        let mut outer = Vars(own.collect());
+        outer.extend(vars.clone());
         let mut from_files = Vars::default();
-        for (path, required, origin) in &env_files {
+        for (path, required, origin) in &s.env_files {
             let full = dir.join(path);
-            let read = std::fs::read(&full).map_err(|e| e.to_string());
+            // Only regular files: a FIFO or a device such as /dev/zero would never end.
+            let read = match std::fs::metadata(&full) {
+                Ok(meta) if !meta.is_file() => Err("not a regular file".to_string()),
+                _ => std::fs::read(&full).map_err(|e| e.to_string()),
+            };
             let text = read.and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".into()));
             // Compose reads the env files of active services only.
             let text = match text {
@@ -168,31 +180,32 @@ impl Acc {
                 }
             };
             let input = Input::new(full.display().to_string(), text);
-            match envfile::parse_with(&input, vars, from_files.clone()) {
+            match envfile::parse_with(&input, &outer, from_files.clone()) {
                 Ok(merged) => from_files = merged,
                 Err(e) if is_active => return Err(e),
                 Err(_) => {}
             }
         }
         let mut environment = from_files.0;
-        for (key, value) in env {
+        for (key, value) in s.env {
             match value {
                 Some(v) => environment.insert(key, v),
                 None => environment.remove(&key),
             };
         }
-        let replicas = match (replicas, scale) {
-            (Some(r), Some(s)) if r.value != s.value => {
+        let replicas = match (s.replicas, s.scale) {
+            (Some(r), Some(n)) if r.value != n.value => {
                 let what = format!(
                     "`scale: {}` and `deploy.replicas: {}` differ",
-                    s.value, r.value
+                    n.value, r.value
                 );
-                return Err(error_at(&s.origin, what));
+                return Err(error_at(&n.origin, what));
             }
             (Some(r), _) | (None, Some(r)) => r,
             (None, None) => Sourced::new(1, Origin::Default("Compose replicas")),
         };
-        let (name, origin, active) = (self.name, self.origin, is_active);
+        let (name, origin, image, profiles) = (self.name, self.origin, s.image, s.profiles);
+        let active = is_active;
         Ok(Service {
             name,
             origin,
@@ -229,11 +242,8 @@ fn tags(text: &str) -> HashMap<(u32, u32, u8), String> {
             Event::MappingStart(_, Some(t)) => (2, t),
             _ => continue,
         };
-        let (line, column) = (span.start.line() as u32, span.start.col() as u32 + 1);
-        tags.insert(
-            (line, column, kind),
-            format!("{}{}", tag.handle, tag.suffix),
-        );
+        let at = (span.start.line() as u32, span.start.col() as u32 + 1, kind);
+        tags.insert(at, format!("{}{}", tag.handle, tag.suffix));
     }
     tags
 }
@@ -334,7 +344,7 @@ impl Layer<'_> {
             }
             match key {
                 "image" => acc.image = self.scalar(v, key)?.map(|s| self.at(v, s)),
-                "environment" => self.environment(v, &mut acc.env)?,
+                "environment" => self.environment(v, acc)?,
                 "env_file" => self.env_files(v, &mut acc.env_files)?,
                 "profiles" if matches!(v.value, Value::Seq(_)) => {
                     for p in v.as_seq() {
@@ -360,18 +370,18 @@ impl Layer<'_> {
         Ok(())
     }
 
-    fn environment(
-        &self,
-        node: &Node,
-        env: &mut BTreeMap<String, Option<Sourced<String>>>,
-    ) -> Result<(), ParseError> {
+    fn environment(&self, node: &Node, set: &mut Settings) -> Result<(), ParseError> {
         let from_vars = |name: &str| self.vars.get(name).cloned();
+        let (env, resettable) = (&mut set.env, set.env_map == Some(true));
+        set.env_map = Some(set.env_map.is_none() && node.is_map());
         match &node.value {
             Value::Map(entries) => {
                 for (k, v) in entries {
                     let name = k.as_str().unwrap_or_default().to_string();
                     if self.tag(v) == RESET {
-                        env.remove(&name);
+                        if resettable {
+                            env.remove(&name);
+                        }
                         continue;
                     }
                     let value = match self.scalar(v, &format!("environment.{name}"))? {
@@ -420,16 +430,9 @@ impl Layer<'_> {
             _ => return Err(self.err(node, "`env_file` must be a path or a list of paths")),
         };
         for item in items {
-            let (path, required) = match item.get("path") {
-                Some(path) => {
-                    let required = item.get("required").map(|r| self.scalar(r, "required"));
-                    (
-                        path,
-                        required.transpose()?.flatten().is_none_or(|r| r != "false"),
-                    )
-                }
-                None => (item, true),
-            };
+            let required = item.get("required").map(|r| self.scalar(r, "required"));
+            let required = required.transpose()?.flatten().is_none_or(|r| r != "false");
+            let path = item.get("path").unwrap_or(item);
             let path = self.scalar(path, "env_file")?.filter(|p| !p.is_empty());
             let path = path.ok_or_else(|| self.err(item, "expected an env file path"))?;
             let entry = (path, required, self.input.origin(item.line, item.column));
@@ -484,11 +487,7 @@ fn typed(text: &str) -> Option<String> {
     if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
         if let Ok(n) = u64::from_str_radix(digits, radix) {
             // Go tries int64, then uint64 (which takes no sign), then float64.
-            let n = if negative {
-                -i128::from(n)
-            } else {
-                i128::from(n)
-            };
+            let n = i128::from(n) * if negative { -1 } else { 1 };
             if i64::try_from(n).is_ok() || plain.starts_with(|c: char| c.is_ascii_digit()) {
                 return Some(n.to_string());
             }
@@ -502,17 +501,14 @@ fn typed(text: &str) -> Option<String> {
     let f: f64 = plain
         .parse()
         .ok()
-        .filter(|_| shape && (int.len() + frac.len()) > 0)?;
+        .filter(|_| shape && int.len() + frac.len() > 0)?;
     // Go's `%v`: the shortest digits, in exponent form below 1e-4 and from 1e6 up.
     let sci = format!("{f:e}");
     let (digits, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
+    let sign = if exp < 0 { '-' } else { '+' };
     Some(match f == 0.0 || (-4..6).contains(&exp) {
         true => format!("{f}"),
-        false => format!(
-            "{digits}e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        ),
+        false => format!("{digits}e{sign}{:02}", exp.abs()),
     })
 }

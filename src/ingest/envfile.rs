@@ -20,9 +20,10 @@ pub fn parse(input: &Input) -> Result<Vars, ParseError> {
     parse_with(input, &Vars::default(), Vars::default())
 }
 
-/// [`parse`] for a service's `env_file`: `${VAR}` and a bare `KEY` line look in `outer` (the
-/// project's variables) first, then in what `seed` (the service's earlier env files) and this
-/// file set before the line, which is compose's order. Returns `seed` with this file over it.
+/// [`parse`] for a service's `env_file`: `${VAR}` and a bare `KEY` line look in `outer` (for
+/// compose, the project's variables over the service's `environment`) first, then in what
+/// `seed` (earlier env files) and this file set before the line. Returns `seed` with this file
+/// over it.
 pub(crate) fn parse_with(input: &Input, outer: &Vars, seed: Vars) -> Result<Vars, ParseError> {
     let text = input.text.strip_prefix('\u{feff}').unwrap_or(&input.text);
     let mut c = Cursor {

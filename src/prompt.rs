@@ -1,0 +1,586 @@
+//! `hostwiz wizard --plain`: the wizard's questions as line prompts (inquire), one at a time,
+//! for simple terminals and screen readers. The questions and their words come from
+//! [`questions`], each value is checked by [`check_value`] as it is typed, and after every answer
+//! the contract verdicts that changed are printed — the same checks the full-screen wizard,
+//! `apply` and `check` use, so plain mode can never accept what they refuse.
+
+use crate::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
+use crate::apply;
+use crate::contracts::{self, Finding, Severity};
+use crate::error::{Error, Result};
+use crate::plan::{Origin, Plan};
+use crate::questions::{self, Question, Step};
+use crate::report;
+use crate::session;
+use crate::wizard::{self, Start};
+use crate::write::{self, Change};
+use inquire::ui::{RenderConfig, Styled};
+use inquire::validator::Validation;
+use inquire::{Confirm, CustomType, InquireError, Select, Text};
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+// The words of plain mode itself; the questions' words live in `questions`.
+const INTRO: &str = "hostwiz wizard, plain mode: one question at a time. Enter keeps the value \
+                     in brackets, Esc goes back one question, Ctrl-C stops and keeps your answers.";
+const BACK: &str = "(back)";
+const RESUME: &str = "Resume the answers you left unfinished for this output folder?";
+const QUIT: &str = "Quit the wizard? Your answers are kept for resume.";
+const QUIT_DONE: &str = "quit; answers saved for resume";
+const INTERRUPTED: &str = "interrupted; answers saved for resume";
+const CLEAR: &str = "-";
+const CLEAR_HELP: &str = " · - for none";
+const COUNT_EXPECTED: &str = "expected a whole number from 1 to 1000";
+const HINT_DEDICATED: &str =
+    "hint: more than one API process: choose dedicated (Esc back to Billing worker)";
+const WRITE_HELP: &str = "a file that exists is replaced and its old content kept as .bak; \
+                          no goes back to the questions";
+const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard error, which is \
+                              not a terminal; without prompts use `hostwiz apply --preset NAME` \
+                              or `hostwiz apply --answers FILE`";
+
+/// Stand-ins for required answers that have not been asked yet, so the contracts can judge the
+/// answers from the first one on (BILL-004 shows at the replicas question, before the images are
+/// asked). Findings that point at a stand-in are not shown.
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("domains.web", "web.hostwiz.invalid"),
+    ("images.api", "hostwiz.invalid/api:0"),
+    ("images.web", "hostwiz.invalid/web:0"),
+    ("gcp.project_id", "hostwiz-placeholder"),
+];
+
+/// Runs the plain wizard from `start`; prompts go to standard error (inquire's choice), the
+/// verdicts, the review and the result to `out`.
+pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
+    inquire::set_global_render_config(render_config(std::env::var_os("NO_COLOR").is_some()));
+    // `require_terminal` checked stdin and stdout; inquire also needs stderr to draw on.
+    if !std::io::stderr().is_terminal() {
+        return Err(not_a_terminal());
+    }
+    let mut w = Plain {
+        out,
+        raw: start.raw,
+        out_dir: start.out.clone(),
+        session: wizard::session_key(start.out.as_deref()),
+        asked: HashSet::new(),
+        shown: Vec::new(),
+        said_error: None,
+    };
+    match w.walk(start.resume) {
+        Ok(()) => Ok(()),
+        Err(Stop::Interrupted) => {
+            w.save();
+            w.say(INTERRUPTED)
+        }
+        Err(Stop::Failed(e)) => {
+            w.save();
+            Err(e)
+        }
+    }
+}
+
+/// One look for the whole program; without colour, inquire's plain one.
+fn render_config(no_color: bool) -> RenderConfig<'static> {
+    let base = if no_color {
+        RenderConfig::empty()
+    } else {
+        RenderConfig::default_colored()
+    };
+    // Esc means "back" here, not inquire's "<canceled>".
+    base.with_canceled_prompt_indicator(Styled::new(BACK))
+}
+
+fn not_a_terminal() -> Error {
+    wizard::require_terminal()
+        .err()
+        .unwrap_or_else(|| Error::Usage(STDERR_NOT_TTY.into()))
+}
+
+/// Why the walk ended early.
+enum Stop {
+    Interrupted,
+    Failed(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<InquireError> for Stop {
+    fn from(e: InquireError) -> Self {
+        match e {
+            InquireError::OperationInterrupted => Stop::Interrupted,
+            InquireError::NotTTY => Stop::Failed(not_a_terminal()),
+            InquireError::IO(e) => Stop::Failed(Error::io("the terminal", "draw prompts on", e)),
+            other => Stop::Failed(Error::Usage(format!("the prompt failed: {other}"))),
+        }
+    }
+}
+
+/// Where the walk stands: a step among those with questions, and a question in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct At {
+    step: usize,
+    q: usize,
+}
+
+struct Plain<'o, W: Write> {
+    out: &'o mut W,
+    raw: RawAnswers,
+    out_dir: Option<PathBuf>,
+    session: PathBuf,
+    /// Keys answered in this run: a required answer left empty is then an error, not a stand-in.
+    asked: HashSet<&'static str>,
+    /// The findings last printed, so only what changed is printed next.
+    shown: Vec<Finding>,
+    said_error: Option<String>,
+}
+
+impl<W: Write> Plain<'_, W> {
+    fn walk(&mut self, resume: Option<RawAnswers>) -> Result<(), Stop> {
+        self.say(INTRO)?;
+        if let Some(saved) = resume {
+            if confirm(RESUME, true, None)? {
+                self.raw = saved;
+            }
+        }
+        self.report()?;
+        if needs_dedicated(&self.raw) {
+            self.say(HINT_DEDICATED)?;
+        }
+        let mut at = At::default();
+        let mut heading = None;
+        loop {
+            let steps = self.steps();
+            let Some(&step) = steps.get(at.step) else {
+                match self.review()? {
+                    Some(back) => {
+                        (at, heading) = (back, None);
+                        continue;
+                    }
+                    None => return Ok(()),
+                }
+            };
+            if heading != Some(step) {
+                self.heading(step)?;
+                heading = Some(step);
+            }
+            let Some(q) = questions::for_step(step, &self.raw).get(at.q).copied() else {
+                self.save();
+                at = At {
+                    step: at.step + 1,
+                    q: 0,
+                };
+                continue;
+            };
+            match ask(q, &self.raw.get(q.key))? {
+                Some(value) => {
+                    self.answer(q, &value)?;
+                    at.q += 1;
+                }
+                None => match self.back(at) {
+                    Some(prev) => at = prev,
+                    None if confirm(QUIT, false, None)? => {
+                        self.save();
+                        return Ok(self.say(QUIT_DONE)?);
+                    }
+                    None => {}
+                },
+            }
+        }
+    }
+
+    fn answer(&mut self, q: &'static Question, value: &str) -> Result<(), Stop> {
+        let hinted = needs_dedicated(&self.raw);
+        if let Err(e) = self.raw.set(&format!("{}={value}", q.key)) {
+            return Ok(self.say(&format!("✗ {e}"))?);
+        }
+        self.asked.insert(q.key);
+        self.report()?;
+        if !hinted && needs_dedicated(&self.raw) {
+            self.say(HINT_DEDICATED)?;
+        }
+        Ok(())
+    }
+
+    /// Prints the verdicts that changed since the last answer, or the answer error.
+    fn report(&mut self) -> Result<(), Stop> {
+        match judge(&self.raw, &self.asked) {
+            Err(e) => {
+                let line = format!("✗ {e}");
+                if self.said_error.as_ref() != Some(&line) {
+                    self.say(&line)?;
+                    self.said_error = Some(line);
+                }
+            }
+            Ok(now) => {
+                self.said_error = None;
+                for line in changes(&self.shown, &now) {
+                    self.say(&line)?;
+                }
+                self.shown = now;
+            }
+        }
+        Ok(())
+    }
+
+    /// Review and Write: `Some(at)` goes back to a question, `None` is done.
+    fn review(&mut self) -> Result<Option<At>, Stop> {
+        self.heading(Step::Review)?;
+        let answers = match Answers::from_raw(&self.raw) {
+            Ok(a) => a,
+            Err(e) => {
+                self.say(&format!("✗ {e}"))?;
+                return Ok(Some(self.at_key(&e.key)));
+            }
+        };
+        let outcome = match apply::prepare(answers, self.out_dir.as_deref()) {
+            Ok(o) => o,
+            Err((findings, e @ Error::Refused { .. })) => {
+                self.say(report::text(&findings).trim_end())?;
+                self.say(&e.to_string())?;
+                let key = findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .find_map(|f| match f.origin {
+                        Origin::Answer(key) => Some(key),
+                        _ => None,
+                    });
+                return Ok(Some(key.map_or_else(|| self.last(), |k| self.at_key(k))));
+            }
+            Err((_, e)) => return Err(e.into()),
+        };
+        if !outcome.findings.is_empty() {
+            self.say(report::text(&outcome.findings).trim_end())?;
+        }
+        for p in &outcome.planned {
+            self.say(&format!("{:<9} {}", p.change.as_str(), p.target.display()))?;
+            if let Change::Update { diff } = &p.change {
+                self.say(diff.trim_end())?;
+            }
+        }
+        self.heading(Step::Write)?;
+        let updates = outcome.updates();
+        let changed = updates
+            + outcome
+                .planned
+                .iter()
+                .filter(|p| p.change == Change::Create)
+                .count();
+        let dir = outcome.out.display();
+        if changed == 0 {
+            self.say(&format!("nothing to write: {dir} is up to date"))?;
+        } else {
+            let s = if changed == 1 { "" } else { "s" };
+            // Replacing files needs a deliberate yes; creating them is the expected outcome.
+            if !confirm(
+                &format!("Write {changed} file{s} to {dir}?"),
+                updates == 0,
+                Some(WRITE_HELP),
+            )? {
+                return Ok(Some(self.last()));
+            }
+            for w in write::commit(&outcome.out, &outcome.planned)? {
+                if w.change == "unchanged" {
+                    continue;
+                }
+                self.say(&format!("wrote {}", w.target.display()))?;
+                if let Some(bak) = &w.backup {
+                    self.say(&format!("  kept the old content as {}", bak.display()))?;
+                }
+            }
+        }
+        session::clear(&self.session);
+        self.say("Next:")?;
+        for command in wizard::next_commands(&outcome.answers, &outcome.out) {
+            self.say(&format!("  {command}"))?;
+        }
+        Ok(None)
+    }
+
+    fn host(&self) -> Option<Host> {
+        self.raw.host.as_deref().and_then(Host::parse)
+    }
+
+    /// The steps that ask questions, for the host chosen so far.
+    fn steps(&self) -> Vec<Step> {
+        let asks = |s: &Step| !matches!(s, Step::Review | Step::Write);
+        Step::all(self.host()).into_iter().filter(asks).collect()
+    }
+
+    fn questions_in(&self, step: usize) -> usize {
+        self.steps()
+            .get(step)
+            .map_or(0, |s| questions::for_step(*s, &self.raw).len())
+    }
+
+    /// One question back; at a step's first, the previous step's last; `None` at the very first.
+    fn back(&self, at: At) -> Option<At> {
+        if at.q > 0 {
+            return Some(At { q: at.q - 1, ..at });
+        }
+        let step = at.step.checked_sub(1)?;
+        Some(At {
+            step,
+            q: self.questions_in(step).saturating_sub(1),
+        })
+    }
+
+    fn last(&self) -> At {
+        let step = self.steps().len().saturating_sub(1);
+        At {
+            step,
+            q: self.questions_in(step).saturating_sub(1),
+        }
+    }
+
+    /// The question that sets `key`, or the last one when no question of this host sets it.
+    fn at_key(&self, key: &str) -> At {
+        let Some(q) = questions::find(key) else {
+            return self.last();
+        };
+        let Some(step) = self.steps().iter().position(|s| *s == q.step) else {
+            return self.last();
+        };
+        let asked = questions::for_step(q.step, &self.raw);
+        At {
+            step,
+            q: asked.iter().position(|x| x.key == key).unwrap_or(0),
+        }
+    }
+
+    fn heading(&mut self, step: Step) -> Result<()> {
+        let all = Step::all(self.host());
+        let n = all.iter().position(|s| *s == step).map_or(0, |i| i + 1);
+        self.say(&format!("\nStep {n} of {}: {}", all.len(), step.title()))
+    }
+
+    fn save(&mut self) {
+        if let Err(e) = session::save(&self.session, &self.raw) {
+            let _ = self.say(&format!("! cannot keep the answers for resume: {e}"));
+        }
+    }
+
+    fn say(&mut self, line: &str) -> Result<()> {
+        writeln!(self.out, "{line}")
+            .and_then(|()| self.out.flush())
+            .map_err(|e| Error::io("standard output", "write to", e))
+    }
+}
+
+/// Asks one question by its kind; `None` is Esc.
+fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
+    let key = q.key;
+    let reply = match q.kind() {
+        Kind::Choice(options) => {
+            let start = options.iter().position(|o| *o == current).unwrap_or(0);
+            Select::new(q.label, options.to_vec())
+                .with_help_message(q.help)
+                .with_starting_cursor(start)
+                .prompt_skippable()?
+                .map(str::to_string)
+        }
+        Kind::Flag => Confirm::new(q.label)
+            .with_help_message(q.help)
+            .with_default(current == "true")
+            .prompt_skippable()?
+            .map(|b| b.to_string()),
+        Kind::Count => {
+            let mut p = CustomType::<u32>::new(q.label)
+                .with_help_message(q.help)
+                .with_error_message(COUNT_EXPECTED)
+                .with_validator(move |n: &u32| Ok(verdict(check_value(key, &n.to_string()))));
+            if let Ok(n) = current.parse() {
+                p = p.with_default(n);
+            }
+            p.prompt_skippable()?.map(|n| n.to_string())
+        }
+        Kind::Text | Kind::List => {
+            // A default fills an empty line, so an optional answer needs a way to say "none".
+            let clearable = !current.is_empty() && check_value(key, "").is_ok();
+            let help = format!("{}{}", q.help, if clearable { CLEAR_HELP } else { "" });
+            let mut p = Text::new(q.label)
+                .with_help_message(&help)
+                .with_validator(move |v: &str| Ok(verdict(check_value(key, cleared(v)))));
+            if !current.is_empty() {
+                p = p.with_default(current);
+            }
+            p.prompt_skippable()?.map(|v| cleared(&v).to_string())
+        }
+    };
+    Ok(reply)
+}
+
+fn cleared(v: &str) -> &str {
+    match v.trim() {
+        CLEAR => "",
+        v => v,
+    }
+}
+
+fn verdict(checked: Result<(), String>) -> Validation {
+    match checked {
+        Ok(()) => Validation::Valid,
+        Err(expected) => Validation::Invalid(format!("expected {expected}").into()),
+    }
+}
+
+fn confirm(question: &str, default: bool, help: Option<&str>) -> Result<bool, Stop> {
+    let mut p = Confirm::new(question).with_default(default);
+    if let Some(help) = help {
+        p = p.with_help_message(help);
+    }
+    Ok(p.prompt_skippable()? == Some(true))
+}
+
+/// The findings for the answers so far, with stand-ins for required answers not asked yet.
+fn judge(raw: &RawAnswers, asked: &HashSet<&str>) -> Result<Vec<Finding>, AnswerError> {
+    let mut probe = raw.clone();
+    let mut stand_ins = Vec::new();
+    let answers = loop {
+        match Answers::from_raw(&probe) {
+            Err(e) if e.value.is_none() && !asked.contains(e.key.as_str()) => {
+                let Some(&(key, value)) = PLACEHOLDERS.iter().find(|(k, _)| *k == e.key) else {
+                    return Err(e);
+                };
+                if stand_ins.contains(&key) {
+                    return Err(e);
+                }
+                probe.set(&format!("{key}={value}")).map_err(|_| e)?;
+                stand_ins.push(key);
+            }
+            other => break other?,
+        }
+    };
+    let about_stand_in =
+        |f: &Finding| matches!(f.origin, Origin::Answer(k) if stand_ins.contains(&k));
+    Ok(contracts::check(&Plan::from(&answers))
+        .into_iter()
+        .filter(|f| !about_stand_in(f))
+        .collect())
+}
+
+/// Lines for what changed between two sets of findings: new or reworded ones, then resolved.
+fn changes(before: &[Finding], now: &[Finding]) -> Vec<String> {
+    let same = |a: &Finding, b: &Finding| a.rule == b.rule && a.origin == b.origin;
+    let mark = |s: Severity| match s {
+        Severity::Error => "✗",
+        Severity::Warning => "!",
+        Severity::Info => "i",
+    };
+    let mut lines: Vec<String> = now
+        .iter()
+        .filter(|f| !before.iter().any(|b| same(b, f) && b.message == f.message))
+        .map(|f| {
+            format!(
+                "{} {} {} — fix: {}",
+                mark(f.severity),
+                f.rule,
+                f.message,
+                f.fix
+            )
+        })
+        .collect();
+    for gone in before.iter().filter(|b| !now.iter().any(|f| same(b, f))) {
+        let line = format!("✓ {} resolved", gone.rule);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// More than one API process in inline mode: each would retry and replay (BILL-004).
+fn needs_dedicated(raw: &RawAnswers) -> bool {
+    let inline = matches!(raw.billing.worker.as_deref(), None | Some("inline"));
+    inline && raw.scale.api_replicas.is_some_and(|n| n > 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(sets: &[&str]) -> RawAnswers {
+        let mut raw = session::blank();
+        for s in sets {
+            raw.set(s).unwrap();
+        }
+        raw
+    }
+
+    #[test]
+    fn stand_ins_let_the_contracts_judge_before_the_images_are_asked() {
+        let r = raw(&["host=vps", "billing.worker=inline", "scale.api_replicas=3"]);
+        let findings = judge(&r, &HashSet::new()).unwrap();
+        assert!(
+            findings.iter().any(|f| f.rule == "BILL-004"),
+            "{findings:?}"
+        );
+        assert!(needs_dedicated(&r));
+        let r = raw(&[
+            "host=vps",
+            "billing.worker=dedicated",
+            "scale.api_replicas=3",
+        ]);
+        assert!(!judge(&r, &HashSet::new())
+            .unwrap()
+            .iter()
+            .any(|f| f.rule == "BILL-004"));
+        assert!(!needs_dedicated(&r));
+    }
+
+    #[test]
+    fn stand_ins_are_accepted_values() {
+        for (key, value) in PLACEHOLDERS {
+            assert_eq!(check_value(key, value), Ok(()), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_required_answer_left_empty_is_an_error_once_asked() {
+        let r = raw(&["host=gcp", "gcp.project_id="]);
+        assert!(judge(&r, &HashSet::new()).is_ok());
+        let e = judge(&r, &HashSet::from(["gcp.project_id"])).unwrap_err();
+        assert_eq!(e.key, "gcp.project_id");
+    }
+
+    #[test]
+    fn only_new_and_resolved_findings_are_printed() {
+        let inline = judge(&raw(&["host=vps", "scale.api_replicas=3"]), &HashSet::new()).unwrap();
+        let lines = changes(&[], &inline);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("✗ BILL-004 ") && l.contains(" — fix: ")),
+            "{lines:?}"
+        );
+        assert!(changes(&inline, &inline).is_empty());
+        let dedicated = judge(
+            &raw(&["host=vps", "billing.worker=dedicated"]),
+            &HashSet::new(),
+        )
+        .unwrap();
+        let lines = changes(&inline, &dedicated);
+        assert!(
+            lines.contains(&"✓ BILL-004 resolved".to_string()),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_dash_clears_an_optional_answer() {
+        assert_eq!(cleared(" - "), "");
+        assert_eq!(cleared("api.example.com"), "api.example.com");
+        assert!(matches!(
+            verdict(check_value("domains.api", cleared("-"))),
+            Validation::Valid
+        ));
+        assert!(matches!(
+            verdict(check_value("domains.web", cleared("-"))),
+            Validation::Invalid(_)
+        ));
+    }
+}

@@ -1,0 +1,104 @@
+//! Unfinished wizard answers, saved after every step in the user's state folder and keyed by
+//! the output folder, so a wizard that was quit or killed can resume where it stood.
+
+use crate::answers::RawAnswers;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The answers a fresh wizard starts from: the documented defaults, nothing guessed for the
+/// hosts and images, which the operator must give.
+pub fn blank() -> RawAnswers {
+    RawAnswers::from_toml(BLANK).expect("the blank answers are valid TOML")
+}
+
+const BLANK: &str = r#"
+version = 1
+host = "k8s"
+environment = "prod"
+[domains]
+web = ""
+api = ""
+tls_email = ""
+[billing]
+worker = "inline"
+[scale]
+api_replicas = 1
+api_min_replicas = 1
+autoscaling = false
+worker_replicas = 1
+[images]
+api = ""
+web = ""
+worker = ""
+[k8s]
+release = "starter"
+namespace = "starter"
+ingress_class = "nginx"
+tls_secret = "starter-tls"
+api_tls_secret = "starter-api-tls"
+[gcp]
+project_id = ""
+region = "us-central1"
+enable_project_services = true
+cloud_dns = false
+artifact_registry = false
+signed_urls = false
+extra_services = []
+"#;
+
+/// `<state dir>/hostwiz/sessions/<name>.toml`, the name derived from the output folder.
+pub fn file_for(out: &Path) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "hostwiz")?;
+    let base = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in absolute.to_string_lossy().bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(base.join("sessions").join(format!("{hash:016x}.toml")))
+}
+
+pub fn save(out: &Path, raw: &RawAnswers) -> Result<()> {
+    let Some(file) = file_for(out) else {
+        return Ok(());
+    };
+    let dir = file.parent().expect("a session file has a folder");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the session folder", e))?;
+    let text = format!(
+        "# hostwiz wizard session for {}\n{}",
+        out.display(),
+        raw.to_toml()
+    );
+    crate::write::atomic_write(&file, text.as_bytes(), false)
+}
+
+/// The saved answers for this output folder, if a readable session exists.
+pub fn load(out: &Path) -> Option<RawAnswers> {
+    let text = std::fs::read_to_string(file_for(out)?).ok()?;
+    RawAnswers::from_toml(&text).ok()
+}
+
+pub fn clear(out: &Path) {
+    if let Some(file) = file_for(out) {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_answers_need_only_hosts_and_images() {
+        let mut raw = blank();
+        for s in [
+            "domains.web=app.example.com",
+            "images.api=acme/api:1",
+            "images.web=acme/web:1",
+        ] {
+            raw.set(s).unwrap();
+        }
+        crate::answers::Answers::from_raw(&raw).unwrap();
+    }
+}

@@ -1,0 +1,501 @@
+//! The wizard's state and how each key changes it. `update` does no I/O: what needs the disk
+//! (saving the session, reading the files to diff, writing) comes back as a [`Cmd`] for the
+//! loop to run, and its result comes back as a [`Msg`].
+
+use crate::answers::{check_value, Answers, Host, Kind, RawAnswers};
+use crate::contracts::{self, Finding};
+use crate::plan::{Origin, Plan};
+use crate::questions::{self, Question, Step};
+use crate::wizard::Start;
+use crate::write::{Change, Planned};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The files as they would be written, compared with the disk.
+    Reviewed(Result<Vec<Planned>, String>),
+    /// What writing did: lines to show, or why it failed.
+    Written(Result<Vec<String>, String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    SaveSession,
+    Review,
+    Write,
+    Quit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Modal {
+    Resume,
+    ConfirmQuit,
+    Explain { selected: usize },
+}
+
+/// A text field being edited: the buffer and the cursor (in chars).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Edit {
+    pub buffer: String,
+    pub cursor: usize,
+}
+
+pub struct State {
+    pub raw: RawAnswers,
+    pub out: Option<PathBuf>,
+    pub resume: Option<RawAnswers>,
+    pub step: Step,
+    pub field: usize,
+    pub edit: Option<Edit>,
+    /// The checked answers, or the first answer that is not accepted.
+    pub answers: Result<Answers, String>,
+    pub findings: Vec<Finding>,
+    pub modal: Option<Modal>,
+    pub review: Vec<Planned>,
+    pub review_error: Option<String>,
+    pub selected_file: usize,
+    pub scroll: u16,
+    pub done: Option<Vec<String>>,
+    pub status: Option<String>,
+    pub dirty: bool,
+    pub size: (u16, u16),
+}
+
+impl State {
+    pub fn new(start: Start) -> Self {
+        let modal = start.resume.is_some().then_some(Modal::Resume);
+        let mut s = State {
+            raw: start.raw,
+            out: start.out,
+            resume: start.resume,
+            step: Step::Host,
+            field: 0,
+            edit: None,
+            answers: Err(String::new()),
+            findings: Vec::new(),
+            modal,
+            review: Vec::new(),
+            review_error: None,
+            selected_file: 0,
+            scroll: 0,
+            done: None,
+            status: None,
+            dirty: false,
+            size: (80, 24),
+        };
+        s.evaluate();
+        s
+    }
+
+    pub fn host(&self) -> Option<Host> {
+        self.raw.host.as_deref().and_then(Host::parse)
+    }
+
+    pub fn steps(&self) -> Vec<Step> {
+        Step::all(self.host())
+    }
+
+    pub fn questions(&self) -> Vec<&'static Question> {
+        questions::for_step(self.step, &self.raw)
+    }
+
+    pub fn focused(&self) -> Option<&'static Question> {
+        self.questions().get(self.field).copied()
+    }
+
+    /// The answers with the field being edited applied, as the panel judges them live.
+    fn tentative(&self) -> RawAnswers {
+        let mut raw = self.raw.clone();
+        if let (Some(e), Some(q)) = (&self.edit, self.focused()) {
+            let _ = raw.set(&format!("{}={}", q.key, e.buffer));
+        }
+        raw
+    }
+
+    /// Re-checks the answers and re-runs every rule: on every change, as the panel promises.
+    pub fn evaluate(&mut self) {
+        let raw = self.tentative();
+        self.answers = Answers::from_raw(&raw).map_err(|e| e.to_string());
+        self.findings = match &self.answers {
+            Ok(a) => contracts::check(&Plan::from(a)),
+            Err(_) => Vec::new(),
+        };
+    }
+
+    /// The reason the value being typed is refused, if it is.
+    pub fn edit_error(&self) -> Option<String> {
+        let (e, q) = (self.edit.as_ref()?, self.focused()?);
+        check_value(q.key, &e.buffer).err()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.answers.is_err() || contracts::has_errors(&self.findings)
+    }
+
+    /// The findings that name this answer key, for the marker beside a field.
+    pub fn findings_for(&self, key: &str) -> impl Iterator<Item = &Finding> {
+        let key = key.to_string();
+        self.findings
+            .iter()
+            .filter(move |f| matches!(&f.origin, Origin::Answer(k) if *k == key))
+    }
+
+    /// Guidance for the focused question: what to choose to stay within the contracts.
+    pub fn hint(&self) -> Option<String> {
+        let q = self.focused()?;
+        let replicas: u32 = self.raw.get("scale.api_replicas").parse().unwrap_or(1);
+        match q.key {
+            "billing.worker" | "scale.api_replicas"
+                if replicas > 1 && self.raw.get("billing.worker") == "inline" =>
+            {
+                Some(super::strings::HINT_DEDICATED.into())
+            }
+            "scale.worker_replicas" => Some(super::strings::HINT_WORKER_ONE.into()),
+            _ => None,
+        }
+    }
+}
+
+pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            Vec::new()
+        }
+        Msg::Reviewed(r) => {
+            match r {
+                Ok(p) => {
+                    s.review = p;
+                    s.review_error = None;
+                }
+                Err(e) => {
+                    s.review.clear();
+                    s.review_error = Some(e);
+                }
+            }
+            s.selected_file = 0;
+            s.scroll = 0;
+            Vec::new()
+        }
+        Msg::Written(r) => {
+            match r {
+                Ok(lines) => {
+                    s.done = Some(lines);
+                    s.dirty = false;
+                    s.status = None;
+                }
+                Err(e) => s.status = Some(e),
+            }
+            Vec::new()
+        }
+        Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(k) => key(s, k),
+    }
+}
+
+fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+        return vec![Cmd::SaveSession, Cmd::Quit];
+    }
+    if let Some(m) = s.modal.clone() {
+        return modal_key(s, m, k);
+    }
+    if s.edit.is_some() {
+        return edit_key(s, k);
+    }
+    s.status = None;
+    match k.code {
+        KeyCode::Char('q') | KeyCode::Esc => {
+            if s.done.is_some() || !s.dirty {
+                return vec![Cmd::Quit];
+            }
+            s.modal = Some(Modal::ConfirmQuit);
+            Vec::new()
+        }
+        KeyCode::Tab => go(s, 1),
+        KeyCode::BackTab => go(s, -1),
+        KeyCode::Char('?') => {
+            s.modal = Some(Modal::Explain { selected: 0 });
+            Vec::new()
+        }
+        KeyCode::Char('p') if s.step != Step::Review && s.step != Step::Write => {
+            to_step(s, Step::Review)
+        }
+        _ => match s.step {
+            Step::Review => review_key(s, k),
+            Step::Write => write_key(s, k),
+            _ => form_key(s, k),
+        },
+    }
+}
+
+/// Moves `by` steps, saving the answers when leaving a step.
+fn go(s: &mut State, by: isize) -> Vec<Cmd> {
+    let steps = s.steps();
+    let at = steps.iter().position(|x| *x == s.step).unwrap_or(0) as isize;
+    let next = (at + by).clamp(0, steps.len() as isize - 1) as usize;
+    to_step(s, steps[next])
+}
+
+fn to_step(s: &mut State, step: Step) -> Vec<Cmd> {
+    if step == s.step {
+        return Vec::new();
+    }
+    s.step = step;
+    s.field = 0;
+    let mut cmds = vec![Cmd::SaveSession];
+    if step == Step::Review || step == Step::Write {
+        cmds.push(Cmd::Review);
+    }
+    cmds
+}
+
+fn form_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    let count = s.questions().len();
+    let Some(q) = s.focused() else {
+        return Vec::new();
+    };
+    match k.code {
+        KeyCode::Up | KeyCode::Char('k') => s.field = s.field.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => s.field = (s.field + 1).min(count.saturating_sub(1)),
+        KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => match q.kind() {
+            Kind::Flag => {
+                let now = s.raw.get(q.key) == "true";
+                set(s, q.key, if now { "false" } else { "true" });
+            }
+            Kind::Choice(options) => {
+                let at = options
+                    .iter()
+                    .position(|o| *o == s.raw.get(q.key))
+                    .unwrap_or(0);
+                let step = if k.code == KeyCode::Left {
+                    options.len() - 1
+                } else {
+                    1
+                };
+                set(s, q.key, options[(at + step) % options.len()]);
+            }
+            Kind::Text | Kind::Count | Kind::List if matches!(k.code, KeyCode::Enter) => {
+                let buffer = s.raw.get(q.key);
+                s.edit = Some(Edit {
+                    cursor: buffer.chars().count(),
+                    buffer,
+                });
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn set(s: &mut State, key: &str, value: &str) {
+    if let Err(e) = s.raw.set(&format!("{key}={value}")) {
+        s.status = Some(e.to_string());
+    }
+    s.dirty = true;
+    s.evaluate();
+}
+
+fn edit_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    let q = s.focused().expect("editing a focused field");
+    let e = s.edit.as_mut().expect("editing");
+    let at = |e: &Edit| {
+        e.buffer
+            .char_indices()
+            .nth(e.cursor)
+            .map_or(e.buffer.len(), |(i, _)| i)
+    };
+    match k.code {
+        KeyCode::Esc => s.edit = None,
+        KeyCode::Enter => {
+            if let Some(reason) = s.edit_error() {
+                s.status = Some(format!("{}: expected {reason}", q.key));
+                return Vec::new();
+            }
+            let value = s.edit.take().expect("editing").buffer;
+            set(s, q.key, value.trim());
+            return Vec::new();
+        }
+        KeyCode::Backspace if e.cursor > 0 => {
+            e.cursor -= 1;
+            let i = at(e);
+            e.buffer.remove(i);
+        }
+        KeyCode::Delete if e.cursor < e.buffer.chars().count() => {
+            let i = at(e);
+            e.buffer.remove(i);
+        }
+        KeyCode::Left => e.cursor = e.cursor.saturating_sub(1),
+        KeyCode::Right => e.cursor = (e.cursor + 1).min(e.buffer.chars().count()),
+        KeyCode::Home => e.cursor = 0,
+        KeyCode::End => e.cursor = e.buffer.chars().count(),
+        KeyCode::Char(c)
+            if !k.modifiers.contains(KeyModifiers::CONTROL) && e.buffer.len() < 512 =>
+        {
+            let i = at(e);
+            e.buffer.insert(i, c);
+            e.cursor += 1;
+        }
+        _ => return Vec::new(),
+    }
+    s.evaluate();
+    Vec::new()
+}
+
+fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    match k.code {
+        KeyCode::Up | KeyCode::Char('k') => {
+            s.selected_file = s.selected_file.saturating_sub(1);
+            s.scroll = 0;
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            s.selected_file = (s.selected_file + 1).min(s.review.len().saturating_sub(1));
+            s.scroll = 0;
+        }
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
+        KeyCode::Enter => return go(s, 1),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn write_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    if k.code != KeyCode::Enter || s.done.is_some() {
+        return Vec::new();
+    }
+    if s.has_errors() || s.review_error.is_some() {
+        s.status = Some(super::strings::REFUSED.into());
+        return Vec::new();
+    }
+    vec![Cmd::Write]
+}
+
+fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
+    match (m, k.code) {
+        (Modal::Resume, KeyCode::Char('y')) => {
+            if let Some(r) = s.resume.take() {
+                s.raw = r;
+                s.dirty = true;
+                s.evaluate();
+            }
+            s.modal = None;
+        }
+        (Modal::Resume, KeyCode::Char('n') | KeyCode::Esc) => {
+            s.resume = None;
+            s.modal = None;
+        }
+        (Modal::ConfirmQuit, KeyCode::Char('y')) => return vec![Cmd::SaveSession, Cmd::Quit],
+        (Modal::ConfirmQuit, KeyCode::Char('n') | KeyCode::Esc) => s.modal = None,
+        (Modal::Explain { .. }, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?')) => {
+            s.modal = None
+        }
+        (Modal::Explain { selected }, KeyCode::Up) => {
+            s.modal = Some(Modal::Explain {
+                selected: selected.saturating_sub(1),
+            })
+        }
+        (Modal::Explain { selected }, KeyCode::Down) => {
+            let last = explainable(s).len().saturating_sub(1);
+            s.modal = Some(Modal::Explain {
+                selected: (selected + 1).min(last),
+            });
+        }
+        (Modal::Explain { selected }, KeyCode::Enter) => {
+            let rules = explainable(s);
+            if let Some(id) = rules.get(selected) {
+                match autofix(s, id) {
+                    Some((key, value)) => {
+                        set(s, key, &value);
+                        s.status = Some(format!("set {key} = {value:?}"));
+                        s.modal = None;
+                    }
+                    None => s.status = Some(super::strings::NO_AUTOFIX.into()),
+                }
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The rules that apply to this host, failing ones first: what the explain view lists.
+pub fn explainable(s: &State) -> Vec<&'static str> {
+    let host = s.host();
+    let mut ids: Vec<&'static str> = contracts::rules()
+        .map(|r| r.id)
+        .filter(|id| applies(id, host))
+        .collect();
+    ids.sort_by_key(|id| {
+        let worst = s
+            .findings
+            .iter()
+            .filter(|f| f.rule == *id)
+            .map(|f| f.severity)
+            .max();
+        std::cmp::Reverse(worst.map_or(0, |sev| sev as u8 + 1))
+    });
+    ids
+}
+
+pub fn applies(id: &str, host: Option<Host>) -> bool {
+    let gcp = host == Some(Host::Gcp);
+    match id {
+        "IGNORE-001" => false,
+        "ROUTE-007" | "BILL-008" => gcp,
+        id if id.starts_with("SVC-") => gcp,
+        _ => true,
+    }
+}
+
+/// The answer that fixes a failing rule, where one answer does.
+pub fn autofix(s: &State, rule: &str) -> Option<(&'static str, String)> {
+    let failing = s.findings.iter().find(|f| f.rule == rule)?;
+    let web = s.raw.get("domains.web");
+    let api_host = || {
+        let parent = web.split_once('.').map_or(web.as_str(), |(_, p)| p);
+        format!("api.{parent}")
+    };
+    match rule {
+        "BILL-004" => Some(("billing.worker", "dedicated".into())),
+        "BILL-005" => Some(("scale.worker_replicas", "1".into())),
+        "ROUTE-003" | "ROUTE-007" => Some(("domains.api", api_host())),
+        "ROUTE-005" if s.raw.get("k8s.tls_secret").is_empty() => {
+            Some(("k8s.tls_secret", "starter-tls".into()))
+        }
+        "ROUTE-005" => Some(("k8s.api_tls_secret", "starter-api-tls".into())),
+        "SVC-002" => Some(("gcp.enable_project_services", "true".into())),
+        "SVC-004" => {
+            let api = failing.message.split_whitespace().next()?.to_string();
+            let mut extra: Vec<String> = s
+                .raw
+                .get("gcp.extra_services")
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect();
+            extra.push(api);
+            Some(("gcp.extra_services", extra.join(",")))
+        }
+        _ => None,
+    }
+}
+
+/// A one-line summary of what the review found, for the status bar.
+pub fn review_summary(s: &State) -> String {
+    let n = |c: &str| s.review.iter().filter(|p| p.change.as_str() == c).count();
+    format!(
+        "{} to create, {} to update, {} unchanged",
+        n("create"),
+        n("update"),
+        n("unchanged")
+    )
+}
+
+pub fn is_update(p: &Planned) -> bool {
+    matches!(p.change, Change::Update { .. })
+}

@@ -1,0 +1,68 @@
+//! Every word the full-screen wizard shows, in one place, so the texts read as one document.
+//! The questions themselves live in `questions.rs`, shared with the plain prompts.
+
+pub const TITLE: &str = " hostwiz ";
+pub const STEPS: &str = " Steps ";
+pub const CONTRACTS: &str = " Contracts ";
+pub const TOPOLOGY: &str = " Topology ";
+pub const FILES: &str = " Files ";
+
+pub const KEYS_FORM: &str =
+    "↑↓ move  ⏎ edit/choose  tab next  ⇧tab back  ? explain  p preview  q quit";
+pub const KEYS_EDIT: &str = "type to edit  ⏎ keep  esc undo  ←→ move cursor";
+pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn scroll  ⏎ continue  ⇧tab back  q quit";
+pub const KEYS_WRITE: &str = "⏎ write the files  ⇧tab back  q quit";
+pub const KEYS_DONE: &str = "q quit";
+pub const KEYS_MODAL: &str = "↑↓ rule  ⏎ apply fix  esc close";
+
+pub const TOO_SMALL: &str = "hostwiz needs a terminal of at least 80×24";
+pub const QUIT_TITLE: &str = " Quit? ";
+pub const QUIT_TEXT: &str =
+    "Your answers are saved and offered next time for this output folder.\n\ny quit   n stay";
+pub const RESUME_TITLE: &str = " Resume? ";
+pub const RESUME_TEXT: &str = "Answers from an unfinished run for this output folder were found.\n\ny resume them   n start over";
+pub const EXPLAIN_TITLE: &str = " Explain ";
+pub const NO_AUTOFIX: &str = "No automatic fix: change the answer named above.";
+
+pub const PASS: &str = "✓";
+pub const FAIL: &str = "✗";
+pub const WARN: &str = "!";
+pub const INFO: &str = "i";
+
+pub const REFUSED: &str = "Fix the failing contracts first: the files would break them.";
+pub const WRITE_HINT: &str = "Press ⏎ to write these files. Nothing is written before that.";
+pub const WROTE: &str = "Written. Next:";
+pub const HINT_DEDICATED: &str = "More than one API process: choose billing worker = dedicated (each inline API would retry and replay).";
+pub const HINT_WORKER_ONE: &str = "Keep the worker at 1: the retry worker has no lease yet.";
+pub const HINT_SERVICES_OFF: &str = "Enablement off: enable these by hand before the first apply:";
+pub const REQUIRED_API: &str = "required";
+pub const NEEDED_API: &str = "needed";
+pub const OPTIONAL_API: &str = "off";
+
+/// A short title per rule for the contracts panel.
+pub fn rule_title(id: &str) -> &'static str {
+    match id {
+        "ROUTE-001" => "/api → web",
+        "ROUTE-002" => "/ → web",
+        "ROUTE-003" => "API host",
+        "ROUTE-004" => "no public API",
+        "ROUTE-005" => "TLS",
+        "ROUTE-006" => "API host used",
+        "ROUTE-007" => "https URLs",
+        "BILL-001" => "API retry off",
+        "BILL-002" => "API replay off",
+        "BILL-003" => "worker owns",
+        "BILL-004" => "1 inline API",
+        "BILL-005" => "1 worker",
+        "BILL-006" => "retry owner",
+        "BILL-007" => "replay owner",
+        "BILL-008" => "worker ≥ 1",
+        "BILL-009" => "mode labels",
+        "SVC-001" => "blueprint",
+        "SVC-002" => "APIs enabled",
+        "SVC-003" => "bootstrap",
+        "SVC-004" => "feature APIs",
+        "SVC-005" => "override",
+        _ => "",
+    }
+}

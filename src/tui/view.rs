@@ -1,0 +1,91 @@
+//! The screen, drawn from the state alone: no I/O and no changes, so every screen can be
+//! snapshot-tested. The screen reads as a list of panes, each in `widgets/`.
+
+use super::app::State;
+use super::strings;
+use super::widgets::{contracts, form, modal, review, steps, topology};
+use crate::questions::Step;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub const MIN: (u16, u16) = (80, 24);
+
+pub fn draw(s: &State, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN.0 || area.height < MIN.1 {
+        let text = format!(
+            "{}; this one is {}×{}.",
+            strings::TOO_SMALL,
+            area.width,
+            area.height
+        );
+        f.render_widget(
+            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let side = if area.width >= 120 { 36 } else { 26 };
+    let [left, middle, right] = Layout::horizontal([
+        Constraint::Length(18),
+        Constraint::Min(30),
+        Constraint::Length(side),
+    ])
+    .areas(main);
+    steps::render(s, f, left);
+    contracts::render(s, f, right);
+    match s.step {
+        Step::Review | Step::Write => review::render(s, f, middle),
+        // The catalog needs the room the diagram would take.
+        Step::Services => form::render(s, f, middle),
+        _ => {
+            let topo_height = if area.height >= 40 { 9 } else { 7 };
+            let [question, topo] =
+                Layout::vertical([Constraint::Min(8), Constraint::Length(topo_height)])
+                    .areas(middle);
+            form::render(s, f, question);
+            topology::render(s, f, topo);
+        }
+    }
+    render_footer(s, f, footer);
+    if let Some(m) = &s.modal {
+        modal::render(s, m, f, centered(area, 64, 16));
+    }
+}
+
+fn render_footer(s: &State, f: &mut Frame, area: Rect) {
+    let line = match (&s.status, &s.modal) {
+        (Some(msg), _) => Line::from(msg.as_str()).bold(),
+        (None, Some(_)) => Line::from(strings::KEYS_MODAL).dim(),
+        (None, None) => {
+            let keys = if s.edit.is_some() {
+                strings::KEYS_EDIT
+            } else if s.done.is_some() {
+                strings::KEYS_DONE
+            } else {
+                match s.step {
+                    Step::Review => strings::KEYS_REVIEW,
+                    Step::Write => strings::KEYS_WRITE,
+                    _ => strings::KEYS_FORM,
+                }
+            };
+            Line::from(keys).dim()
+        }
+    };
+    f.render_widget(Paragraph::new(line).style(Style::default()), area);
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

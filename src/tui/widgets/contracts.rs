@@ -1,0 +1,55 @@
+//! The contract verdicts on the right: every rule that applies to this host, re-run on every
+//! change, each with its mark; below them, what the worst finding says and which answer causes it.
+
+use super::verdict;
+use crate::tui::app::{self, State};
+use crate::tui::strings;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(s: &State, f: &mut Frame, area: Rect) {
+    let block = Block::bordered().title(strings::CONTRACTS);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let ids: Vec<&str> = crate::contracts::rules()
+        .map(|r| r.id)
+        .filter(|id| app::applies(id, s.host()))
+        .collect();
+    let rows = ids.len() as u16;
+    let [list, detail] = Layout::vertical([
+        Constraint::Length(rows.min(inner.height)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let lines: Vec<Line> = ids
+        .iter()
+        .map(|id| {
+            let worst = s
+                .findings
+                .iter()
+                .filter(|f| f.rule == *id)
+                .map(|f| f.severity)
+                .max();
+            let (mark, style) = verdict(worst);
+            Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::raw(format!("{id:<9} {}", strings::rule_title(id))),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), list);
+    let text = match (&s.answers, s.findings.first()) {
+        (Err(e), _) => e.clone(),
+        (Ok(_), Some(f)) => {
+            let at = match &f.origin {
+                crate::plan::Origin::Answer(k) => format!(" ({k})"),
+                _ => String::new(),
+            };
+            format!("{} {}{at}: {}", f.rule, f.severity, f.message)
+        }
+        (Ok(_), None) => String::new(),
+    };
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), detail);
+}

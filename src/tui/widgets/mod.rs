@@ -1,0 +1,23 @@
+//! The panes of the wizard's screen, one file each.
+
+pub mod contracts;
+pub mod form;
+pub mod modal;
+pub mod review;
+pub mod steps;
+pub mod topology;
+
+use ratatui::style::{Color, Style};
+
+use crate::contracts::Severity;
+
+/// The mark and colour of a verdict, shared by every pane that shows one.
+pub fn verdict(severity: Option<Severity>) -> (&'static str, Style) {
+    use super::strings::{FAIL, INFO, PASS, WARN};
+    match severity {
+        None => (PASS, Style::default().fg(Color::Green)),
+        Some(Severity::Error) => (FAIL, Style::default().fg(Color::Red)),
+        Some(Severity::Warning) => (WARN, Style::default().fg(Color::Yellow)),
+        Some(Severity::Info) => (INFO, Style::default().fg(Color::Cyan)),
+    }
+}

@@ -1,0 +1,59 @@
+//! The dialogs over the screen: resume, quit, and the explanation of a rule with its fix.
+
+use crate::contracts;
+use crate::tui::app::{self, Modal, State};
+use crate::tui::strings;
+use ratatui::layout::Rect;
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
+    f.render_widget(Clear, area);
+    let (title, lines): (&str, Vec<Line>) = match m {
+        Modal::Resume => (strings::RESUME_TITLE, text(strings::RESUME_TEXT)),
+        Modal::ConfirmQuit => (strings::QUIT_TITLE, text(strings::QUIT_TEXT)),
+        Modal::Explain { selected } => (strings::EXPLAIN_TITLE, explain(s, *selected)),
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(title))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn text(t: &str) -> Vec<Line<'static>> {
+    t.lines().map(|l| Line::raw(l.to_string())).collect()
+}
+
+fn explain(s: &State, selected: usize) -> Vec<Line<'static>> {
+    let ids = app::explainable(s);
+    let Some(id) = ids.get(selected) else {
+        return Vec::new();
+    };
+    let Some(rule) = contracts::rule(id) else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::from(format!(
+        "{} ({}, {} contract) {}/{}",
+        rule.id,
+        rule.severity,
+        rule.contract.as_str(),
+        selected + 1,
+        ids.len()
+    ))
+    .bold()];
+    for f in s.findings.iter().filter(|f| f.rule == *id) {
+        lines.push(Line::from(format!("now: {}", f.message)));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(format!("Rule: {}", rule.rule)));
+    lines.push(Line::raw(format!("Why: {}", rule.why)));
+    lines.push(Line::raw(format!("Fix: {}", rule.fix)));
+    if let Some((key, value)) = app::autofix(s, id) {
+        lines.push(Line::from(format!("⏎ sets {key} = {value:?}")).bold());
+    }
+    lines
+}
