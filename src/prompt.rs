@@ -23,7 +23,8 @@ use std::path::PathBuf;
 
 // The words of plain mode itself; the questions' words live in `questions`.
 const INTRO: &str = "hostwiz wizard, plain mode: one question at a time. Enter keeps the value \
-                     in brackets, Esc goes back one question, Ctrl-C stops and keeps your answers.";
+                     in parentheses, Esc goes back one question, Ctrl-C stops and keeps your \
+                     answers.";
 const BACK: &str = "(back)";
 const RESUME: &str = "Resume the answers you left unfinished for this output folder?";
 const QUIT: &str = "Quit the wizard? Your answers are kept for resume.";
@@ -120,13 +121,6 @@ impl From<InquireError> for Stop {
     }
 }
 
-/// Where the walk stands: a step among those with questions, and a question in it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct At {
-    step: usize,
-    q: usize,
-}
-
 struct Plain<'o, W: Write> {
     out: &'o mut W,
     raw: RawAnswers,
@@ -140,6 +134,8 @@ struct Plain<'o, W: Write> {
 }
 
 impl<W: Write> Plain<'_, W> {
+    /// Walks the questions of every step as one list, so Esc at a step's first question lands
+    /// on the previous step's last; the list is rebuilt each time, as the host decides it.
     fn walk(&mut self, resume: Option<RawAnswers>) -> Result<(), Stop> {
         self.say(INTRO)?;
         if let Some(saved) = resume {
@@ -147,67 +143,51 @@ impl<W: Write> Plain<'_, W> {
                 self.raw = saved;
             }
         }
-        self.report()?;
-        if needs_dedicated(&self.raw) {
-            self.say(HINT_DEDICATED)?;
-        }
-        let mut at = At::default();
-        let mut heading = None;
+        self.report(false)?;
+        let (mut at, mut heading) = (0, None);
         loop {
-            let steps = self.steps();
-            let Some(&step) = steps.get(at.step) else {
+            let list = self.questions();
+            let Some(&q) = list.get(at) else {
                 match self.review()? {
-                    Some(back) => {
-                        (at, heading) = (back, None);
-                        continue;
-                    }
+                    Some(back) => (at, heading) = (back, None),
                     None => return Ok(()),
                 }
-            };
-            if heading != Some(step) {
-                self.heading(step)?;
-                heading = Some(step);
-            }
-            let Some(q) = questions::for_step(step, &self.raw).get(at.q).copied() else {
-                self.save();
-                at = At {
-                    step: at.step + 1,
-                    q: 0,
-                };
                 continue;
             };
+            if heading != Some(q.step) {
+                self.heading(q.step)?;
+                heading = Some(q.step);
+            }
             match ask(q, &self.raw.get(q.key))? {
                 Some(value) => {
                     self.answer(q, &value)?;
-                    at.q += 1;
-                }
-                None => match self.back(at) {
-                    Some(prev) => at = prev,
-                    None if confirm(QUIT, false, None)? => {
+                    at += 1;
+                    if self.questions().get(at).map(|next| next.step) != Some(q.step) {
                         self.save();
-                        return Ok(self.say(QUIT_DONE)?);
                     }
-                    None => {}
-                },
+                }
+                None if at > 0 => at -= 1,
+                None if confirm(QUIT, false, None)? => {
+                    self.save();
+                    return Ok(self.say(QUIT_DONE)?);
+                }
+                None => {}
             }
         }
     }
 
     fn answer(&mut self, q: &'static Question, value: &str) -> Result<(), Stop> {
         let hinted = needs_dedicated(&self.raw);
-        if let Err(e) = self.raw.set(&format!("{}={value}", q.key)) {
-            return Ok(self.say(&format!("✗ {e}"))?);
-        }
-        self.asked.insert(q.key);
-        self.report()?;
-        if !hinted && needs_dedicated(&self.raw) {
-            self.say(HINT_DEDICATED)?;
-        }
-        Ok(())
+        match self.raw.set(&format!("{}={value}", q.key)) {
+            Ok(()) => self.asked.insert(q.key),
+            Err(e) => return Ok(self.say(&format!("✗ {e}"))?),
+        };
+        self.report(hinted)
     }
 
-    /// Prints the verdicts that changed since the last answer, or the answer error.
-    fn report(&mut self) -> Result<(), Stop> {
+    /// Prints the verdicts that changed since the last answer, or the answer error, and the
+    /// worker hint when this answer made it apply.
+    fn report(&mut self, hinted: bool) -> Result<(), Stop> {
         match judge(&self.raw, &self.asked) {
             Err(e) => {
                 let line = format!("✗ {e}");
@@ -224,17 +204,20 @@ impl<W: Write> Plain<'_, W> {
                 self.shown = now;
             }
         }
+        if !hinted && needs_dedicated(&self.raw) {
+            self.say(HINT_DEDICATED)?;
+        }
         Ok(())
     }
 
-    /// Review and Write: `Some(at)` goes back to a question, `None` is done.
-    fn review(&mut self) -> Result<Option<At>, Stop> {
+    /// Review and Write: `Some(i)` goes back to question `i`, `None` is done.
+    fn review(&mut self) -> Result<Option<usize>, Stop> {
         self.heading(Step::Review)?;
         let answers = match Answers::from_raw(&self.raw) {
             Ok(a) => a,
             Err(e) => {
                 self.say(&format!("✗ {e}"))?;
-                return Ok(Some(self.at_key(&e.key)));
+                return Ok(Some(self.back_to(Some(&e.key))));
             }
         };
         let outcome = match apply::prepare(answers, self.out_dir.as_deref()) {
@@ -242,14 +225,12 @@ impl<W: Write> Plain<'_, W> {
             Err((findings, e @ Error::Refused { .. })) => {
                 self.say(report::text(&findings).trim_end())?;
                 self.say(&e.to_string())?;
-                let key = findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .find_map(|f| match f.origin {
-                        Origin::Answer(key) => Some(key),
-                        _ => None,
-                    });
-                return Ok(Some(key.map_or_else(|| self.last(), |k| self.at_key(k))));
+                let errors = findings.iter().filter(|f| f.severity == Severity::Error);
+                let key = errors.filter_map(|f| match f.origin {
+                    Origin::Answer(key) => Some(key),
+                    _ => None,
+                });
+                return Ok(Some(self.back_to(key.into_iter().next())));
             }
             Err((_, e)) => return Err(e.into()),
         };
@@ -264,30 +245,24 @@ impl<W: Write> Plain<'_, W> {
         }
         self.heading(Step::Write)?;
         let updates = outcome.updates();
-        let changed = updates
-            + outcome
-                .planned
-                .iter()
-                .filter(|p| p.change == Change::Create)
-                .count();
-        let dir = outcome.out.display();
+        let creates = outcome
+            .planned
+            .iter()
+            .filter(|p| p.change == Change::Create);
+        let (changed, dir) = (updates + creates.count(), outcome.out.display());
         if changed == 0 {
             self.say(&format!("nothing to write: {dir} is up to date"))?;
         } else {
             let s = if changed == 1 { "" } else { "s" };
+            let question = format!("Write {changed} file{s} to {dir}?");
             // Replacing files needs a deliberate yes; creating them is the expected outcome.
-            if !confirm(
-                &format!("Write {changed} file{s} to {dir}?"),
-                updates == 0,
-                Some(WRITE_HELP),
-            )? {
-                return Ok(Some(self.last()));
+            if !confirm(&question, updates == 0, Some(WRITE_HELP))? {
+                return Ok(Some(self.back_to(None)));
             }
             for w in write::commit(&outcome.out, &outcome.planned)? {
-                if w.change == "unchanged" {
-                    continue;
+                if w.change != "unchanged" {
+                    self.say(&format!("wrote {}", w.target.display()))?;
                 }
-                self.say(&format!("wrote {}", w.target.display()))?;
                 if let Some(bak) = &w.backup {
                     self.say(&format!("  kept the old content as {}", bak.display()))?;
                 }
@@ -305,51 +280,23 @@ impl<W: Write> Plain<'_, W> {
         self.raw.host.as_deref().and_then(Host::parse)
     }
 
-    /// The steps that ask questions, for the host chosen so far.
-    fn steps(&self) -> Vec<Step> {
-        let asks = |s: &Step| !matches!(s, Step::Review | Step::Write);
-        Step::all(self.host()).into_iter().filter(asks).collect()
+    /// Every question this host is asked, step after step.
+    fn questions(&self) -> Vec<&'static Question> {
+        let steps = Step::all(self.host());
+        steps
+            .into_iter()
+            .flat_map(|s| questions::for_step(s, &self.raw))
+            .collect()
     }
 
-    fn questions_in(&self, step: usize) -> usize {
-        self.steps()
-            .get(step)
-            .map_or(0, |s| questions::for_step(*s, &self.raw).len())
-    }
-
-    /// One question back; at a step's first, the previous step's last; `None` at the very first.
-    fn back(&self, at: At) -> Option<At> {
-        if at.q > 0 {
-            return Some(At { q: at.q - 1, ..at });
-        }
-        let step = at.step.checked_sub(1)?;
-        Some(At {
-            step,
-            q: self.questions_in(step).saturating_sub(1),
-        })
-    }
-
-    fn last(&self) -> At {
-        let step = self.steps().len().saturating_sub(1);
-        At {
-            step,
-            q: self.questions_in(step).saturating_sub(1),
-        }
-    }
-
-    /// The question that sets `key`, or the last one when no question of this host sets it.
-    fn at_key(&self, key: &str) -> At {
-        let Some(q) = questions::find(key) else {
-            return self.last();
-        };
-        let Some(step) = self.steps().iter().position(|s| *s == q.step) else {
-            return self.last();
-        };
-        let asked = questions::for_step(q.step, &self.raw);
-        At {
-            step,
-            q: asked.iter().position(|x| x.key == key).unwrap_or(0),
-        }
+    /// The question that sets `key`, else the first of its step, else the last question.
+    fn back_to(&self, key: Option<&str>) -> usize {
+        let list = self.questions();
+        let step = key.and_then(questions::find).map(|q| q.step);
+        list.iter()
+            .position(|q| Some(q.key) == key)
+            .or_else(|| list.iter().position(|q| Some(q.step) == step))
+            .unwrap_or(list.len().saturating_sub(1))
     }
 
     fn heading(&mut self, step: Step) -> Result<()> {
@@ -440,50 +387,34 @@ fn confirm(question: &str, default: bool, help: Option<&str>) -> Result<bool, St
 fn judge(raw: &RawAnswers, asked: &HashSet<&str>) -> Result<Vec<Finding>, AnswerError> {
     let mut probe = raw.clone();
     let mut stand_ins = Vec::new();
-    let answers = loop {
-        match Answers::from_raw(&probe) {
-            Err(e) if e.value.is_none() && !asked.contains(e.key.as_str()) => {
-                let Some(&(key, value)) = PLACEHOLDERS.iter().find(|(k, _)| *k == e.key) else {
-                    return Err(e);
-                };
-                if stand_ins.contains(&key) {
-                    return Err(e);
-                }
-                probe.set(&format!("{key}={value}")).map_err(|_| e)?;
-                stand_ins.push(key);
-            }
-            other => break other?,
+    for &(key, value) in PLACEHOLDERS {
+        if raw.get(key).is_empty() && !asked.contains(key) {
+            probe
+                .set(&format!("{key}={value}"))
+                .expect("a stand-in is a valid answer");
+            stand_ins.push(key);
         }
-    };
-    let about_stand_in =
-        |f: &Finding| matches!(f.origin, Origin::Answer(k) if stand_ins.contains(&k));
-    Ok(contracts::check(&Plan::from(&answers))
-        .into_iter()
-        .filter(|f| !about_stand_in(f))
-        .collect())
+    }
+    let mut findings = contracts::check(&Plan::from(&Answers::from_raw(&probe)?));
+    findings.retain(|f| !matches!(f.origin, Origin::Answer(k) if stand_ins.contains(&k)));
+    Ok(findings)
 }
 
 /// Lines for what changed between two sets of findings: new or reworded ones, then resolved.
 fn changes(before: &[Finding], now: &[Finding]) -> Vec<String> {
     let same = |a: &Finding, b: &Finding| a.rule == b.rule && a.origin == b.origin;
-    let mark = |s: Severity| match s {
-        Severity::Error => "✗",
-        Severity::Warning => "!",
-        Severity::Info => "i",
-    };
-    let mut lines: Vec<String> = now
+    let mut lines = Vec::new();
+    for f in now
         .iter()
         .filter(|f| !before.iter().any(|b| same(b, f) && b.message == f.message))
-        .map(|f| {
-            format!(
-                "{} {} {} — fix: {}",
-                mark(f.severity),
-                f.rule,
-                f.message,
-                f.fix
-            )
-        })
-        .collect();
+    {
+        let mark = match f.severity {
+            Severity::Error => "✗",
+            Severity::Warning => "!",
+            Severity::Info => "i",
+        };
+        lines.push(format!("{mark} {} {} — fix: {}", f.rule, f.message, f.fix));
+    }
     for gone in before.iter().filter(|b| !now.iter().any(|f| same(b, f))) {
         let line = format!("✓ {} resolved", gone.rule);
         if !lines.contains(&line) {
@@ -503,37 +434,29 @@ fn needs_dedicated(raw: &RawAnswers) -> bool {
 mod tests {
     use super::*;
 
-    fn raw(sets: &[&str]) -> RawAnswers {
+    fn judged(sets: &[&str], asked: &[&str]) -> Result<Vec<Finding>, AnswerError> {
         let mut raw = session::blank();
-        for s in sets {
-            raw.set(s).unwrap();
-        }
-        raw
+        sets.iter().for_each(|s| raw.set(s).unwrap());
+        judge(&raw, &asked.iter().copied().collect())
     }
 
     #[test]
     fn stand_ins_let_the_contracts_judge_before_the_images_are_asked() {
-        let r = raw(&["host=vps", "billing.worker=inline", "scale.api_replicas=3"]);
-        let findings = judge(&r, &HashSet::new()).unwrap();
-        assert!(
-            findings.iter().any(|f| f.rule == "BILL-004"),
-            "{findings:?}"
-        );
-        assert!(needs_dedicated(&r));
-        let r = raw(&[
-            "host=vps",
-            "billing.worker=dedicated",
-            "scale.api_replicas=3",
-        ]);
-        assert!(!judge(&r, &HashSet::new())
-            .unwrap()
+        let inline = judged(&["host=vps", "scale.api_replicas=3"], &[]).unwrap();
+        let lines = changes(&[], &inline);
+        assert!(lines
             .iter()
-            .any(|f| f.rule == "BILL-004"));
-        assert!(!needs_dedicated(&r));
-    }
-
-    #[test]
-    fn stand_ins_are_accepted_values() {
+            .any(|l| l.starts_with("✗ BILL-004 ") && l.contains(" — fix: ")));
+        assert!(
+            changes(&inline, &inline).is_empty(),
+            "only what changed is printed"
+        );
+        let dedicated = judged(&["host=vps", "billing.worker=dedicated"], &[]).unwrap();
+        let lines = changes(&inline, &dedicated);
+        assert!(
+            lines.contains(&"✓ BILL-004 resolved".to_string()),
+            "{lines:?}"
+        );
         for (key, value) in PLACEHOLDERS {
             assert_eq!(check_value(key, value), Ok(()), "{key}");
         }
@@ -541,46 +464,24 @@ mod tests {
 
     #[test]
     fn a_required_answer_left_empty_is_an_error_once_asked() {
-        let r = raw(&["host=gcp", "gcp.project_id="]);
-        assert!(judge(&r, &HashSet::new()).is_ok());
-        let e = judge(&r, &HashSet::from(["gcp.project_id"])).unwrap_err();
+        assert!(judged(&["host=gcp"], &[]).is_ok());
+        let e = judged(&["host=gcp"], &["gcp.project_id"]).unwrap_err();
         assert_eq!(e.key, "gcp.project_id");
     }
 
     #[test]
-    fn only_new_and_resolved_findings_are_printed() {
-        let inline = judge(&raw(&["host=vps", "scale.api_replicas=3"]), &HashSet::new()).unwrap();
-        let lines = changes(&[], &inline);
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("✗ BILL-004 ") && l.contains(" — fix: ")),
-            "{lines:?}"
-        );
-        assert!(changes(&inline, &inline).is_empty());
-        let dedicated = judge(
-            &raw(&["host=vps", "billing.worker=dedicated"]),
-            &HashSet::new(),
-        )
-        .unwrap();
-        let lines = changes(&inline, &dedicated);
-        assert!(
-            lines.contains(&"✓ BILL-004 resolved".to_string()),
-            "{lines:?}"
-        );
-    }
-
-    #[test]
-    fn a_dash_clears_an_optional_answer() {
+    fn the_worker_hint_and_the_dash_for_none() {
+        let mut raw = session::blank();
+        raw.set("scale.api_replicas=2").unwrap();
+        assert!(needs_dedicated(&raw));
+        raw.set("billing.worker=dedicated").unwrap();
+        assert!(!needs_dedicated(&raw));
         assert_eq!(cleared(" - "), "");
-        assert_eq!(cleared("api.example.com"), "api.example.com");
         assert!(matches!(
             verdict(check_value("domains.api", cleared("-"))),
             Validation::Valid
         ));
-        assert!(matches!(
-            verdict(check_value("domains.web", cleared("-"))),
-            Validation::Invalid(_)
-        ));
+        let refused = verdict(check_value("domains.web", cleared("-")));
+        assert!(matches!(refused, Validation::Invalid(_)));
     }
 }

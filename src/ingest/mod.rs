@@ -15,6 +15,7 @@ pub mod suppress;
 pub mod terraform;
 pub mod vps;
 pub mod yaml;
+pub mod yaml_fast;
 
 use crate::error::Error;
 use crate::plan::{Origin, Sourced};

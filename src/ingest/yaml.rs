@@ -119,6 +119,11 @@ enum Frame {
 
 /// Every document of a YAML stream. Empty documents are skipped.
 pub fn load_all(text: &str) -> Result<Vec<Node>, YamlError> {
+    super::yaml_fast::load_all(text).map_or_else(|| load_all_saphyr(text), Ok)
+}
+
+/// [`load_all`] by saphyr's event parser alone (the whole YAML syntax, errors with a position).
+pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();

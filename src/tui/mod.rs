@@ -133,7 +133,12 @@ fn watch_signals() {
     };
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
-            ratatui::restore();
+            // The main thread holds the stdout lock for the whole run, so restore through the
+            // controlling terminal instead of stdout.
+            let _ = ratatui::crossterm::terminal::disable_raw_mode();
+            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+                let _ = tty.write_all(b"\x1b[?1049l\x1b[?25h");
+            }
             eprintln!("hostwiz: stopped by signal {sig}; answers of finished steps are saved");
             std::process::exit(128 + sig);
         }

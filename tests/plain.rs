@@ -1,0 +1,280 @@
+//! `hostwiz wizard --plain` end to end: the real binary in a pseudo-terminal, answered key by
+//! key as an operator would, then compared with what `hostwiz apply` writes for the same answers.
+#![cfg(unix)]
+
+use assert_cmd::Command as Cmd;
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect, Session};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const ESC: &str = "\x1b";
+const DOWN: &str = "\x1b[B";
+/// Enter: inquire reads keys in raw mode, where `\n` is Ctrl-J and only `\r` is Enter.
+const ENTER: &str = "\r";
+const BACKSPACE: &str = "\x7f";
+const CTRL_C: &str = "\x03";
+
+/// The binary in a pty, with every exchange kept so a failure shows what the screen said.
+struct Pty {
+    session: OsSession,
+    transcript: String,
+}
+
+impl Pty {
+    fn spawn(home: &Path, args: &[&str]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hostwiz"));
+        cmd.args(args)
+            .current_dir(home)
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let mut session = Session::spawn(cmd).expect("spawn hostwiz in a pty");
+        // Wide enough that no prompt or message wraps.
+        session
+            .get_process_mut()
+            .set_window_size(200, 50)
+            .expect("resize the pty");
+        session.set_expect_timeout(Some(Duration::from_secs(10)));
+        Self {
+            session,
+            transcript: String::new(),
+        }
+    }
+
+    /// Waits for `text` on the screen; the prompt is drawn only once raw mode is on, so keys
+    /// sent after it are read as keys, not as a cooked line.
+    fn expect(&mut self, text: &str) {
+        match self.session.expect(text) {
+            Ok(found) => {
+                self.transcript.push_str(&plain(found.before()));
+                self.transcript
+                    .push_str(&plain(found.get(0).unwrap_or_default()));
+            }
+            Err(e) => {
+                let mut rest = [0u8; 65536];
+                let n = self.session.try_read(&mut rest).unwrap_or(0);
+                panic!(
+                    "waiting for {text:?}: {e}\n--- screen so far ---\n{}\n--- unread ---\n{}",
+                    self.transcript,
+                    plain(&rest[..n])
+                );
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.send(keys).expect("send keys");
+    }
+
+    /// Answers the prompt that shows `label` with `keys`.
+    fn answer(&mut self, label: &str, keys: &str) {
+        self.expect(label);
+        self.send(keys);
+    }
+
+    fn exits_cleanly(mut self) -> String {
+        let rest = self.session.expect(Eof).expect("hostwiz ends");
+        self.transcript.push_str(&plain(rest.before()));
+        self.transcript
+            .push_str(&plain(rest.get(0).unwrap_or_default()));
+        let status = self.session.get_process().wait().expect("wait for hostwiz");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, 0)),
+            "{status:?}\n{}",
+            self.transcript
+        );
+        self.transcript
+    }
+}
+
+/// Terminal output without its escape sequences, for messages and assertions.
+fn plain(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                if chars.next() == Some('[') {
+                    for c in chars.by_ref() {
+                        if ('\x40'..='\x7e').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A question's prompt as drawn (`? Label`), its words taken from where the wizard takes them.
+fn q(key: &str) -> String {
+    format!(
+        "? {}",
+        hostwiz::questions::find(key).expect("a question").label
+    )
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn session_files(home: &Path) -> usize {
+    std::fs::read_dir(home.join("state/hostwiz/sessions")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn a_vps_with_a_dedicated_worker_end_to_end() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let mut w = Pty::spawn(home, &["wizard", "--plain", "--out", "out"]);
+
+    w.answer(&q("host"), &format!("{DOWN}{ENTER}"));
+    w.answer(&q("environment"), ENTER);
+
+    // Refused with its reason, then corrected in place.
+    w.answer(
+        &q("domains.web"),
+        &format!("https://app.example.com{ENTER}"),
+    );
+    w.expect("expected a DNS hostname");
+    let typed = "https://app.example.com".len();
+    w.send(&format!(
+        "{}app.example.com{ENTER}",
+        BACKSPACE.repeat(typed)
+    ));
+    w.answer(&q("domains.api"), &format!("api.example.com{ENTER}"));
+    w.answer(&q("domains.tls_email"), &format!("ops@example.com{ENTER}"));
+
+    // Inline with three API processes breaks the billing contract, live.
+    w.answer(&q("billing.worker"), ENTER);
+    w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
+    w.expect("✗ BILL-004 inline mode with up to 3 API processes");
+    w.expect("choose dedicated");
+    // Esc twice: back to the worker mode, and change it.
+    w.answer(&q("scale.worker_replicas"), ESC);
+    w.answer(&q("scale.api_replicas"), ESC);
+    w.answer(&q("billing.worker"), &format!("{DOWN}{ENTER}"));
+    w.expect("✓ BILL-004 resolved");
+    w.answer(&q("scale.api_replicas"), ENTER);
+    w.answer(&q("scale.worker_replicas"), ENTER);
+    w.answer(
+        &q("images.api"),
+        &format!("ghcr.io/acme/starter-api:1.4.0{ENTER}"),
+    );
+    w.answer(
+        &q("images.web"),
+        &format!("ghcr.io/acme/starter-web:1.4.0{ENTER}"),
+    );
+    w.answer(&q("images.worker"), ENTER);
+
+    w.expect("Step 4 of 5: Review");
+    w.expect("create");
+    w.answer("Write 5 files to out?", &format!("y{ENTER}"));
+    w.expect("wrote out/docker-compose.worker.yml");
+    w.expect("Next:");
+    w.expect("hostwiz check out/Caddyfile --env-file out/compose.env");
+    w.expect("docker compose -f docker-compose.prod.yml");
+    let screen = w.exits_cleanly();
+    assert!(!screen.contains('┌') && !screen.contains('│'), "{screen}");
+    assert_eq!(
+        session_files(home),
+        0,
+        "a finished wizard leaves no session to resume"
+    );
+
+    let written = files(&home.join("out"));
+    let answers = String::from_utf8(written["hostwiz.toml"].clone()).unwrap();
+    for line in [
+        "host = \"vps\"",
+        "web = \"app.example.com\"",
+        "api = \"api.example.com\"",
+        "worker = \"dedicated\"",
+        "api_replicas = 3",
+    ] {
+        assert!(answers.contains(line), "{line} in\n{answers}");
+    }
+
+    Cmd::cargo_bin("hostwiz")
+        .unwrap()
+        .current_dir(home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .args([
+            "apply",
+            "--answers",
+            "out/hostwiz.toml",
+            "--out",
+            "other",
+            "--yes",
+        ])
+        .assert()
+        .success();
+    let applied = files(&home.join("other"));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        applied.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &written {
+        assert!(
+            applied[name] == *bytes,
+            "{name} differs from what apply writes"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_keeps_the_answers_for_resume() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let mut w = Pty::spawn(home, &["wizard", "--plain", "--out", "out"]);
+    w.answer(&q("host"), &format!("{DOWN}{ENTER}"));
+    w.answer(&q("environment"), ENTER);
+    w.answer(&q("domains.web"), CTRL_C);
+    w.expect("interrupted; answers saved for resume");
+    w.exits_cleanly();
+    assert_eq!(session_files(home), 1);
+
+    let mut w = Pty::spawn(home, &["wizard", "--plain", "--out", "out"]);
+    w.answer("Resume the answers you left unfinished", ENTER);
+    // The host question starts at the saved answer.
+    w.expect(&q("host"));
+    w.expect("> vps");
+    w.send(CTRL_C);
+    w.expect("interrupted");
+    w.exits_cleanly();
+}
+
+#[test]
+fn without_a_terminal_it_points_at_apply() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Cmd::cargo_bin("hostwiz")
+        .unwrap()
+        .current_dir(home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .args(["wizard", "--plain"])
+        .write_stdin("vps\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(stderr.contains("hostwiz apply --answers FILE"), "{stderr}");
+}

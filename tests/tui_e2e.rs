@@ -1,0 +1,236 @@
+//! The real binary in a pseudo-terminal: driven through every step for each host, it writes
+//! exactly what `apply` writes for the same answers; stopped half-way by SIGTERM it leaves the
+//! terminal as it found it and no file behind; a resize redraws.
+//!
+//! The screen is rebuilt from the program's output with a VT100 parser, so the test reads what
+//! an operator would see rather than escape sequences.
+
+#![cfg(unix)]
+
+use expectrl::process::unix::{Signal, WaitStatus};
+use expectrl::session::OsSession;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Pty {
+    session: OsSession,
+    screen: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str], home: &Path) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hostwiz"));
+        cmd.args(args)
+            .env("TERM", "xterm-256color")
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env_remove("NO_COLOR");
+        let mut session = OsSession::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(100, 30).unwrap();
+        Self {
+            session,
+            screen: vt100::Parser::new(30, 100, 0),
+            raw: Vec::new(),
+        }
+    }
+
+    fn pump(&mut self) {
+        let mut buf = [0u8; 8192];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    self.screen.process(&buf[..n]);
+                    self.raw.extend_from_slice(&buf[..n]);
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    /// Waits until the screen shows `needle`; fails with the screen after 20 s.
+    fn wait_for(&mut self, needle: &str) {
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            if self.text().contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < until,
+                "timed out waiting for {needle:?}; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn keys(&mut self, bytes: &str) {
+        use std::io::Write;
+        self.session.write_all(bytes.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Whether the terminal is in canonical (cooked) mode: what raw mode turns off.
+    fn canonical(&self) -> bool {
+        let fd = self.session.get_process().get_raw_handle().unwrap();
+        let t = nix::sys::termios::tcgetattr(&fd).unwrap();
+        t.local_flags
+            .contains(nix::sys::termios::LocalFlags::ICANON)
+    }
+
+    fn exit_code(&mut self) -> i32 {
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            match self.session.get_process().status() {
+                Ok(WaitStatus::Exited(_, code)) => return code,
+                Ok(WaitStatus::Signaled(_, sig, _)) => return 128 + sig as i32,
+                _ => {}
+            }
+            assert!(
+                Instant::now() < until,
+                "the wizard did not exit; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+const BACKSPACE: &str = "\x7f";
+
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_step_of_every_host_writes_what_apply_writes() {
+    for (preset, extra_step) in [
+        ("k8s-ha-worker", None),
+        ("vps-worker", None),
+        ("gcp-cloud-run-worker", Some("TF enables APIs")),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let out = home.path().join("wizard-out");
+        let mut t = Pty::spawn(
+            &["wizard", "--preset", preset, "--out", out.to_str().unwrap()],
+            home.path(),
+        );
+        t.wait_for("Contracts");
+        t.keys(TAB);
+        t.wait_for("Web host");
+        // Change the web host: edit, clear, type, keep.
+        t.keys(ENTER);
+        t.keys(&BACKSPACE.repeat(40));
+        t.keys("shop.acme.io");
+        t.keys(ENTER);
+        t.wait_for("shop.acme.io");
+        t.keys(TAB);
+        t.wait_for("Billing worker");
+        if let Some(text) = extra_step {
+            t.keys(TAB);
+            t.wait_for(text);
+        }
+        t.keys(TAB);
+        t.wait_for("to create");
+        t.keys(TAB);
+        t.wait_for("Press ⏎ to write");
+        t.keys(ENTER);
+        t.wait_for("Written. Next:");
+        t.keys("q");
+        assert_eq!(t.exit_code(), 0, "{preset}");
+
+        let reference = home.path().join("apply-out");
+        let status = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+            .args([
+                "apply",
+                "--preset",
+                preset,
+                "--set",
+                "domains.web=shop.acme.io",
+                "--out",
+            ])
+            .arg(&reference)
+            .arg("--yes")
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{status:?}");
+        assert_eq!(
+            files(&out),
+            files(&reference),
+            "{preset}: the wizard writes what apply writes"
+        );
+        let raw = String::from_utf8_lossy(&t.raw);
+        assert!(
+            raw.contains("\x1b[?1049l"),
+            "{preset}: left the alternate screen"
+        );
+    }
+}
+
+#[test]
+fn sigterm_half_way_restores_the_terminal_and_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let mut t = Pty::spawn(
+        &[
+            "wizard",
+            "--preset",
+            "vps-worker",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        home.path(),
+    );
+    t.wait_for("Contracts");
+    assert!(!t.canonical(), "raw mode while running");
+    t.keys(TAB);
+    t.keys(TAB);
+    t.wait_for("Billing worker");
+    t.session.get_process_mut().signal(Signal::SIGTERM).unwrap();
+    assert_eq!(t.exit_code(), 128 + 15);
+    assert!(t.canonical(), "cooked mode restored");
+    let raw = String::from_utf8_lossy(&t.raw);
+    assert!(raw.contains("\x1b[?1049l"), "alternate screen left");
+    assert!(raw.contains("\x1b[?25h"), "cursor shown");
+    assert!(!out.exists(), "no file written");
+}
+
+#[test]
+fn a_resize_redraws_and_a_small_terminal_says_what_it_needs() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(&["wizard", "--preset", "k8s-single"], home.path());
+    t.wait_for("Contracts");
+    t.session.get_process_mut().set_window_size(60, 20).unwrap();
+    t.screen.screen_mut().set_size(20, 60);
+    t.wait_for("at least 80×24");
+    t.session
+        .get_process_mut()
+        .set_window_size(120, 40)
+        .unwrap();
+    t.screen.screen_mut().set_size(40, 120);
+    t.wait_for("Contracts");
+    t.keys("q");
+    assert_eq!(t.exit_code(), 0);
+    assert!(t.canonical(), "cooked mode restored after quit");
+}
