@@ -18,6 +18,7 @@ fn keystroke(c: &mut Criterion) {
         raw,
         out: None,
         resume: None,
+        existing: Vec::new(),
     });
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("baseline/empty-frame-200x60", |b| {

@@ -127,6 +127,10 @@ struct WizardArgs {
     /// Where to write [default: hostwiz-out/<environment>]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// A checkout of the starter: shows what `check` finds there and can start from it
+    /// [default: the current folder when it has the starter's ops/ layout]
+    #[arg(long, value_name = "DIR")]
+    repo: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -257,8 +261,11 @@ fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
         (None, Some(f)) => Some(Source::File(f)),
         (None, None) => None,
     };
-    let start = wizard::Start::new(source, args.out)?;
+    let mut start = wizard::Start::new(source, args.out)?;
     wizard::require_terminal()?;
+    if let Some(repo) = wizard::repo_dir(args.repo) {
+        start.existing = wizard::existing(&repo, &start.raw)?;
+    }
     if args.plain {
         crate::prompt::run(start, out)
     } else {

@@ -16,6 +16,8 @@ pub struct Start {
     pub raw: RawAnswers,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
+    /// What `check` found in the operator's checkout, offered as a starting point.
+    pub existing: Vec<Existing>,
 }
 
 impl Start {
@@ -25,7 +27,12 @@ impl Start {
             None => session::blank(),
         };
         let resume = session::load(&session_key(out.as_deref())).filter(|r| *r != raw);
-        Ok(Self { raw, out, resume })
+        Ok(Self {
+            raw,
+            out,
+            resume,
+            existing: Vec::new(),
+        })
     }
 }
 
@@ -80,4 +87,107 @@ fn check_args(a: &Answers, out: &Path) -> String {
         Host::Vps => format!("{} --env-file {}", p("Caddyfile"), p("compose.env")),
         Host::Gcp => p(&crate::render::tfvars_file(a)),
     }
+}
+
+/// A deployment `check` found in the operator's checkout, to show on the welcome screen and
+/// to start the answers from.
+#[derive(Clone, Debug)]
+pub struct Existing {
+    pub label: String,
+    pub summary: String,
+    pub findings: Vec<String>,
+    pub answers: RawAnswers,
+}
+
+/// The repo to look in: the one named, or the current folder when it has the starter's layout.
+pub fn repo_dir(named: Option<PathBuf>) -> Option<PathBuf> {
+    named.or_else(|| {
+        let here = PathBuf::from(".");
+        ["ops/charts/starter", "ops/compose", "ops/infra/gcp"]
+            .iter()
+            .any(|d| here.join(d).is_dir())
+            .then_some(here)
+    })
+}
+
+/// What `check` finds in `repo`, each deployment with the answers it implies.
+pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
+    let opts = crate::check::Options {
+        repo: Some(repo.to_path_buf()),
+        ..Default::default()
+    };
+    Ok(crate::check::run(&opts)?
+        .into_iter()
+        .map(|c| {
+            let active: Vec<_> = c
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_none())
+                .cloned()
+                .collect();
+            Existing {
+                label: format!("{} {}", c.host, c.primary),
+                summary: crate::report::summary(&active),
+                findings: active
+                    .iter()
+                    .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
+                    .collect(),
+                answers: prefill(&c.plan, base),
+            }
+        })
+        .collect())
+}
+
+/// The answers a plan read from files implies, over `base` for what files do not say.
+pub fn prefill(plan: &crate::plan::Plan, base: &RawAnswers) -> RawAnswers {
+    use crate::plan::Role;
+    let mut raw = base.clone();
+    let mut set = |k: &str, v: String| {
+        let _ = raw.set(&format!("{k}={v}"));
+    };
+    set("host", plan.host.as_str().to_string());
+    let real = |h: &str| crate::names::Hostname::parse(h).ok().map(|h| h.to_string());
+    if let Some(web) = plan.web_hosts.first().and_then(|w| real(&w.value)) {
+        set("domains.web", web);
+    }
+    set(
+        "domains.api",
+        plan.api_host
+            .as_ref()
+            .and_then(|a| real(&a.value))
+            .unwrap_or_default(),
+    );
+    set("billing.worker", plan.worker_mode().as_str().to_string());
+    if let Some(api) = plan.processes(Role::Api).next() {
+        let r = api.replicas.value;
+        set("scale.api_replicas", r.max.max(1).to_string());
+        set(
+            "scale.api_min_replicas",
+            r.min.clamp(1, r.max.max(1)).to_string(),
+        );
+        if plan.host == Host::K8s {
+            set("scale.autoscaling", (r.min != r.max).to_string());
+        }
+    }
+    if let Some(worker) = plan.processes(Role::Worker).next() {
+        set(
+            "scale.worker_replicas",
+            worker.replicas.value.max.max(1).to_string(),
+        );
+    }
+    if let Some(s) = &plan.services {
+        if let Some(p) = &s.project_id {
+            set("gcp.project_id", p.value.clone());
+        }
+        set(
+            "gcp.enable_project_services",
+            s.enable_project_services.value.to_string(),
+        );
+        let registry = s
+            .conditions
+            .iter()
+            .any(|c| c.value == crate::catalog::Condition::ArtifactRegistry);
+        set("gcp.artifact_registry", registry.to_string());
+    }
+    raw
 }

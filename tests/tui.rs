@@ -23,6 +23,7 @@ fn start(preset: Option<&str>) -> State {
         raw,
         out: Some("out".into()),
         resume: None,
+        existing: Vec::new(),
     })
 }
 
@@ -247,6 +248,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         raw: session::blank(),
         out: None,
         resume: Some(saved),
+        existing: Vec::new(),
     });
     assert_eq!(r.modal, Some(Modal::Resume));
     snap("resume", &r);
@@ -261,4 +263,50 @@ fn a_small_terminal_is_told_the_size_needed() {
     assert!(text.contains("at least 80×24"), "{text}");
     assert!(text.contains("60×20"), "{text}");
     let _ = RawAnswers::default();
+}
+
+#[test]
+fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
+    let repo = tempfile::tempdir().unwrap();
+    let chart = repo.path().join("ops/charts/starter");
+    std::fs::create_dir_all(&chart).unwrap();
+    let a = source::load(&Source::Preset("k8s-ha-worker".into()), &[]).unwrap();
+    for f in hostwiz::render::render(&a) {
+        if f.path.starts_with("values-") {
+            std::fs::write(chart.join("values.prod.yaml"), &f.contents).unwrap();
+        }
+    }
+    std::fs::write(chart.join("values.yaml"), "ingress:\n  enabled: false\n").unwrap();
+    std::fs::write(
+        chart.join("values.staging.yaml"),
+        "api:\n  replicaCount: 2\n",
+    )
+    .unwrap();
+    let existing = hostwiz::wizard::existing(repo.path(), &session::blank()).unwrap();
+    assert_eq!(existing.len(), 2);
+    assert!(
+        existing[1].summary.starts_with("1 error"),
+        "{:?}",
+        existing[1]
+    );
+    let mut s = State::new(Start {
+        raw: session::blank(),
+        out: None,
+        resume: None,
+        existing,
+    });
+    assert_eq!(s.modal, Some(Modal::Welcome { selected: 0 }));
+    press(&mut s, KeyCode::Down);
+    let shown = screen(&s, 120, 40);
+    assert!(shown.contains("BILL-004"), "{shown}");
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.modal, None);
+    assert_eq!(s.raw.get("host"), "k8s");
+    assert_eq!(s.raw.get("domains.web"), "app.example.com");
+    assert_eq!(s.raw.get("domains.api"), "api.example.com");
+    assert_eq!(s.raw.get("billing.worker"), "dedicated");
+    assert_eq!(s.raw.get("scale.api_replicas"), "3");
+    assert_eq!(s.raw.get("scale.api_min_replicas"), "2");
+    assert_eq!(s.raw.get("scale.autoscaling"), "true");
 }

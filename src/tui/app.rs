@@ -32,6 +32,7 @@ pub enum Cmd {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Modal {
     Resume,
+    Welcome { selected: usize },
     ConfirmQuit,
     Explain { selected: usize },
 }
@@ -47,6 +48,7 @@ pub struct State {
     pub raw: RawAnswers,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
+    pub existing: Vec<crate::wizard::Existing>,
     pub step: Step,
     pub field: usize,
     pub edit: Option<Edit>,
@@ -66,11 +68,18 @@ pub struct State {
 
 impl State {
     pub fn new(start: Start) -> Self {
-        let modal = start.resume.is_some().then_some(Modal::Resume);
+        let modal = if start.resume.is_some() {
+            Some(Modal::Resume)
+        } else if !start.existing.is_empty() {
+            Some(Modal::Welcome { selected: 0 })
+        } else {
+            None
+        };
         let mut s = State {
             raw: start.raw,
             out: start.out,
             resume: start.resume,
+            existing: start.existing,
             step: Step::Host,
             field: 0,
             edit: None,
@@ -383,12 +392,33 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
                 s.dirty = true;
                 s.evaluate();
             }
-            s.modal = None;
+            s.modal = after_resume(s);
         }
         (Modal::Resume, KeyCode::Char('n') | KeyCode::Esc) => {
             s.resume = None;
+            s.modal = after_resume(s);
+        }
+        (Modal::Welcome { selected }, KeyCode::Up) => {
+            s.modal = Some(Modal::Welcome {
+                selected: selected.saturating_sub(1),
+            })
+        }
+        (Modal::Welcome { selected }, KeyCode::Down) => {
+            let last = s.existing.len().saturating_sub(1);
+            s.modal = Some(Modal::Welcome {
+                selected: (selected + 1).min(last),
+            });
+        }
+        (Modal::Welcome { selected }, KeyCode::Enter) => {
+            if let Some(e) = s.existing.get(selected).cloned() {
+                s.raw = e.answers;
+                s.dirty = true;
+                s.evaluate();
+                s.status = Some(format!("answers taken from {}", e.label));
+            }
             s.modal = None;
         }
+        (Modal::Welcome { .. }, KeyCode::Esc | KeyCode::Char('n')) => s.modal = None,
         (Modal::ConfirmQuit, KeyCode::Char('y')) => return vec![Cmd::SaveSession, Cmd::Quit],
         (Modal::ConfirmQuit, KeyCode::Char('n') | KeyCode::Esc) => s.modal = None,
         (Modal::Explain { .. }, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?')) => {
@@ -421,6 +451,11 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
         _ => {}
     }
     Vec::new()
+}
+
+/// After the resume question, the welcome screen when the checkout had deployments.
+fn after_resume(s: &State) -> Option<Modal> {
+    (!s.existing.is_empty()).then_some(Modal::Welcome { selected: 0 })
 }
 
 /// The rules that apply to this host, failing ones first: what the explain view lists.

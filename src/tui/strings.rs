@@ -21,6 +21,10 @@ pub const QUIT_TEXT: &str =
     "Your answers are saved and offered next time for this output folder.\n\ny quit   n stay";
 pub const RESUME_TITLE: &str = " Resume? ";
 pub const RESUME_TEXT: &str = "Answers from an unfinished run for this output folder were found.\n\ny resume them   n start over";
+pub const WELCOME_TITLE: &str = " Found in this checkout ";
+pub const WELCOME_TEXT: &str = "hostwiz checked the starter's ops/ folder:";
+pub const WELCOME_KEYS: &str =
+    "⏎ start from the selected one   esc start from the answers as they are";
 pub const EXPLAIN_TITLE: &str = " Explain ";
 pub const NO_AUTOFIX: &str = "No automatic fix: change the answer named above.";
 

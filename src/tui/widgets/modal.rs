@@ -13,6 +13,7 @@ pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, area);
     let (title, lines): (&str, Vec<Line>) = match m {
         Modal::Resume => (strings::RESUME_TITLE, text(strings::RESUME_TEXT)),
+        Modal::Welcome { selected } => (strings::WELCOME_TITLE, welcome(s, *selected)),
         Modal::ConfirmQuit => (strings::QUIT_TITLE, text(strings::QUIT_TEXT)),
         Modal::Explain { selected } => (strings::EXPLAIN_TITLE, explain(s, *selected)),
     };
@@ -22,6 +23,23 @@ pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         area,
     );
+}
+
+/// What `check` found in the checkout: each deployment, and the selected one's findings.
+fn welcome(s: &State, selected: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::raw(strings::WELCOME_TEXT)];
+    for (i, e) in s.existing.iter().enumerate() {
+        let pointer = if i == selected { "▶" } else { " " };
+        let line = Line::from(format!("{pointer} {} — {}", e.label, e.summary));
+        lines.push(if i == selected { line.bold() } else { line });
+    }
+    if let Some(e) = s.existing.get(selected) {
+        lines.push(Line::raw(""));
+        lines.extend(e.findings.iter().take(6).map(|f| Line::raw(f.clone())));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(strings::WELCOME_KEYS).dim());
+    lines
 }
 
 fn text(t: &str) -> Vec<Line<'static>> {
