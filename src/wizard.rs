@@ -70,8 +70,14 @@ pub fn next_commands(a: &Answers, out: &Path) -> [String; 3] {
             a.k8s.namespace,
             out.join(crate::render::values_file(a)).display()
         ),
-        Host::Vps => "docker compose -f docker-compose.prod.yml -f docker-compose.worker.yml --env-file compose.env up -d"
-            .to_string(),
+        Host::Vps => match a.worker {
+            crate::answers::WorkerMode::Inline => {
+                "docker compose -f docker-compose.prod.yml --env-file compose.env up -d".to_string()
+            }
+            crate::answers::WorkerMode::Dedicated => "docker compose -f docker-compose.prod.yml \
+                 -f docker-compose.worker.yml --env-file compose.env --profile worker up -d"
+                .to_string(),
+        },
         Host::Gcp => format!(
             "terraform -chdir=ops/infra/gcp plan -var-file={}",
             crate::render::tfvars_file(a)
