@@ -130,6 +130,7 @@ struct Plain<'o, W: Write> {
     asked: HashSet<&'static str>,
     /// The findings last printed, so only what changed is printed next.
     shown: Vec<Finding>,
+    /// The answer error last printed, so it is not repeated after every answer.
     said_error: Option<String>,
 }
 
@@ -225,12 +226,12 @@ impl<W: Write> Plain<'_, W> {
             Err((findings, e @ Error::Refused { .. })) => {
                 self.say(report::text(&findings).trim_end())?;
                 self.say(&e.to_string())?;
-                let errors = findings.iter().filter(|f| f.severity == Severity::Error);
-                let key = errors.filter_map(|f| match f.origin {
+                let mut errors = findings.iter().filter(|f| f.severity == Severity::Error);
+                let key = errors.find_map(|f| match f.origin {
                     Origin::Answer(key) => Some(key),
                     _ => None,
                 });
-                return Ok(Some(self.back_to(key.into_iter().next())));
+                return Ok(Some(self.back_to(key)));
             }
             Err((_, e)) => return Err(e.into()),
         };

@@ -34,11 +34,8 @@ impl Pty {
             .env("NO_COLOR", "1")
             .env("TERM", "xterm");
         let mut session = Session::spawn(cmd).expect("spawn hostwiz in a pty");
-        // Wide enough that no prompt or message wraps.
-        session
-            .get_process_mut()
-            .set_window_size(200, 50)
-            .expect("resize the pty");
+        // Left at the pty's 80x24: resizing while a prompt waits can strand the next keys in
+        // crossterm (its resize event hides the input that arrived with it).
         session.set_expect_timeout(Some(Duration::from_secs(10)));
         Self {
             session,
