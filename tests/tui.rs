@@ -310,3 +310,36 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
     assert_eq!(s.raw.get("scale.api_min_replicas"), "2");
     assert_eq!(s.raw.get("scale.autoscaling"), "true");
 }
+
+#[test]
+fn review_and_write_steps_draw() {
+    for (preset, name) in [
+        ("k8s-ha-worker", "k8s"),
+        ("vps-worker", "vps"),
+        ("gcp-cloud-run-worker", "gcp"),
+    ] {
+        let mut s = start(Some(preset));
+        // A folder that does not exist: every file is a creation, and the paths are stable.
+        s.out = Some("no-such-folder/out".into());
+        let a = s.answers.clone().unwrap();
+        let planned =
+            hostwiz::write::prepare(s.out.as_deref().unwrap(), hostwiz::render::render(&a))
+                .unwrap();
+        s.step = Step::Review;
+        app::update(&mut s, Msg::Reviewed(Ok(planned)));
+        snap(&format!("{name}-review"), &s);
+        s.step = Step::Write;
+        snap(&format!("{name}-write"), &s);
+    }
+    let mut s = start(Some("vps-single"));
+    s.step = Step::Write;
+    app::update(
+        &mut s,
+        Msg::Written(Ok(vec![
+            "create     out/Caddyfile".into(),
+            String::new(),
+            "less out/CHECKLIST.md".into(),
+        ])),
+    );
+    snap("written", &s);
+}

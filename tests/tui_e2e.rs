@@ -151,7 +151,7 @@ fn every_step_of_every_host_writes_what_apply_writes() {
             t.wait_for(text);
         }
         t.keys(TAB);
-        t.wait_for("to create");
+        t.wait_for("new ·");
         t.keys(TAB);
         t.wait_for("Press ⏎ to write");
         t.keys(ENTER);

@@ -524,7 +524,7 @@ pub fn autofix(s: &State, rule: &str) -> Option<(&'static str, String)> {
 pub fn review_summary(s: &State) -> String {
     let n = |c: &str| s.review.iter().filter(|p| p.change.as_str() == c).count();
     format!(
-        "{} to create, {} to update, {} unchanged",
+        "{} new · {} changed · {} same",
         n("create"),
         n("update"),
         n("unchanged")

@@ -40,11 +40,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             .parent()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        header.push(Line::from(format!("{} in {folder}", app::review_summary(s))).dim());
+        header.push(Line::from(app::review_summary(s)).dim());
+        header.push(Line::from(format!("in {folder}")).dim());
     }
     let files = s.review.len() as u16;
     let [top, list, body] = Layout::vertical([
-        Constraint::Length(header.len() as u16),
+        Constraint::Length(wrapped_height(&header, inner.width)),
         Constraint::Length(files.min(8)),
         Constraint::Min(0),
     ])
@@ -97,4 +98,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             .scroll((s.scroll, 0)),
         body,
     );
+}
+
+/// How many rows these lines take when wrapped to `width`.
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width) as u16)
+        .sum()
 }
