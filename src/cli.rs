@@ -60,6 +60,41 @@ enum Command {
     },
     /// List the built-in and your own presets
     Presets,
+    /// GCP tools: which APIs this deployment needs and what to enable
+    #[command(subcommand)]
+    Gcp(GcpCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum GcpCommand {
+    /// Every catalog API: needed and why, listed by the blueprint, enabled, and what to do
+    #[command(long_about = GCP_SERVICES_LONG_ABOUT)]
+    Services(GcpServicesArgs),
+}
+
+const GCP_SERVICES_LONG_ABOUT: &str = "\
+A table of every GCP API the blueprint may need: needed by this deployment and why (conditional
+APIs by the answers or tfvars), listed in the blueprint's required_project_services, enabled in
+the project (with --enabled), and the action for each. Then one `gcloud services enable ...`
+command for everything to enable by hand, bootstrap APIs first, and the Terraform change when
+the blueprint's list lacks an always-needed API.
+
+Exit codes: 0 nothing missing; 1 a needed API is missing or the blueprint's list lacks one; 2 a
+usage error or a file that cannot be read or parsed.";
+
+#[derive(Args, Debug)]
+struct GcpServicesArgs {
+    /// The blueprint's folder (ops/infra/gcp): its .tf files and any .tfvars in it
+    #[arg(long, value_name = "DIR")]
+    tf: Option<PathBuf>,
+    /// An answers file for host = "gcp", such as a hostwiz.toml written before
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
+    /// `gcloud services list --enabled` output (value(config.name) text or --format=json)
+    #[arg(long, value_name = "FILE")]
+    enabled: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 const WIZARD_LONG_ABOUT: &str = "\
@@ -240,6 +275,15 @@ where
         Command::Rules => rules(&mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::Presets => list_presets(&mut out),
+        Command::Gcp(GcpCommand::Services(a)) => crate::services_review::run(
+            &crate::services_review::Options {
+                tf: a.tf,
+                answers: a.answers,
+                enabled: a.enabled,
+            },
+            a.format == Format::Json,
+            &mut out,
+        ),
     };
     let _ = out.flush();
     match result {

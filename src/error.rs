@@ -27,12 +27,14 @@ pub enum Error {
         count: usize,
         threshold: &'static str,
     },
+    /// `gcp services`: needed APIs are not enabled or not listed; the table was printed.
+    ApisMissing { count: usize },
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Refused { .. } | Error::Findings { .. } => 1,
+            Error::Refused { .. } | Error::Findings { .. } | Error::ApisMissing { .. } => 1,
             _ => 2,
         }
     }
@@ -64,6 +66,13 @@ impl fmt::Display for Error {
                 f,
                 "{count} finding{} at or above {threshold}",
                 if *count == 1 { "" } else { "s" }
+            ),
+            Error::ApisMissing { count } => write!(
+                f,
+                "{count} needed API{} missing from the project or the blueprint: the command and the \
+                 Terraform change above fix {}",
+                if *count == 1 { " is" } else { "s are" },
+                if *count == 1 { "it" } else { "them" }
             ),
             Error::Refused { errors } => write!(
                 f,

@@ -18,6 +18,7 @@ pub mod prompt;
 pub mod questions;
 pub mod render;
 pub mod report;
+pub mod services_review;
 pub mod session;
 pub mod source;
 pub mod tui;

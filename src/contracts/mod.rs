@@ -5,6 +5,8 @@ mod billing;
 mod routing;
 mod services;
 
+pub use services::enable_command;
+
 use crate::plan::{Origin, Plan};
 use std::fmt;
 
