@@ -63,6 +63,49 @@ enum Command {
     /// GCP tools: which APIs this deployment needs and what to enable
     #[command(subcommand)]
     Gcp(GcpCommand),
+    /// Move existing configuration to another topology, in safe phases
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum MigrateCommand {
+    /// Inline billing (the API owns retries) to one dedicated worker, in two phases
+    #[command(long_about = MIGRATE_WORKER_LONG_ABOUT)]
+    Worker(MigrateWorkerArgs),
+}
+
+const MIGRATE_WORKER_LONG_ABOUT: &str = "\
+Move an inline deployment (the API process owns billing retries and stream replay) to one
+dedicated worker, without ever having two owners.
+
+Reads the deployment's files as `check` does and writes, under --out, phase-1/ (the API gets
+both flags false and mode dedicated, the worker still off) and phase-2/ (the worker on, exactly
+one instance), each holding only the files that change with your comments and other settings
+kept, plus MIGRATION.md: per phase the commands, what to watch before moving on, and the
+rollback. Phase 1 carries a dated `hostwiz:ignore BILL-006` so `check` passes on it for 7 days.
+A deployment already in dedicated mode is reported and nothing is written.
+
+Writing is safe, as with `apply`: diffs first, --yes (or a confirmation) to replace files that
+differ, old content kept as .bak, atomic writes, nothing outside --out.";
+
+#[derive(Args, Debug)]
+struct MigrateWorkerArgs {
+    /// The deployment's files (Helm values, Compose + Caddyfile + env files, tfvars + .tf)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// A checkout of the starter: migrates every deployment under its ops/ folder
+    #[arg(long, value_name = "DIR")]
+    repo: Option<PathBuf>,
+    /// Where to write phase-1/, phase-2/ and MIGRATION.md [default: hostwiz-out/migrate]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Show what would be written, with diffs, and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace files that differ without asking (their old content is kept as .bak)
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -275,6 +318,16 @@ where
         Command::Rules => rules(&mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::Presets => list_presets(&mut out),
+        Command::Migrate(MigrateCommand::Worker(a)) => crate::migrate::run_worker(
+            &crate::migrate::Options {
+                paths: a.paths,
+                repo: a.repo,
+                out: a.out,
+                dry_run: a.dry_run,
+                yes: a.yes,
+            },
+            &mut out,
+        ),
         Command::Gcp(GcpCommand::Services(a)) => crate::services_review::run(
             &crate::services_review::Options {
                 tf: a.tf,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod contracts;
 pub mod error;
 pub mod ingest;
+pub mod migrate;
 pub mod names;
 pub mod plan;
 pub mod presets;
