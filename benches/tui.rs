@@ -19,6 +19,7 @@ fn keystroke(c: &mut Criterion) {
         out: None,
         resume: None,
         existing: Vec::new(),
+        repo: None,
     });
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("baseline/empty-frame-200x60", |b| {

@@ -13,7 +13,7 @@ use crate::wizard;
 use crate::write::{self, Change};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -362,6 +362,7 @@ fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
     wizard::require_terminal()?;
     if let Some(repo) = wizard::repo_dir(args.repo) {
         start.existing = wizard::existing(&repo, &start.raw)?;
+        start.repo = Some(repo);
     }
     if args.plain {
         crate::prompt::run(start, out)
@@ -404,7 +405,7 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
         }
         return Ok(());
     }
-    if !consent && !confirm(out, updates)? {
+    if !consent && !write::confirm(out, updates)? {
         if args.format == Format::Json {
             print_json(out, &outcome.findings, Some(&outcome), "not-written")?;
         }
@@ -541,26 +542,6 @@ fn print_json(
         serde_json::to_string_pretty(&v).expect("JSON values serialize")
     )
     .map_err(io_err)
-}
-
-/// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
-fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
-    if !io::stdin().is_terminal() {
-        return Ok(false);
-    }
-    write!(
-        out,
-        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
-        if updates == 1 { "" } else { "s" }
-    )
-    .map_err(io_err)?;
-    out.flush().map_err(io_err)?;
-    let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("standard input", "read", e))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
 fn rules(out: &mut impl Write) -> Result<()> {

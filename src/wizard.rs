@@ -18,6 +18,8 @@ pub struct Start {
     pub resume: Option<RawAnswers>,
     /// What `check` found in the operator's checkout, offered as a starting point.
     pub existing: Vec<Existing>,
+    /// The checkout it was found in, for the migration and GCP API screens.
+    pub repo: Option<PathBuf>,
 }
 
 impl Start {
@@ -32,6 +34,7 @@ impl Start {
             out,
             resume,
             existing: Vec::new(),
+            repo: None,
         })
     }
 }
@@ -99,6 +102,9 @@ fn check_args(a: &Answers, out: &Path) -> String {
 /// to start the answers from.
 #[derive(Clone, Debug)]
 pub struct Existing {
+    pub host: Host,
+    /// Inline billing: `migrate worker` applies.
+    pub inline: bool,
     pub label: String,
     pub summary: String,
     pub findings: Vec<String>,
@@ -132,6 +138,8 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
                 .cloned()
                 .collect();
             Existing {
+                host: c.host,
+                inline: c.plan.worker_mode() == crate::answers::WorkerMode::Inline,
                 label: format!("{} {}", c.host, c.primary),
                 summary: crate::report::summary(&active),
                 findings: active

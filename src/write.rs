@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::render::File;
 use std::fs;
-use std::io::Write as _;
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,6 +194,30 @@ pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<
         let _ = fs::remove_file(&tmp);
         Error::io(target, "write", e)
     })
+}
+
+/// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
+pub fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
+    if !io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    write!(
+        out,
+        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
+        if updates == 1 { "" } else { "s" }
+    )
+    .map_err(stdout_err)?;
+    out.flush().map_err(stdout_err)?;
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("standard input", "read", e))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+fn stdout_err(e: std::io::Error) -> Error {
+    Error::io("standard output", "write to", e)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ fn start(preset: Option<&str>) -> State {
         out: Some("out".into()),
         resume: None,
         existing: Vec::new(),
+        repo: None,
     })
 }
 
@@ -249,6 +250,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         out: None,
         resume: Some(saved),
         existing: Vec::new(),
+        repo: None,
     });
     assert_eq!(r.modal, Some(Modal::Resume));
     snap("resume", &r);
@@ -294,6 +296,7 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
         out: None,
         resume: None,
         existing,
+        repo: None,
     });
     assert_eq!(s.modal, Some(Modal::Welcome { selected: 0 }));
     press(&mut s, KeyCode::Down);
@@ -342,4 +345,109 @@ fn review_and_write_steps_draw() {
         ])),
     );
     snap("written", &s);
+}
+
+/// A checkout with an inline Helm deployment and a GCP blueprint.
+fn checkout() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let chart = repo.path().join("ops/charts/starter");
+    let gcp = repo.path().join("ops/infra/gcp");
+    std::fs::create_dir_all(&chart).unwrap();
+    std::fs::create_dir_all(&gcp).unwrap();
+    for (preset, dir) in [("k8s-single", &chart), ("gcp-cloud-run", &gcp)] {
+        let a = source::load(&Source::Preset(preset.into()), &[]).unwrap();
+        for f in hostwiz::render::render(&a) {
+            if f.path.starts_with("values-") {
+                std::fs::write(dir.join("values.prod.yaml"), &f.contents).unwrap();
+            } else if f.path.ends_with(".tfvars") {
+                std::fs::write(dir.join(&f.path), &f.contents).unwrap();
+            }
+        }
+    }
+    std::fs::write(chart.join("values.yaml"), "# chart defaults\n").unwrap();
+    std::fs::write(
+        gcp.join("locals.tf"),
+        "locals {\n  required_project_services = toset([\n    \"run.googleapis.com\",\n  ])\n}\n",
+    )
+    .unwrap();
+    repo
+}
+
+#[test]
+fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
+    let repo = checkout();
+    let existing = hostwiz::wizard::existing(repo.path(), &session::blank()).unwrap();
+    let k8s = existing
+        .iter()
+        .position(|e| e.host == hostwiz::Host::K8s)
+        .unwrap();
+    let gcp = existing
+        .iter()
+        .position(|e| e.host == hostwiz::Host::Gcp)
+        .unwrap();
+    let mut s = State::new(Start {
+        raw: session::blank(),
+        out: Some("wizard-out".into()),
+        resume: None,
+        existing,
+        repo: Some(repo.path().to_path_buf()),
+    });
+    s.modal = Some(Modal::Welcome { selected: k8s });
+    assert!(screen(&s, 120, 40).contains("m migrate this inline deployment"));
+    assert_eq!(press(&mut s, KeyCode::Char('m')), vec![Cmd::PlanMigration]);
+
+    // A copy at a fixed relative path, so MIGRATION.md (which names the files) snapshots the
+    // same on every machine; the suppression's date is pinned by HOSTWIZ_TODAY.
+    let fixed = std::path::Path::new("target/tui-test-checkout/ops/charts/starter");
+    std::fs::create_dir_all(fixed).unwrap();
+    for name in ["values.yaml", "values.prod.yaml"] {
+        std::fs::copy(
+            repo.path().join("ops/charts/starter").join(name),
+            fixed.join(name),
+        )
+        .unwrap();
+    }
+    std::env::set_var("HOSTWIZ_TODAY", "2026-11-25");
+    let opts = hostwiz::migrate::Options {
+        paths: vec![fixed.join("values.yaml"), fixed.join("values.prod.yaml")],
+        out: Some("no-such-folder/migrate".into()),
+        ..Default::default()
+    };
+    let outcome = hostwiz::migrate::plan(&opts).unwrap();
+    let doc = outcome
+        .files
+        .iter()
+        .find(|f| f.path == "MIGRATION.md")
+        .unwrap()
+        .contents
+        .clone();
+    let planned = hostwiz::write::prepare(&outcome.out, outcome.files).unwrap();
+    app::update(&mut s, Msg::Migration(Ok((doc, planned))));
+    assert!(matches!(s.screen, Some(app::Screen::Migration { .. })));
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("phase-1/values.prod.yaml"), "{shown}");
+    assert!(shown.contains("Migration to a dedicated worker"), "{shown}");
+    insta::assert_snapshot!("migration-screen-80x24", shown);
+    insta::assert_snapshot!("migration-screen-120x40", screen(&s, 120, 40));
+    assert_eq!(press(&mut s, KeyCode::Enter), vec![Cmd::WriteMigration]);
+    press(&mut s, KeyCode::Esc);
+    assert!(s.screen.is_none());
+
+    s.modal = Some(Modal::Welcome { selected: gcp });
+    assert_eq!(press(&mut s, KeyCode::Char('g')), vec![Cmd::ReviewServices]);
+    let services = hostwiz::services_review::load(&hostwiz::services_review::Options {
+        tf: Some(repo.path().join("ops/infra/gcp")),
+        answers: None,
+        enabled: None,
+    })
+    .unwrap();
+    let text = hostwiz::services_review::text(&hostwiz::services_review::review(&services));
+    app::update(&mut s, Msg::Services(Ok(text)));
+    let shown = screen(&s, 120, 40);
+    assert!(
+        shown.contains("add to required_project_services"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("gcp-api-screen-120x40", shown);
+    insta::assert_snapshot!("gcp-api-screen-80x24", screen(&s, 80, 24));
 }

@@ -234,3 +234,50 @@ fn a_resize_redraws_and_a_small_terminal_says_what_it_needs() {
     assert_eq!(t.exit_code(), 0);
     assert!(t.canonical(), "cooked mode restored after quit");
 }
+
+#[test]
+fn the_migration_flow_from_the_welcome_screen_writes_both_phases() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = home.path().join("repo");
+    let chart = repo.join("ops/charts/starter");
+    std::fs::create_dir_all(&chart).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+        .args(["apply", "--preset", "k8s-single", "--yes", "--out"])
+        .arg(home.path().join("inline"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    std::fs::copy(
+        home.path().join("inline/values-prod.yaml"),
+        chart.join("values.prod.yaml"),
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "# chart defaults\n").unwrap();
+    let out = home.path().join("out");
+    let mut t = Pty::spawn(
+        &[
+            "wizard",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        home.path(),
+    );
+    t.wait_for("Found in this checkout");
+    t.wait_for("m migrate this inline deployment");
+    t.keys("m");
+    t.wait_for("Migration to a dedicated worker");
+    t.wait_for("phase-1/values.prod.yaml");
+    t.keys(ENTER);
+    t.wait_for("next: follow");
+    t.keys("q");
+    assert_eq!(t.exit_code(), 0);
+    let phase1 = std::fs::read_to_string(out.join("migrate/phase-1/values.prod.yaml")).unwrap();
+    assert!(phase1.contains("hostwiz:ignore BILL-006"), "{phase1}");
+    let phase2 = std::fs::read_to_string(out.join("migrate/phase-2/values.prod.yaml")).unwrap();
+    assert!(phase2.contains("enabled: true"), "{phase2}");
+    assert!(out.join("migrate/MIGRATION.md").is_file());
+    assert!(t.canonical(), "terminal restored");
+}

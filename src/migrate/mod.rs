@@ -22,7 +22,7 @@ use crate::plan::{Origin, Plan};
 use crate::render::File;
 use crate::report;
 use crate::write::{self, Change, Planned};
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_OUT: &str = "hostwiz-out/migrate";
@@ -498,7 +498,7 @@ pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
         .iter()
         .filter(|p| matches!(p.change, Change::Update { .. }))
         .count();
-    if !(opts.yes || updates == 0 || confirm(out, updates)?) {
+    if !(opts.yes || updates == 0 || write::confirm(out, updates)?) {
         return Err(Error::NotWritten(format!(
             "{updates} existing file{} in {} differ{} from what hostwiz would write; \
              re-run with --yes to replace them (the old content is kept as .bak)",
@@ -511,22 +511,7 @@ pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
 }
 
 fn commit(dir: &Path, planned: &[Planned], out: &mut impl Write) -> Result<()> {
-    // `write::commit` creates the output folder only; the phase folders are made here, and
-    // never through a symlink, so nothing lands outside --out.
-    for n in [1, 2] {
-        let sub = dir.join(format!("phase-{n}"));
-        if !planned.iter().any(|p| p.target.starts_with(&sub)) {
-            continue;
-        }
-        if std::fs::symlink_metadata(&sub).is_ok_and(|m| !m.is_dir()) {
-            return Err(Error::NotWritten(format!(
-                "refusing to write into {}: it is not a plain folder",
-                sub.display()
-            )));
-        }
-        std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, "create the folder", e))?;
-    }
-    let written = write::commit(dir, planned)?;
+    let written = write_phases(dir, planned)?;
     for w in &written {
         if let Some(bak) = &w.backup {
             writeln!(
@@ -548,24 +533,23 @@ fn commit(dir: &Path, planned: &[Planned], out: &mut impl Write) -> Result<()> {
     .map_err(io_err)
 }
 
-/// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
-fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
-    if !io::stdin().is_terminal() {
-        return Ok(false);
+/// Writes the planned phase files: the phase folders are made here, and never through a
+/// symlink (`write::commit` creates the output folder only), so nothing lands outside it.
+pub fn write_phases(dir: &Path, planned: &[Planned]) -> Result<Vec<write::Written>> {
+    for n in [1, 2] {
+        let sub = dir.join(format!("phase-{n}"));
+        if !planned.iter().any(|p| p.target.starts_with(&sub)) {
+            continue;
+        }
+        if std::fs::symlink_metadata(&sub).is_ok_and(|m| !m.is_dir()) {
+            return Err(Error::NotWritten(format!(
+                "refusing to write into {}: it is not a plain folder",
+                sub.display()
+            )));
+        }
+        std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, "create the folder", e))?;
     }
-    write!(
-        out,
-        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
-        if updates == 1 { "" } else { "s" }
-    )
-    .map_err(io_err)?;
-    out.flush().map_err(io_err)?;
-    let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("standard input", "read", e))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+    write::commit(dir, planned)
 }
 
 #[cfg(test)]

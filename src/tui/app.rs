@@ -19,6 +19,10 @@ pub enum Msg {
     Reviewed(Result<Vec<Planned>, String>),
     /// What writing did: lines to show, or why it failed.
     Written(Result<Vec<String>, String>),
+    /// The migration plan of the checkout: MIGRATION.md and the files of both phases.
+    Migration(Result<(String, Vec<Planned>), String>),
+    /// The GCP API review of the checkout, as `hostwiz gcp services` prints it.
+    Services(Result<String, String>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +30,23 @@ pub enum Cmd {
     SaveSession,
     Review,
     Write,
+    PlanMigration,
+    WriteMigration,
+    ReviewServices,
     Quit,
+}
+
+/// Screens of their own, opened from the welcome screen.
+#[derive(Clone, Debug)]
+pub enum Screen {
+    Migration {
+        doc: String,
+        planned: Vec<Planned>,
+        written: Option<Vec<String>>,
+    },
+    Services {
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +69,8 @@ pub struct State {
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
     pub existing: Vec<crate::wizard::Existing>,
+    pub repo: Option<PathBuf>,
+    pub screen: Option<Screen>,
     pub step: Step,
     pub field: usize,
     pub edit: Option<Edit>,
@@ -80,6 +102,8 @@ impl State {
             out: start.out,
             resume: start.resume,
             existing: start.existing,
+            repo: start.repo,
+            screen: None,
             step: Step::Host,
             field: 0,
             edit: None,
@@ -189,12 +213,46 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
             s.scroll = 0;
             Vec::new()
         }
+        Msg::Written(r) if matches!(s.screen, Some(Screen::Migration { .. })) => {
+            match (r, &mut s.screen) {
+                (Ok(lines), Some(Screen::Migration { written, .. })) => *written = Some(lines),
+                (Err(e), _) => s.status = Some(e),
+                _ => {}
+            }
+            Vec::new()
+        }
         Msg::Written(r) => {
             match r {
                 Ok(lines) => {
                     s.done = Some(lines);
                     s.dirty = false;
                     s.status = None;
+                }
+                Err(e) => s.status = Some(e),
+            }
+            Vec::new()
+        }
+        Msg::Migration(r) => {
+            match r {
+                Ok((doc, planned)) => {
+                    s.screen = Some(Screen::Migration {
+                        doc,
+                        planned,
+                        written: None,
+                    });
+                    s.scroll = 0;
+                    s.modal = None;
+                }
+                Err(e) => s.status = Some(e),
+            }
+            Vec::new()
+        }
+        Msg::Services(r) => {
+            match r {
+                Ok(text) => {
+                    s.screen = Some(Screen::Services { text });
+                    s.scroll = 0;
+                    s.modal = None;
                 }
                 Err(e) => s.status = Some(e),
             }
@@ -211,6 +269,9 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     }
     if let Some(m) = s.modal.clone() {
         return modal_key(s, m, k);
+    }
+    if s.screen.is_some() {
+        return screen_key(s, k);
     }
     if s.edit.is_some() {
         return edit_key(s, k);
@@ -355,6 +416,27 @@ fn edit_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// The migration and GCP API screens: scroll, write the phases, or go back to the welcome.
+fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    match k.code {
+        KeyCode::Esc => {
+            s.screen = None;
+            s.modal = Some(Modal::Welcome { selected: 0 });
+        }
+        KeyCode::Char('q') => return vec![Cmd::Quit],
+        KeyCode::Down | KeyCode::Char('j') => s.scroll = s.scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => s.scroll = s.scroll.saturating_sub(1),
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
+        KeyCode::Enter if matches!(&s.screen, Some(Screen::Migration { written: None, planned, .. }) if !planned.is_empty()) =>
+        {
+            return vec![Cmd::WriteMigration];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     match k.code {
         KeyCode::Up | KeyCode::Char('k') => {
@@ -417,6 +499,18 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
                 s.status = Some(format!("answers taken from {}", e.label));
             }
             s.modal = None;
+        }
+        (Modal::Welcome { selected }, KeyCode::Char('m'))
+            if s.existing.get(selected).is_some_and(|e| e.inline) =>
+        {
+            return vec![Cmd::PlanMigration];
+        }
+        (Modal::Welcome { selected }, KeyCode::Char('g'))
+            if s.existing
+                .get(selected)
+                .is_some_and(|e| e.host == Host::Gcp) =>
+        {
+            return vec![Cmd::ReviewServices];
         }
         (Modal::Welcome { .. }, KeyCode::Esc | KeyCode::Char('n')) => s.modal = None,
         (Modal::ConfirmQuit, KeyCode::Char('y')) => return vec![Cmd::SaveSession, Cmd::Quit],

@@ -61,6 +61,18 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
                     let reviewed = review(&state);
                     pending.extend(app::update(&mut state, Msg::Reviewed(reviewed)));
                 }
+                Cmd::PlanMigration => {
+                    let planned = plan_migration(&state);
+                    pending.extend(app::update(&mut state, Msg::Migration(planned)));
+                }
+                Cmd::WriteMigration => {
+                    let result = write_migration(&state);
+                    pending.extend(app::update(&mut state, Msg::Written(result)));
+                }
+                Cmd::ReviewServices => {
+                    let review = review_services(&state);
+                    pending.extend(app::update(&mut state, Msg::Services(review)));
+                }
                 Cmd::Write => {
                     let result = write_files(&state);
                     if result.is_ok() {
@@ -123,6 +135,66 @@ fn write_files(state: &State) -> std::result::Result<Vec<String>, String> {
     lines.push(String::new());
     lines.extend(wizard::next_commands(a, &outcome.out));
     Ok(lines)
+}
+
+/// Where the migration phases go: `<out>/migrate`, or migrate's own default.
+fn migration_out(state: &State) -> std::path::PathBuf {
+    state
+        .out
+        .as_ref()
+        .map_or_else(|| crate::migrate::DEFAULT_OUT.into(), |o| o.join("migrate"))
+}
+
+fn migrate_options(state: &State) -> crate::migrate::Options {
+    crate::migrate::Options {
+        repo: state.repo.clone(),
+        out: Some(migration_out(state)),
+        ..Default::default()
+    }
+}
+
+/// The checkout's migration plan: MIGRATION.md to read, and the phase files with their diffs.
+fn plan_migration(state: &State) -> std::result::Result<(String, Vec<write::Planned>), String> {
+    let outcome = crate::migrate::plan(&migrate_options(state)).map_err(|e| e.to_string())?;
+    let doc = outcome
+        .files
+        .iter()
+        .find(|f| f.path == crate::migrate::GUIDE)
+        .map(|f| f.contents.clone())
+        .unwrap_or_else(|| "Already in dedicated mode: nothing to migrate.".to_string());
+    let planned = write::prepare(&outcome.out, outcome.files).map_err(|e| e.to_string())?;
+    Ok((doc, planned))
+}
+
+fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
+    let Some(app::Screen::Migration { planned, .. }) = &state.screen else {
+        return Err("no migration plan to write".into());
+    };
+    let out = migration_out(state);
+    let written = crate::migrate::write_phases(&out, planned).map_err(|e| e.to_string())?;
+    let mut lines: Vec<String> = written
+        .iter()
+        .map(|w| format!("{:<10} {}", w.change, w.target.display()))
+        .collect();
+    lines.push(format!(
+        "next: follow {}",
+        out.join(crate::migrate::GUIDE).display()
+    ));
+    Ok(lines)
+}
+
+/// What `hostwiz gcp services` says of the checkout's blueprint.
+fn review_services(state: &State) -> std::result::Result<String, String> {
+    let tf = state.repo.as_ref().map(|r| r.join("ops/infra/gcp"));
+    let opts = crate::services_review::Options {
+        tf,
+        answers: None,
+        enabled: None,
+    };
+    let services = crate::services_review::load(&opts).map_err(|e| e.to_string())?;
+    Ok(crate::services_review::text(
+        &crate::services_review::review(&services),
+    ))
 }
 
 /// SIGTERM and SIGHUP end the wizard with the terminal restored, as Ctrl-C does.

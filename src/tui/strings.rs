@@ -23,8 +23,14 @@ pub const RESUME_TITLE: &str = " Resume? ";
 pub const RESUME_TEXT: &str = "Answers from an unfinished run for this output folder were found.\n\ny resume them   n start over";
 pub const WELCOME_TITLE: &str = " Found in this checkout ";
 pub const WELCOME_TEXT: &str = "hostwiz checked the starter's ops/ folder:";
-pub const WELCOME_KEYS: &str =
-    "⏎ start from the selected one   esc start from the answers as they are";
+pub const WELCOME_KEYS: &str = "⏎ start the answers from it   esc start as they are";
+pub const WELCOME_MIGRATE: &str = "m migrate this inline deployment to a dedicated worker";
+pub const WELCOME_SERVICES: &str = "g review the GCP APIs of this blueprint";
+pub const SERVICES_TITLE: &str = " GCP APIs: what the blueprint enables, what it needs ";
+pub const MIGRATION_TITLE: &str = " Migration to a dedicated worker (MIGRATION.md) ";
+pub const MIGRATION_FILES: &str = " Files of both phases ";
+pub const KEYS_MIGRATION: &str = "↑↓ pgup/pgdn scroll  ⏎ write the phases  esc back  q quit";
+pub const KEYS_SERVICES: &str = "↑↓ pgup/pgdn scroll  esc back  q quit";
 pub const EXPLAIN_TITLE: &str = " Explain ";
 pub const NO_AUTOFIX: &str = "No automatic fix: change the answer named above.";
 

@@ -3,7 +3,7 @@
 
 use super::app::State;
 use super::strings;
-use super::widgets::{contracts, form, modal, review, steps, topology};
+use super::widgets::{contracts, form, modal, review, screen, steps, topology};
 use crate::questions::Step;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
@@ -29,6 +29,19 @@ pub fn draw(s: &State, f: &mut Frame) {
         return;
     }
     let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    if let Some(screen) = &s.screen {
+        screen::render(s, screen, f, main);
+        let keys = match screen {
+            super::app::Screen::Migration { .. } => strings::KEYS_MIGRATION,
+            super::app::Screen::Services { .. } => strings::KEYS_SERVICES,
+        };
+        let line = s
+            .status
+            .as_deref()
+            .map_or_else(|| Line::from(keys).dim(), |m| Line::from(m).bold());
+        f.render_widget(Paragraph::new(line), footer);
+        return;
+    }
     let side = if area.width >= 120 { 36 } else { 26 };
     let [left, middle, right] = Layout::horizontal([
         Constraint::Length(18),

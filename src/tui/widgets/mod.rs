@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod form;
 pub mod modal;
 pub mod review;
+pub mod screen;
 pub mod steps;
 pub mod topology;
 

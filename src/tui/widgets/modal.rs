@@ -39,6 +39,14 @@ fn welcome(s: &State, selected: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(strings::WELCOME_KEYS).dim());
+    if let Some(e) = s.existing.get(selected) {
+        if e.inline {
+            lines.push(Line::from(strings::WELCOME_MIGRATE).dim());
+        }
+        if e.host == crate::answers::Host::Gcp {
+            lines.push(Line::from(strings::WELCOME_SERVICES).dim());
+        }
+    }
     lines
 }
 

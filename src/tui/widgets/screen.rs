@@ -1,0 +1,54 @@
+//! The screens opened from the welcome: the migration to a dedicated worker (MIGRATION.md and
+//! the files of both phases) and the GCP API review.
+
+use crate::tui::app::{Screen, State};
+use crate::tui::strings;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(s: &State, screen: &Screen, f: &mut Frame, area: Rect) {
+    match screen {
+        Screen::Services { text } => {
+            let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+            f.render_widget(
+                Paragraph::new(lines)
+                    .block(Block::bordered().title(strings::SERVICES_TITLE))
+                    .scroll((s.scroll, 0)),
+                area,
+            );
+        }
+        Screen::Migration {
+            doc,
+            planned,
+            written,
+        } => {
+            let lines: Vec<Line> = match written {
+                Some(done) => done.iter().map(|l| Line::raw(l.clone()).bold()).collect(),
+                None => planned
+                    .iter()
+                    .map(|p| Line::raw(format!("{:<10} {}", p.change.as_str(), p.file.path)))
+                    .collect(),
+            };
+            let [files, guide] = Layout::vertical([
+                Constraint::Length(lines.len().min(12) as u16 + 2),
+                Constraint::Min(0),
+            ])
+            .areas(area);
+            f.render_widget(
+                Paragraph::new(lines).block(Block::bordered().title(strings::MIGRATION_FILES)),
+                files,
+            );
+            let text: Vec<Line> = doc.lines().map(|l| Line::raw(l.to_string())).collect();
+            f.render_widget(
+                Paragraph::new(text)
+                    .block(Block::bordered().title(strings::MIGRATION_TITLE))
+                    .wrap(Wrap { trim: false })
+                    .scroll((s.scroll, 0)),
+                guide,
+            );
+        }
+    }
+}
