@@ -435,8 +435,14 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
 
     s.modal = Some(Modal::Welcome { selected: gcp });
     assert_eq!(press(&mut s, KeyCode::Char('g')), vec![Cmd::ReviewServices]);
+    let fixed_gcp = std::path::Path::new("target/tui-test-checkout/ops/infra/gcp");
+    std::fs::create_dir_all(fixed_gcp).unwrap();
+    for entry in std::fs::read_dir(repo.path().join("ops/infra/gcp")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, fixed_gcp.join(p.file_name().unwrap())).unwrap();
+    }
     let services = hostwiz::services_review::load(&hostwiz::services_review::Options {
-        tf: Some(repo.path().join("ops/infra/gcp")),
+        tf: Some(fixed_gcp.to_path_buf()),
         answers: None,
         enabled: None,
     })
