@@ -494,19 +494,7 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
 
 fn print_plan(out: &mut impl Write, o: &Outcome, dry_run: bool) -> Result<()> {
     let mut s = report::text(&o.findings);
-    for p in &o.planned {
-        let verb = match (&p.change, dry_run) {
-            (Change::Create, true) => "would create",
-            (Change::Update { .. }, true) => "would update",
-            (Change::Create, false) => "create",
-            (Change::Update { .. }, false) => "update",
-            (Change::Unchanged, _) => "unchanged",
-        };
-        s.push_str(&format!("{verb:<12} {}\n", p.target.display()));
-        if let Change::Update { diff } = &p.change {
-            s.push_str(diff);
-        }
-    }
+    s.push_str(&write::describe(&o.planned, dry_run));
     out.write_all(s.as_bytes()).map_err(io_err)
 }
 

@@ -123,6 +123,25 @@ pub fn diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Each planned change on its line (`create`, `would update`, …), with the diff of updates.
+pub fn describe(planned: &[Planned], dry_run: bool) -> String {
+    let mut s = String::new();
+    for p in planned {
+        let verb = match (&p.change, dry_run) {
+            (Change::Create, true) => "would create",
+            (Change::Update { .. }, true) => "would update",
+            (Change::Create, false) => "create",
+            (Change::Update { .. }, false) => "update",
+            (Change::Unchanged, _) => "unchanged",
+        };
+        s.push_str(&format!("{verb:<12} {}\n", p.target.display()));
+        if let Change::Update { diff } = &p.change {
+            s.push_str(diff);
+        }
+    }
+    s
+}
+
 /// What one commit did to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written {

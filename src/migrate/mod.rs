@@ -477,19 +477,7 @@ pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
         return out.write_all(s.as_bytes()).map_err(io_err);
     }
     let planned = write::prepare(&outcome.out, outcome.files)?;
-    for p in &planned {
-        let verb = match (&p.change, opts.dry_run) {
-            (Change::Create, true) => "would create",
-            (Change::Update { .. }, true) => "would update",
-            (Change::Create, false) => "create",
-            (Change::Update { .. }, false) => "update",
-            (Change::Unchanged, _) => "unchanged",
-        };
-        s.push_str(&format!("{verb:<12} {}\n", p.target.display()));
-        if let Change::Update { diff } = &p.change {
-            s.push_str(diff);
-        }
-    }
+    s.push_str(&write::describe(&planned, opts.dry_run));
     out.write_all(s.as_bytes()).map_err(io_err)?;
     if opts.dry_run {
         return writeln!(out, "dry run: nothing was written").map_err(io_err);
