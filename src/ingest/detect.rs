@@ -68,13 +68,13 @@ fn by_content(text: &str) -> Option<Kind> {
             .map(str::trim_end)
             .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
     };
+    if lines().any(|l| l.starts_with("apiVersion:")) && lines().any(|l| l.starts_with("kind:")) {
+        return Some(Kind::Manifests);
+    }
     let top_keys: Vec<&str> = lines()
         .filter(|l| !l.starts_with([' ', '\t', '-']))
         .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
         .collect();
-    if lines().any(|l| l.starts_with("apiVersion:")) && lines().any(|l| l.starts_with("kind:")) {
-        return Some(Kind::Manifests);
-    }
     if top_keys.contains(&"services") {
         return Some(Kind::Compose);
     }

@@ -23,10 +23,11 @@
 
 use super::helm::{kind, tls_covers};
 use super::yaml::{self, Node};
+use super::yaml_fast;
 use super::{Input, ParseError};
 use crate::answers::Host;
 use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The value recorded for an env var set from a Secret or ConfigMap (`valueFrom`).
 pub const FROM_REFERENCE: &str = "<from secret/configmap>";
@@ -36,54 +37,71 @@ const COMPONENT: &str = "app.kubernetes.io/component";
 /// The plan read from rendered manifests (a multi-document stream, e.g.
 /// `helm template ... | hostwiz check -`).
 pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
-    let docs = yaml::load_all(&input.text).map_err(|e| input.error(e.line, e.column, e.message))?;
-    let mut objects = Vec::new();
-    for doc in &docs {
-        flatten(input, doc, &mut objects)?;
+    // Documents are read one at a time and dropped once read (only those with an Ingress are
+    // kept, until every Service is known), so a large stream never lives whole in memory. When
+    // the stream turns out to be outside the fast reader's YAML subset, saphyr reads it again.
+    let mut objects = Objects::default();
+    let fast =
+        yaml_fast::documents(&input.text).all(|doc| doc.map(|d| objects.add(input, d)).is_some());
+    if !fast {
+        objects = Objects::default();
+        let docs = yaml::load_all_saphyr(&input.text)
+            .map_err(|e| input.error(e.line, e.column, e.message))?;
+        for doc in docs {
+            objects.add(input, doc);
+        }
     }
-    let (mut workloads, mut hpas, mut services, mut ingresses) = (vec![], vec![], vec![], vec![]);
-    for obj in objects {
-        let name = obj
-            .at(&["metadata", "name"])
-            .and_then(Node::as_str)
-            .unwrap_or("");
-        match obj.get("kind").and_then(Node::as_str) {
-            Some("Deployment" | "StatefulSet") => workloads.extend(workload(input, obj, name)?),
-            Some("HorizontalPodAutoscaler") => hpas.extend(hpa(input, obj)?),
-            Some("Service") => {
-                let role = obj
-                    .at(&["spec", "selector", COMPONENT])
-                    .and_then(Node::as_str)
-                    .and_then(role_named);
-                if let Some(role) = role.or_else(|| role_suffix(name)) {
-                    services.push((name.to_string(), role));
-                }
+    let Objects {
+        workloads,
+        hpas,
+        services,
+        ingress_docs,
+        flatten_error,
+        object_error,
+    } = objects;
+    // As if every document were flattened before any object is read.
+    if let Some(e) = flatten_error.or(object_error) {
+        return Err(e);
+    }
+    let mut ingresses = Vec::new();
+    for doc in &ingress_docs {
+        flatten(input, doc, &mut ingresses)?;
+    }
+    ingresses.retain(|obj| obj.get("kind").and_then(Node::as_str) == Some("Ingress"));
+
+    // Each workload takes the range of the last HPA that targets its name.
+    let ranges: HashMap<String, Sourced<Replicas>> = hpas.into_iter().collect();
+    let mut processes: Vec<Process> = workloads
+        .into_iter()
+        .map(|(name, mut process)| {
+            if let Some(range) = ranges.get(&name) {
+                process.replicas = range.clone();
             }
-            Some("Ingress") => ingresses.push(obj),
-            _ => {}
-        }
-    }
-    for (target, replicas) in hpas {
-        for w in workloads.iter_mut().filter(|w| w.0 == target) {
-            w.1.replicas = replicas.clone();
-        }
-    }
-    let mut processes: Vec<Process> = workloads.into_iter().map(|w| w.1).collect();
+            process
+        })
+        .collect();
     processes.sort_by_key(|p| p.role); // web, api, worker, as Plan::from orders them
 
-    let target_of = |name: &str| match services.iter().find(|(n, _)| n == name).map(|s| s.1) {
-        Some(role) => Target::Service(role),
+    // The first Service of a name gives its role.
+    let mut service_roles: HashMap<&str, Role> = HashMap::new();
+    for (name, role) in &services {
+        service_roles.entry(name).or_insert(*role);
+    }
+    let target_of = |name: &str| match service_roles.get(name) {
+        Some(&role) => Target::Service(role),
         None => role_suffix(name).map_or_else(|| Target::Other(name.to_string()), Target::Service),
     };
     let mut routes = Vec::new();
     let mut hosts: Vec<Sourced<String>> = Vec::new();
     let mut covered: Vec<Sourced<String>> = Vec::new();
+    // Hosts compare without ASCII case: these hold the lowercased names seen so far.
+    let (mut host_seen, mut covered_seen) = (HashSet::new(), HashSet::new());
     for ing in ingresses {
         let first = routes.len();
         for (i, rule) in seq(input, ing, &["spec", "rules"])?.iter().enumerate() {
             let host_node = rule.get("host").filter(|h| !h.is_null());
             let host = host_node.and_then(Node::as_str).unwrap_or("*").to_string();
-            if !hosts.iter().any(|h| h.value.eq_ignore_ascii_case(&host)) {
+            if host_seen.insert(host.to_ascii_lowercase()) {
                 hosts.push(Sourced::new(
                     host.clone(),
                     input.origin_of(host_node.unwrap_or(rule)),
@@ -110,10 +128,9 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
             for listed in seq(input, entry, &["hosts"]).map_err(|e| within(e, &at))? {
                 let pattern = listed.as_str().unwrap_or("");
                 for r in &routes[first..] {
-                    let known = covered
-                        .iter()
-                        .any(|c| c.value.eq_ignore_ascii_case(&r.host));
+                    let known = covered_seen.contains(&r.host.to_ascii_lowercase());
                     if !known && tls_covers(pattern, &r.host) {
+                        covered_seen.insert(r.host.to_ascii_lowercase());
                         covered.push(Sourced::new(r.host.clone(), input.origin_of(listed)));
                     }
                 }
@@ -121,20 +138,24 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         }
     }
 
-    let targets = |host: &str| -> Vec<&Target> {
-        routes
-            .iter()
-            .filter(|r| r.host.eq_ignore_ascii_case(host))
-            .map(|r| &r.target)
-            .collect()
-    };
+    // Per host (without ASCII case): whether a route goes to the web Service, and whether every
+    // route goes to the API Service. A host without routes (a rule without paths) is in neither.
     let (web, api) = (Target::Service(Role::Web), Target::Service(Role::Api));
+    let mut by_host: HashMap<String, (bool, bool)> = HashMap::new();
+    for r in &routes {
+        let (to_web, only_api) = by_host
+            .entry(r.host.to_ascii_lowercase())
+            .or_insert((false, true));
+        *to_web |= r.target == web;
+        *only_api &= r.target == api;
+    }
+    let reach = |host: &str| by_host.get(&host.to_ascii_lowercase()).copied();
     let (web_hosts, rest): (Vec<_>, Vec<_>) = hosts
         .into_iter()
-        .partition(|h| targets(&h.value).contains(&&web));
-    // A rule without paths routes nothing, so it makes no API host either.
-    let only_api = |ts: Vec<&Target>| !ts.is_empty() && ts.iter().all(|t| **t == api);
-    let api_host = rest.into_iter().find(|h| only_api(targets(&h.value)));
+        .partition(|h| reach(&h.value).is_some_and(|(to_web, _)| to_web));
+    let api_host = rest
+        .into_iter()
+        .find(|h| reach(&h.value).is_some_and(|(_, only_api)| only_api));
 
     Ok(Plan {
         host: Host::K8s,
@@ -151,6 +172,75 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         urls: None,
         services: None,
     })
+}
+
+/// What the documents give, read in stream order; the first errors are kept for the end.
+#[derive(Default)]
+struct Objects {
+    workloads: Vec<(String, Process)>,
+    hpas: Vec<(String, Sourced<Replicas>)>,
+    services: Vec<(String, Role)>,
+    /// The documents holding an Ingress (read once every Service is known).
+    ingress_docs: Vec<Node>,
+    /// The first document that is not an object (nor a list of objects).
+    flatten_error: Option<ParseError>,
+    /// The first object that cannot be read (in stream order).
+    object_error: Option<ParseError>,
+}
+
+impl Objects {
+    fn add(&mut self, input: &Input, doc: Node) {
+        if self.flatten_error.is_some() {
+            return;
+        }
+        let mut objects = Vec::new();
+        if let Err(e) = flatten(input, &doc, &mut objects) {
+            self.flatten_error = Some(e);
+            return;
+        }
+        if self.object_error.is_some() {
+            return;
+        }
+        let mut keep = false;
+        for obj in objects {
+            match self.object(input, obj) {
+                Ok(ingress) => keep |= ingress,
+                Err(e) => {
+                    self.object_error = Some(e);
+                    return;
+                }
+            }
+        }
+        if keep {
+            self.ingress_docs.push(doc);
+        }
+    }
+
+    /// Reads one object; `true` for an Ingress, which is read later.
+    fn object(&mut self, input: &Input, obj: &Node) -> Result<bool, ParseError> {
+        let name = obj
+            .at(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        match obj.get("kind").and_then(Node::as_str) {
+            Some("Deployment" | "StatefulSet") => {
+                self.workloads.extend(workload(input, obj, name)?);
+            }
+            Some("HorizontalPodAutoscaler") => self.hpas.extend(hpa(input, obj)?),
+            Some("Service") => {
+                let role = obj
+                    .at(&["spec", "selector", COMPONENT])
+                    .and_then(Node::as_str)
+                    .and_then(role_named);
+                if let Some(role) = role.or_else(|| role_suffix(name)) {
+                    self.services.push((name.to_string(), role));
+                }
+            }
+            Some("Ingress") => return Ok(true),
+            _ => {}
+        }
+        Ok(false)
+    }
 }
 
 /// Each document's objects, with the items of a `List` in its place.
