@@ -5,6 +5,7 @@
 //! the [`KEYS`] table, and [`Answers::from_raw`] turns it into checked types.
 
 use crate::names::{Email, EnvName, Hostname, ImageRef, K8sName, ProjectId, Region, ServiceName};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -125,76 +126,121 @@ pub struct Gcp {
 
 /// The TOML as written, before any check. Absent keys take the documented defaults in
 /// [`Answers::from_raw`], so a minimal file stays minimal when written back.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// The JSON Schema derived from this type (`assets/answers.schema.json`, `hostwiz schema`) lets
+/// TOML editors complete and validate answers files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(
+    title = "hostwiz answers file",
+    description = "The answers hostwiz writes as hostwiz.toml and reads with `hostwiz apply --answers`."
+)]
 #[serde(deny_unknown_fields)]
 pub struct RawAnswers {
+    /// The answers file format: always 1.
+    #[schemars(required, extend("const" = 1))]
     pub version: Option<i64>,
+    /// Where it runs: k8s (Helm), vps (Docker Compose + Caddy) or gcp (Cloud Run).
+    #[schemars(required, extend("enum" = ["k8s", "vps", "gcp"]))]
     pub host: Option<String>,
+    /// Names the output files (default prod).
     pub environment: Option<String>,
+    /// The hosts the app answers on.
     #[serde(default)]
     pub domains: RawDomains,
+    /// Who owns billing retries and stream replay.
     #[serde(default)]
     pub billing: RawBilling,
+    /// Replicas and autoscaling.
     #[serde(default)]
     pub scale: RawScale,
+    /// Container images.
     #[serde(default)]
     pub images: RawImages,
+    /// Kubernetes (host = "k8s") settings.
     #[serde(default)]
     pub k8s: RawK8s,
+    /// GCP Cloud Run (host = "gcp") settings.
     #[serde(default)]
     pub gcp: RawGcp,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDomains {
+    /// The browser's only entry point (required).
     pub web: Option<String>,
+    /// Optional API host for server-to-server callers.
     pub api: Option<String>,
+    /// On vps: the ACME account for Caddy's certificates.
     pub tls_email: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBilling {
+    /// Who owns billing retries and replay.
+    #[schemars(extend("enum" = ["inline", "dedicated"]))]
     pub worker: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScale {
+    /// API replicas, HPA max, or Cloud Run max instances.
+    #[schemars(range(min = 1, max = 1000))]
     pub api_replicas: Option<i64>,
+    /// HPA min or Cloud Run min instances.
+    #[schemars(range(min = 1, max = 1000))]
     pub api_min_replicas: Option<i64>,
+    /// On k8s: a HorizontalPodAutoscaler for api and web.
     pub autoscaling: Option<bool>,
+    /// Worker replicas (must be 1).
+    #[schemars(range(min = 1, max = 1000))]
     pub worker_replicas: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawImages {
+    /// API image (required).
     pub api: Option<String>,
+    /// Web image (required).
     pub web: Option<String>,
+    /// Worker image (empty: the API image).
     pub worker: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawK8s {
+    /// Helm release name.
     pub release: Option<String>,
+    /// Kubernetes namespace.
     pub namespace: Option<String>,
+    /// IngressClass name.
     pub ingress_class: Option<String>,
+    /// TLS Secret of the web host (empty: no TLS).
     pub tls_secret: Option<String>,
+    /// TLS Secret of the API host (empty: falls back to tls_secret).
     pub api_tls_secret: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGcp {
+    /// GCP project ID (required on gcp).
     pub project_id: Option<String>,
+    /// GCP region.
     pub region: Option<String>,
+    /// Terraform enables the required APIs.
     pub enable_project_services: Option<bool>,
+    /// Cloud DNS manages the domains.
     pub cloud_dns: Option<bool>,
+    /// Images are pulled from Artifact Registry (`*-docker.pkg.dev`).
     pub artifact_registry: Option<bool>,
+    /// GCS V4 signed URLs without a key file.
     pub signed_urls: Option<bool>,
+    /// More APIs to enable, such as "translate.googleapis.com".
     pub extra_services: Option<Vec<String>>,
 }
 

@@ -40,6 +40,14 @@ pub struct Cli {
     command: Option<Command>,
 }
 
+impl Cli {
+    /// The one clap definition, as a [`clap::Command`]: completions and the man page are
+    /// generated from it.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Ask for the answers interactively, checking each against the contracts as you go
@@ -66,7 +74,38 @@ enum Command {
     /// Move existing configuration to another topology, in safe phases
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(long_about = COMPLETIONS_LONG_ABOUT)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), for `man -l -` or a man1 folder
+    #[command(long_about = MANPAGE_LONG_ABOUT)]
+    Manpage,
+    /// Print the JSON Schema of the answers file (hostwiz.toml), for TOML editors
+    #[command(long_about = SCHEMA_LONG_ABOUT)]
+    Schema,
 }
+
+const COMPLETIONS_LONG_ABOUT: &str = "\
+Print a completion script for the shell to standard output, generated from the same definition
+as --help. For example:
+  bash  hostwiz completions bash > ~/.local/share/bash-completion/completions/hostwiz
+  zsh   hostwiz completions zsh > ~/.zfunc/_hostwiz   (with fpath+=~/.zfunc before compinit)
+  fish  hostwiz completions fish > ~/.config/fish/completions/hostwiz.fish";
+
+const MANPAGE_LONG_ABOUT: &str = "\
+Print the hostwiz(1) man page as roff to standard output, generated from the same definition as
+--help. Read it with `hostwiz manpage | man -l -`, or install it with
+`hostwiz manpage > ~/.local/share/man/man1/hostwiz.1`.";
+
+const SCHEMA_LONG_ABOUT: &str = "\
+Print the JSON Schema of the answers file. Every hostwiz.toml written starts with
+`#:schema ./answers.schema.json`, so TOML editors (taplo, Even Better TOML) complete and validate
+the answers once the schema is beside it:
+  hostwiz schema > hostwiz-out/prod/answers.schema.json";
 
 #[derive(Subcommand, Debug)]
 enum MigrateCommand {
@@ -285,6 +324,9 @@ enum CheckFormat {
     Text,
     Json,
     Sarif,
+    Github,
+    Gitlab,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -318,6 +360,11 @@ where
         Command::Rules => rules(&mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::Presets => list_presets(&mut out),
+        Command::Completions { shell } => completions(shell, &mut out),
+        Command::Manpage => manpage(&mut out),
+        Command::Schema => out
+            .write_all(crate::render::answers_schema().as_bytes())
+            .map_err(io_err),
         Command::Migrate(MigrateCommand::Worker(a)) => crate::migrate::run_worker(
             &crate::migrate::Options {
                 paths: a.paths,
@@ -472,6 +519,12 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
             "{}\n",
             serde_json::to_string_pretty(&report::sarif(&results)).expect("JSON")
         ),
+        CheckFormat::Github => report::github(&results),
+        CheckFormat::Gitlab => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report::gitlab(&results)).expect("JSON")
+        ),
+        CheckFormat::Junit => report::junit(&results),
     };
     out.write_all(text.as_bytes()).map_err(io_err)?;
     let threshold = match args.fail_on {
@@ -580,4 +633,19 @@ fn list_presets(out: &mut impl Write) -> Result<()> {
         ));
     }
     out.write_all(s.as_bytes()).map_err(io_err)
+}
+
+fn completions(shell: clap_complete::Shell, out: &mut impl Write) -> Result<()> {
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "hostwiz", &mut buf);
+    out.write_all(&buf).map_err(io_err)
+}
+
+fn manpage(out: &mut impl Write) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(io_err)?;
+    out.write_all(&buf).map_err(io_err)
 }

@@ -190,3 +190,196 @@ fn uri(path: &str) -> String {
         .replace('%', "%25")
         .replace(' ', "%20")
 }
+
+/// GitHub Actions workflow commands, one per active finding:
+/// `::error file=…,line=…,col=…,title=RULE-ID::message (fix: …)`, with `warning` and `notice`
+/// for the other severities. Suppressed findings are left out.
+pub fn github(results: &[(&str, &[Finding])]) -> String {
+    let mut s = String::new();
+    for (primary, findings) in results {
+        for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+            let (path, line, col) = location(f, primary);
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let _ = writeln!(
+                s,
+                "::{command} file={},line={line},col={col},title={}::{}",
+                gh_property(path),
+                gh_property(f.rule),
+                gh_data(&format!("{} (fix: {})", f.message, f.fix))
+            );
+        }
+    }
+    s
+}
+
+/// A workflow command's message, escaped as the runner unescapes it.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: the message escapes plus `:` and `,`.
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitLab Code Quality report: an array of issues with a stable fingerprint (a hash of rule,
+/// path, line and message; a repeat of the same finding gets its occurrence number mixed in).
+/// Suppressed findings are left out.
+pub fn gitlab(results: &[(&str, &[Finding])]) -> Value {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (primary, findings) in results {
+        for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+            let (path, line, _) = location(f, primary);
+            let key = format!("{}\0{path}\0{line}\0{}", f.rule, f.message);
+            let mut fingerprint = fingerprint(&key);
+            let mut n = 1u32;
+            while !seen.insert(fingerprint.clone()) {
+                n += 1;
+                fingerprint = self::fingerprint(&format!("{key}\0{n}"));
+            }
+            let severity = match f.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Info => "info",
+            };
+            out.push(json!({
+                "description": format!("{} (fix: {})", f.message, f.fix),
+                "check_name": f.rule,
+                "fingerprint": fingerprint,
+                "severity": severity,
+                "location": {"path": path, "lines": {"begin": line}},
+            }));
+        }
+    }
+    Value::Array(out)
+}
+
+/// 128 bits of two FNV-1a 64 hashes (different offsets) as 32 hex digits: stable across runs,
+/// platforms and versions, unlike `std`'s hasher.
+fn fingerprint(key: &str) -> String {
+    let fnv = |offset: u64| {
+        key.bytes().fold(offset, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x6c62_272e_07bb_0142)
+    )
+}
+
+/// JUnit XML: one `<testsuite>` per input file (each deployment's primary file, then the other
+/// files its findings point at), one `<testcase name="RULE-ID" classname="path">` per rule and
+/// file. A rule with active findings in that file fails with their text; one whose findings
+/// there are all suppressed is `<skipped/>`; otherwise it passed.
+pub fn junit(results: &[(&str, &[Finding])]) -> String {
+    let rules: Vec<&crate::contracts::Rule> = crate::contracts::rules().collect();
+    let located: Vec<(&Finding, (&str, u32, u32))> = results
+        .iter()
+        .flat_map(|(primary, fs)| fs.iter().map(move |f| (f, location(f, primary))))
+        .collect();
+    let mut files: Vec<&str> = Vec::new();
+    for p in results.iter().flat_map(|(primary, fs)| {
+        std::iter::once(*primary).chain(fs.iter().map(|f| location(f, primary).0))
+    }) {
+        if !files.contains(&p) {
+            files.push(p);
+        }
+    }
+    let mut total = [0usize; 3];
+    let mut suites = String::new();
+    for path in &files {
+        let found: Vec<(&Finding, u32, u32)> = located
+            .iter()
+            .filter(|(_, (p, _, _))| p == path)
+            .map(|(f, (_, line, col))| (*f, *line, *col))
+            .collect();
+        let mut cases = String::new();
+        let (mut failures, mut skipped) = (0, 0);
+        for r in &rules {
+            let mine: Vec<_> = found.iter().filter(|(f, _, _)| f.rule == r.id).collect();
+            let active: Vec<_> = mine
+                .iter()
+                .filter(|(f, _, _)| f.suppressed.is_none())
+                .collect();
+            let open = format!(
+                "    <testcase name=\"{}\" classname=\"{}\"",
+                xml(r.id),
+                xml(path)
+            );
+            if let Some(worst) = active.iter().map(|(f, _, _)| f.severity).max() {
+                failures += 1;
+                let message = match active.as_slice() {
+                    [(f, _, _)] => f.message.clone(),
+                    many => format!("{} findings", many.len()),
+                };
+                let mut body = String::new();
+                for (f, line, col) in &active {
+                    let _ = writeln!(
+                        body,
+                        "{path}:{line}:{col}: {} {} {}\n  fix: {}",
+                        f.severity, f.rule, f.message, f.fix
+                    );
+                }
+                let _ = writeln!(
+                    cases,
+                    "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                    xml(&message),
+                    worst.as_str(),
+                    xml(&body)
+                );
+            } else if let Some((f, _, _)) = mine.first() {
+                skipped += 1;
+                let reason = f.suppressed.as_deref().unwrap_or_default();
+                let _ = writeln!(
+                    cases,
+                    "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    xml(&format!("suppressed: {reason}"))
+                );
+            } else {
+                let _ = writeln!(cases, "{open}/>");
+            }
+        }
+        total[0] += rules.len();
+        total[1] += failures;
+        total[2] += skipped;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n{cases}  </testsuite>\n",
+            xml(path),
+            rules.len()
+        );
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hostwiz check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n{suites}</testsuites>\n",
+        total[0], total[1], total[2]
+    )
+}
+
+/// Text for an XML attribute or element: the five markup characters escaped, characters XML 1.0
+/// cannot hold at all dropped, other control characters kept as character references.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

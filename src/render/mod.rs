@@ -56,11 +56,34 @@ pub fn render(a: &Answers) -> Vec<File> {
     files
 }
 
+/// The first line of every answers file written: taplo (Even Better TOML) reads the answers
+/// schema from here, resolved next to the file (`hostwiz schema > answers.schema.json` puts it
+/// there; there is no public URL to point at).
+pub const SCHEMA_DIRECTIVE: &str = "#:schema ./answers.schema.json";
+
 fn answers_file(a: &Answers) -> String {
     format!(
-        "# hostwiz answers: re-run with `hostwiz apply --answers hostwiz.toml`, or edit and re-run.\n\n{}",
+        "{SCHEMA_DIRECTIVE}\n# hostwiz answers: re-run with `hostwiz apply --answers hostwiz.toml`, or edit and re-run.\n\n{}",
         a.to_raw().to_toml()
     )
+}
+
+/// The JSON Schema (draft-07, which TOML editors support) of the answers file, derived from
+/// [`crate::answers::RawAnswers`]; `assets/answers.schema.json` holds a copy, kept equal by
+/// `tests/schema.rs`.
+pub fn answers_schema() -> String {
+    // serde's defaults are empty sections; shown as `{"web": null, ...}` they would only
+    // mislead an editor (TOML has no null), so schemas carry no "default".
+    let drop_defaults = schemars::transform::RecursiveTransform(|s: &mut schemars::Schema| {
+        s.remove("default");
+    });
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with_transform(drop_defaults)
+        .into_generator();
+    let schema = generator.into_root_schema_for::<crate::answers::RawAnswers>();
+    let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialize");
+    text.push('\n');
+    text
 }
 
 /// The names of the files each host writes, for the checklist and for tests.
