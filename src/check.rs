@@ -33,17 +33,23 @@ pub struct Checked {
 const MAX_INPUT: u64 = 256 * 1024 * 1024;
 
 pub fn run(opts: &Options) -> Result<Vec<Checked>> {
+    let mut all = Vec::new();
+    for_each(opts, |c| {
+        all.push(c);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Checks each deployment in turn and hands it to `f`, so a caller that keeps only the
+/// findings holds one deployment's files and plan at a time.
+pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Result<()> {
     let mut groups: Vec<Group> = Vec::new();
     if let Some(repo) = &opts.repo {
         groups.extend(discover(repo, opts)?);
     }
     if !opts.paths.is_empty() {
-        let inputs = opts
-            .paths
-            .iter()
-            .map(|p| read(p))
-            .collect::<Result<Vec<_>>>()?;
-        groups.extend(group(inputs, opts)?);
+        groups.extend(group(&opts.paths, opts)?);
     }
     if groups.is_empty() {
         if opts.enabled_services.is_some() {
@@ -61,23 +67,47 @@ pub fn run(opts: &Options) -> Result<Vec<Checked>> {
         .collect::<Result<Vec<_>>>()?;
     let enabled = opts.enabled_services.as_deref().map(read).transpose()?;
     let today = suppress::today();
-    groups
+    for g in groups
         .into_iter()
         .filter(|g| opts.host.is_none_or(|h| h == g.host))
-        .map(|g| g.check(&env, enabled.as_ref(), &opts.profiles, today))
-        .collect()
+    {
+        f(g.check(&env, enabled.as_ref(), &opts.profiles, today)?)?;
+    }
+    Ok(())
 }
 
 /// The files of one deployment, by kind.
 struct Group {
     host: Host,
-    values: Vec<Input>,
-    manifests: Option<Input>,
-    caddyfiles: Vec<Input>,
-    compose: Vec<Input>,
-    env: Vec<Input>,
-    tfvars: Vec<Input>,
-    tf: Vec<Input>,
+    values: Vec<Src>,
+    manifests: Option<Src>,
+    caddyfiles: Vec<Src>,
+    compose: Vec<Src>,
+    env: Vec<Src>,
+    tfvars: Vec<Src>,
+    tf: Vec<Src>,
+}
+
+/// A file of a group, read when its group is checked: one group is in memory at a time, so
+/// memory follows the largest deployment (for a manifest stream, the largest input), not the
+/// sum of everything checked. Standard input can only be read once and is kept as read.
+#[derive(Clone, Debug)]
+enum Src {
+    Path(PathBuf),
+    Read(Input),
+}
+
+impl Src {
+    fn load(self) -> Result<Input> {
+        match self {
+            Src::Path(p) => read(&p),
+            Src::Read(i) => Ok(i),
+        }
+    }
+}
+
+fn load_all(files: Vec<Src>) -> Result<Vec<Input>> {
+    files.into_iter().map(Src::load).collect()
 }
 
 impl Group {
@@ -94,7 +124,7 @@ impl Group {
         }
     }
 
-    fn gcp(tfvars: Vec<Input>, tf: Vec<Input>) -> Self {
+    fn gcp(tfvars: Vec<Src>, tf: Vec<Src>) -> Self {
         Self {
             tfvars,
             tf,
@@ -102,15 +132,14 @@ impl Group {
         }
     }
 
-    fn inputs(&self) -> impl Iterator<Item = &Input> {
-        self.values
-            .iter()
-            .chain(&self.manifests)
-            .chain(&self.caddyfiles)
-            .chain(&self.compose)
-            .chain(&self.env)
-            .chain(&self.tfvars)
-            .chain(&self.tf)
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+            && self.manifests.is_none()
+            && self.caddyfiles.is_empty()
+            && self.compose.is_empty()
+            && self.env.is_empty()
+            && self.tfvars.is_empty()
+            && self.tf.is_empty()
     }
 
     fn check(
@@ -120,33 +149,51 @@ impl Group {
         profiles: &[String],
         today: (i32, u32, u32),
     ) -> Result<Checked> {
-        let plan = match self.host {
-            Host::K8s => match &self.manifests {
+        let host = self.host;
+        // Read in the order files are reported: the first one is where defaults are reported.
+        let values = load_all(self.values)?;
+        let manifests = self.manifests.map(Src::load).transpose()?;
+        let caddyfiles = load_all(self.caddyfiles)?;
+        let compose = load_all(self.compose)?;
+        let own_env = load_all(self.env)?;
+        let tfvars = load_all(self.tfvars)?;
+        let tf = load_all(self.tf)?;
+        let plan = match host {
+            Host::K8s => match &manifests {
                 Some(m) => manifests::manifests_plan(m)?,
-                None => helm::values_plan(&self.values)?,
+                None => helm::values_plan(&values)?,
             },
             Host::Vps => {
                 let mut vars = Vars::default();
-                for e in self.env.iter().chain(env) {
+                for e in own_env.iter().chain(env) {
                     vars.extend(envfile::parse(e)?);
                 }
-                vps::plan(&self.caddyfiles, &self.compose, &vars, profiles)?
+                vps::plan(&caddyfiles, &compose, &vars, profiles)?
             }
             Host::Gcp => {
                 let enabled = enabled.map(gcloud::enabled).transpose()?;
-                terraform::plan(&self.tfvars, &self.tf, enabled)?
+                terraform::plan(&tfvars, &tf, enabled)?
             }
         };
+        let inputs = || {
+            values
+                .iter()
+                .chain(&manifests)
+                .chain(&caddyfiles)
+                .chain(&compose)
+                .chain(&own_env)
+                .chain(&tfvars)
+                .chain(&tf)
+        };
         let mut findings = contracts::check(&plan);
-        let suppressions: Vec<_> = self.inputs().chain(env).flat_map(suppress::scan).collect();
+        let suppressions: Vec<_> = inputs().chain(env).flat_map(suppress::scan).collect();
         suppress::apply(&mut findings, &suppressions, today);
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
-        let primary = self
-            .inputs()
+        let primary = inputs()
             .next()
             .map_or_else(|| "-".to_string(), |i| i.path.clone());
         Ok(Checked {
-            host: self.host,
+            host,
             primary,
             plan,
             findings,
@@ -156,12 +203,14 @@ impl Group {
 
 /// Files named on the command line: every manifest stream on its own, values files layered
 /// in the order given, the VPS files together, the GCP files together.
-fn group(inputs: Vec<Input>, opts: &Options) -> Result<Vec<Group>> {
+fn group(paths: &[PathBuf], opts: &Options) -> Result<Vec<Group>> {
     let mut k8s = Group::new(Host::K8s);
     let mut vps = Group::new(Host::Vps);
     let mut gcp = Group::new(Host::Gcp);
     let mut out = Vec::new();
-    for input in inputs {
+    for path in paths {
+        // Read once to tell the kind; a named file is read again when its group is checked.
+        let input = read(path)?;
         let kind = detect(&input).ok_or_else(|| {
             Error::Usage(format!(
                 "cannot tell what {} is: name Helm values values*.yaml, Compose files *compose*.yml, \
@@ -179,6 +228,11 @@ fn group(inputs: Vec<Input>, opts: &Options) -> Result<Vec<Group>> {
                 )));
             }
         }
+        let input = if input.path == "<stdin>" {
+            Src::Read(input)
+        } else {
+            Src::Path(path.clone())
+        };
         match kind {
             Kind::HelmValues => k8s.values.push(input),
             Kind::Manifests => out.push(Group {
@@ -193,7 +247,7 @@ fn group(inputs: Vec<Input>, opts: &Options) -> Result<Vec<Group>> {
         }
     }
     for g in [k8s, vps, gcp] {
-        if g.inputs().next().is_some() {
+        if !g.is_empty() {
             out.push(g);
         }
     }
@@ -207,13 +261,14 @@ fn discover(repo: &Path, opts: &Options) -> Result<Vec<Group>> {
     let mut groups = Vec::new();
     let chart = repo.join("ops/charts/starter");
     if chart.is_dir() {
-        let base = read(&chart.join("values.yaml")).ok();
+        let base_path = chart.join("values.yaml");
+        let base = base_path.is_file().then_some(Src::Path(base_path));
         let envs: Vec<PathBuf> = files(&chart, |n| {
             n != "values.yaml"
                 && n.starts_with("values")
                 && (n.ends_with(".yaml") || n.ends_with(".yml"))
         })?;
-        let layered = |extra: Option<Input>| Group {
+        let layered = |extra: Option<Src>| Group {
             values: base.iter().cloned().chain(extra).collect(),
             ..Group::new(Host::K8s)
         };
@@ -221,18 +276,20 @@ fn discover(repo: &Path, opts: &Options) -> Result<Vec<Group>> {
             groups.push(layered(None));
         }
         for p in envs {
-            groups.push(layered(Some(read(&p)?)));
+            groups.push(layered(Some(Src::Path(p))));
         }
     }
     let compose_dir = repo.join("ops/compose");
     if compose_dir.is_dir() {
         let mut g = Group::new(Host::Vps);
-        for p in files(&compose_dir, |n| n == ".env" || n.ends_with(".env"))? {
-            g.env.push(read(&p)?);
-        }
+        // Env files are read now: whether the worker override counts depends on them.
+        let env: Vec<Input> = files(&compose_dir, |n| n == ".env" || n.ends_with(".env"))?
+            .iter()
+            .map(|p| read(p))
+            .collect::<Result<_>>()?;
         let caddyfile = compose_dir.join("caddy/Caddyfile");
         if caddyfile.is_file() {
-            g.caddyfiles.push(read(&caddyfile)?);
+            g.caddyfiles.push(Src::Path(caddyfile));
         }
         for name in [
             "docker-compose.prod.yml",
@@ -241,12 +298,12 @@ fn discover(repo: &Path, opts: &Options) -> Result<Vec<Group>> {
         ] {
             let p = compose_dir.join(name);
             if p.is_file() {
-                g.compose.push(read(&p)?);
+                g.compose.push(Src::Path(p));
                 break;
             }
         }
         let worker_active = opts.profiles.iter().any(|p| p == "worker")
-            || g.env.iter().any(|e| {
+            || env.iter().any(|e| {
                 e.text.lines().any(|l| {
                     l.trim_start()
                         .strip_prefix("COMPOSE_PROFILES=")
@@ -259,16 +316,17 @@ fn discover(repo: &Path, opts: &Options) -> Result<Vec<Group>> {
             });
         let worker = compose_dir.join("docker-compose.worker.yml");
         if worker_active && worker.is_file() {
-            g.compose.push(read(&worker)?);
+            g.compose.push(Src::Path(worker));
         }
+        g.env = env.into_iter().map(Src::Read).collect();
         groups.push(g);
     }
     let gcp_dir = repo.join("ops/infra/gcp");
     if gcp_dir.is_dir() {
-        let tf = files(&gcp_dir, |n| n.ends_with(".tf"))?
-            .iter()
-            .map(|p| read(p))
-            .collect::<Result<Vec<_>>>()?;
+        let tf: Vec<Src> = files(&gcp_dir, |n| n.ends_with(".tf"))?
+            .into_iter()
+            .map(Src::Path)
+            .collect();
         let tfvars = files(&gcp_dir, |n| {
             n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
         })?;
@@ -276,7 +334,7 @@ fn discover(repo: &Path, opts: &Options) -> Result<Vec<Group>> {
             groups.push(Group::gcp(Vec::new(), tf.clone()));
         }
         for p in tfvars {
-            groups.push(Group::gcp(vec![read(&p)?], tf.clone()));
+            groups.push(Group::gcp(vec![Src::Path(p)], tf.clone()));
         }
     }
     if groups.is_empty() {

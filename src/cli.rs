@@ -504,10 +504,15 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         profiles: args.profiles,
         enabled_services: args.enabled_services,
     };
-    let checked = check::run(&opts)?;
+    // Only the findings are kept: each deployment's files and plan are dropped once judged.
+    let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
+    check::for_each(&opts, |c| {
+        checked.push((c.primary, c.findings));
+        Ok(())
+    })?;
     let results: Vec<(&str, &[Finding])> = checked
         .iter()
-        .map(|c| (c.primary.as_str(), c.findings.as_slice()))
+        .map(|(p, f)| (p.as_str(), f.as_slice()))
         .collect();
     let text = match args.format {
         CheckFormat::Text => report::check_text(&results),
@@ -533,7 +538,7 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
     };
     let failing = checked
         .iter()
-        .flat_map(|c| &c.findings)
+        .flat_map(|(_, findings)| findings)
         .filter(|f| f.suppressed.is_none() && f.severity >= threshold)
         .count();
     if failing > 0 {
