@@ -211,7 +211,14 @@ fn group(paths: &[PathBuf], opts: &Options) -> Result<Vec<Group>> {
     for path in paths {
         // Read once to tell the kind; a named file is read again when its group is checked.
         let input = read(path)?;
-        let kind = detect(&input).ok_or_else(|| {
+        // Without a recognisable name or content, --host says how to read it where one kind
+        // fits: values for k8s, variables for gcp.
+        let fallback = match opts.host {
+            Some(Host::K8s) => Some(Kind::HelmValues),
+            Some(Host::Gcp) => Some(Kind::Tfvars),
+            _ => None,
+        };
+        let kind = detect(&input).or(fallback).ok_or_else(|| {
             Error::Usage(format!(
                 "cannot tell what {} is: name Helm values values*.yaml, Compose files *compose*.yml, \
                  a Caddyfile Caddyfile, env files *.env, Terraform *.tf / *.tfvars",

@@ -628,3 +628,22 @@ fn rendered_manifests_through_stdin_give_the_findings_of_their_values_file() {
         );
     }
 }
+
+#[test]
+fn host_says_how_to_read_input_nothing_else_identifies() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "prod-overrides",
+        "api:\n  replicaCount: 3\n  env:\n    X: \"1\"\n",
+    );
+    // The name says nothing, but the content's top-level keys are the chart's.
+    let (code, out, _) = hostwiz(&["check", "prod-overrides"], dir.path());
+    assert_eq!(code, 1, "{out}");
+    write(dir.path(), "notes", "replicaCount: 3\n");
+    let (code, _, err) = hostwiz(&["check", "notes"], dir.path());
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot tell what notes is"), "{err}");
+    let (code, out, _) = hostwiz(&["check", "notes", "--host", "k8s"], dir.path());
+    assert_eq!(code, 0, "read as Helm values: {out}");
+}
