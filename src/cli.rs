@@ -468,24 +468,9 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
     match args.format {
         Format::Json => print_json(out, &outcome.findings, Some(&outcome), "written")?,
         Format::Text => {
-            for w in written.iter().filter(|w| w.backup.is_some()) {
-                let bak = w.backup.as_ref().expect("filtered");
-                writeln!(
-                    out,
-                    "kept the old {} as {}",
-                    w.target.display(),
-                    bak.display()
-                )
+            let guide = outcome.out.join("CHECKLIST.md");
+            out.write_all(write::summary(&written, &guide).as_bytes())
                 .map_err(io_err)?;
-            }
-            let changed = written.iter().filter(|w| w.change != "unchanged").count();
-            writeln!(
-                out,
-                "wrote {changed} file{}; next: follow {}",
-                if changed == 1 { "" } else { "s" },
-                outcome.out.join("CHECKLIST.md").display()
-            )
-            .map_err(io_err)?;
         }
     }
     Ok(())

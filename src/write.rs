@@ -142,6 +142,28 @@ pub fn describe(planned: &[Planned], dry_run: bool) -> String {
     s
 }
 
+/// What a commit did, for the operator: each backup kept, then how many files changed and the
+/// guide to follow next.
+pub fn summary(written: &[Written], guide: &Path) -> String {
+    let mut s = String::new();
+    for w in written {
+        if let Some(bak) = &w.backup {
+            s.push_str(&format!(
+                "kept the old {} as {}\n",
+                w.target.display(),
+                bak.display()
+            ));
+        }
+    }
+    let changed = written.iter().filter(|w| w.change != "unchanged").count();
+    s.push_str(&format!(
+        "wrote {changed} file{}; next: follow {}\n",
+        if changed == 1 { "" } else { "s" },
+        guide.display()
+    ));
+    s
+}
+
 /// What one commit did to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written {

@@ -500,25 +500,8 @@ pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
 
 fn commit(dir: &Path, planned: &[Planned], out: &mut impl Write) -> Result<()> {
     let written = write_phases(dir, planned)?;
-    for w in &written {
-        if let Some(bak) = &w.backup {
-            writeln!(
-                out,
-                "kept the old {} as {}",
-                w.target.display(),
-                bak.display()
-            )
-            .map_err(io_err)?;
-        }
-    }
-    let changed = written.iter().filter(|w| w.change != "unchanged").count();
-    writeln!(
-        out,
-        "wrote {changed} file{}; next: follow {}",
-        if changed == 1 { "" } else { "s" },
-        dir.join(GUIDE).display()
-    )
-    .map_err(io_err)
+    out.write_all(write::summary(&written, &dir.join(GUIDE)).as_bytes())
+        .map_err(io_err)
 }
 
 /// Writes the planned phase files: the phase folders are made here, and never through a
