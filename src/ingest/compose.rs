@@ -9,7 +9,7 @@
 //! variables only, never the process environment, so a check answers the same everywhere.
 
 use super::envfile::{self, interpolate};
-use super::yaml::{self, Node, Value};
+use super::yaml::{self, go_float, GoNumber, Node, Value};
 use super::{Input, ParseError, Vars};
 use crate::plan::{Origin, Sourced};
 use saphyr_parser::{Event, Parser};
@@ -472,43 +472,21 @@ fn typed(text: &str) -> Option<String> {
     if !word.is_empty() {
         return Some(word.into());
     }
-    let plain = text.replace('_', "");
-    let (negative, body) = match plain.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
-    };
-    let (radix, digits) = match body.get(..2) {
-        Some("0x" | "0X") => (16, &body[2..]),
-        Some("0o" | "0O") => (8, &body[2..]),
-        Some("0b" | "0B") => (2, &body[2..]),
-        _ if body.len() > 1 && body.starts_with('0') => (8, &body[1..]),
-        _ => (10, body),
-    };
-    if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
-        if let Ok(n) = u64::from_str_radix(digits, radix) {
-            // Go tries int64, then uint64 (which takes no sign), then float64.
-            let n = i128::from(n) * if negative { -1 } else { 1 };
-            if i64::try_from(n).is_ok() || plain.starts_with(|c: char| c.is_ascii_digit()) {
-                return Some(n.to_string());
+    match super::yaml::go_number_literal(text)? {
+        GoNumber::Int {
+            negative,
+            magnitude,
+            decimal,
+        } => {
+            // Go tries int64, then uint64 (which takes no sign), then float64 (decimal only).
+            let n = i128::from(magnitude) * if negative { -1 } else { 1 };
+            let unsigned = !text.starts_with(['-', '+']);
+            if i64::try_from(n).is_ok() || unsigned {
+                Some(n.to_string())
+            } else {
+                decimal.then(|| go_float(n as f64))
             }
         }
+        GoNumber::Float(f) => Some(go_float(f)),
     }
-    let (mantissa, exp) = body.split_once(['e', 'E']).unwrap_or((body, "0"));
-    let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let shape = all_digits(int) && all_digits(frac) && !exp.is_empty() && all_digits(exp);
-    let f: f64 = plain
-        .parse()
-        .ok()
-        .filter(|_| shape && int.len() + frac.len() > 0)?;
-    // Go's `%v`: the shortest digits, in exponent form below 1e-4 and from 1e6 up.
-    let sci = format!("{f:e}");
-    let (digits, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if exp < 0 { '-' } else { '+' };
-    Some(match f == 0.0 || (-4..6).contains(&exp) {
-        true => format!("{f}"),
-        false => format!("{digits}e{sign}{:02}", exp.abs()),
-    })
 }

@@ -334,11 +334,39 @@ impl Node {
     }
 }
 
-/// go-yaml v2's numbers: underscores dropped, integers with Go's base prefixes (`0x`, `0o`,
-/// `0b`, a leading `0` for octal), else a decimal float (`[-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?`).
-fn go_number(text: &str) -> Option<f64> {
+/// A number as Go's YAML decoders read one: an integer literal (with its sign kept apart,
+/// since Go tries int64 and then uint64), or a decimal float.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum GoNumber {
+    Int {
+        negative: bool,
+        magnitude: u64,
+        decimal: bool,
+    },
+    Float(f64),
+}
+
+impl GoNumber {
+    pub(crate) fn as_f64(self) -> f64 {
+        match self {
+            // `-0` is the integer 0, which prints as `0`.
+            GoNumber::Int {
+                negative,
+                magnitude,
+                ..
+            } if negative && magnitude > 0 => -(magnitude as f64),
+            GoNumber::Int { magnitude, .. } => magnitude as f64,
+            GoNumber::Float(f) => f,
+        }
+    }
+}
+
+/// Go's number syntax, shared by go-yaml v2 (Helm) and v3 (Compose): underscores dropped,
+/// integers with Go's base prefixes (`0x`, `0o`, `0b`, a leading `0` for octal), else a
+/// decimal float (`[-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?`).
+pub(crate) fn go_number_literal(text: &str) -> Option<GoNumber> {
     let t: String = text.chars().filter(|&c| c != '_').collect();
-    let (neg, body) = match t.strip_prefix('-') {
+    let (negative, body) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(&t)),
     };
@@ -350,9 +378,12 @@ fn go_number(text: &str) -> Option<f64> {
         _ => (10, body),
     };
     if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
-        if let Ok(n) = u64::from_str_radix(digits, radix) {
-            // `-0` is the integer 0, which prints as `0`.
-            return Some(if neg && n > 0 { -(n as f64) } else { n as f64 });
+        if let Ok(magnitude) = u64::from_str_radix(digits, radix) {
+            return Some(GoNumber::Int {
+                negative,
+                magnitude,
+                decimal: radix == 10,
+            });
         }
     }
     let (mantissa, exp) = body.split_once(['e', 'E']).unwrap_or((body, "0"));
@@ -364,12 +395,16 @@ fn go_number(text: &str) -> Option<f64> {
         && (!int.is_empty() || !frac.is_empty())
         && !exp.is_empty()
         && all_digits(exp);
-    shape.then(|| t.parse().ok()).flatten()
+    shape.then(|| t.parse().ok()).flatten().map(GoNumber::Float)
+}
+
+fn go_number(text: &str) -> Option<f64> {
+    go_number_literal(text).map(GoNumber::as_f64)
 }
 
 /// Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest digits, in
 /// exponent form from 1e+06 up and below 1e-04.
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
