@@ -4,6 +4,7 @@ use super::{Contract, Finding, Rule, Severity};
 use crate::answers::{Host, WorkerMode};
 use crate::plan::{Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
+/// Every rule here belongs to the billing contract.
 const fn rule(
     id: &'static str,
     severity: Severity,
@@ -11,14 +12,7 @@ const fn rule(
     why: &'static str,
     fix: &'static str,
 ) -> Rule {
-    Rule {
-        id,
-        severity,
-        contract: Contract::Billing,
-        rule,
-        why,
-        fix,
-    }
+    Rule::new(Contract::Billing, id, severity, rule, why, fix)
 }
 
 pub const RULES: &[Rule] = &[

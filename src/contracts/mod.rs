@@ -64,6 +64,26 @@ pub struct Rule {
     pub fix: &'static str,
 }
 
+impl Rule {
+    pub const fn new(
+        contract: Contract,
+        id: &'static str,
+        severity: Severity,
+        rule: &'static str,
+        why: &'static str,
+        fix: &'static str,
+    ) -> Self {
+        Rule {
+            id,
+            severity,
+            contract,
+            rule,
+            why,
+            fix,
+        }
+    }
+}
+
 /// One violation, pinned to the setting that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {

@@ -5,6 +5,7 @@ use crate::answers::Host;
 use crate::names::Hostname;
 use crate::plan::{Plan, Role, Target, Tls};
 
+/// Every rule here belongs to the routing contract.
 const fn rule(
     id: &'static str,
     severity: Severity,
@@ -12,14 +13,7 @@ const fn rule(
     why: &'static str,
     fix: &'static str,
 ) -> Rule {
-    Rule {
-        id,
-        severity,
-        contract: Contract::Routing,
-        rule,
-        why,
-        fix,
-    }
+    Rule::new(Contract::Routing, id, severity, rule, why, fix)
 }
 
 pub const RULES: &[Rule] = &[

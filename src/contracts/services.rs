@@ -4,6 +4,7 @@ use super::{Contract, Finding, Rule, Severity};
 use crate::catalog::{self, When};
 use crate::plan::{Plan, Services};
 
+/// Every rule here belongs to the services contract.
 const fn rule(
     id: &'static str,
     severity: Severity,
@@ -11,14 +12,7 @@ const fn rule(
     why: &'static str,
     fix: &'static str,
 ) -> Rule {
-    Rule {
-        id,
-        severity,
-        contract: Contract::Services,
-        rule,
-        why,
-        fix,
-    }
+    Rule::new(Contract::Services, id, severity, rule, why, fix)
 }
 
 pub const RULES: &[Rule] = &[
