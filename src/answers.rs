@@ -426,25 +426,32 @@ impl RawAnswers {
     /// The answer under a dotted key as text (a list joined by ", "; absent is empty), as the
     /// wizard shows and edits it.
     pub fn get(&self, key: &str) -> String {
-        let Ok(toml::Value::Table(table)) = toml::Value::try_from(self) else {
-            return String::new();
-        };
-        let mut node = toml::Value::Table(table);
-        for part in key.split('.') {
-            match node.get(part) {
-                Some(v) => node = v.clone(),
-                None => return String::new(),
-            }
-        }
-        match node {
-            toml::Value::String(s) => s,
-            toml::Value::Array(items) => items
-                .iter()
-                .filter_map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            other => other.to_string(),
-        }
+        self.values().remove(key).unwrap_or_default()
+    }
+
+    /// Every answer key's text at once, from one serialization (what the wizard draws from).
+    pub fn values(&self) -> std::collections::BTreeMap<&'static str, String> {
+        let table = toml::Value::try_from(self).ok();
+        KEYS.iter()
+            .map(|k| {
+                let node = k
+                    .name
+                    .split('.')
+                    .try_fold(table.as_ref(), |node, part| node.map(|n| n.get(part)))
+                    .flatten();
+                let text = match node {
+                    None => String::new(),
+                    Some(toml::Value::String(s)) => s.clone(),
+                    Some(toml::Value::Array(items)) => items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Some(other) => other.to_string(),
+                };
+                (k.name, text)
+            })
+            .collect()
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Edit {
 
 pub struct State {
     pub raw: RawAnswers,
+    /// `raw` as text per answer key, refreshed by `evaluate` so drawing reads a map.
+    values: std::collections::BTreeMap<&'static str, String>,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
     pub existing: Vec<crate::wizard::Existing>,
@@ -99,6 +101,7 @@ impl State {
         };
         let mut s = State {
             raw: start.raw,
+            values: Default::default(),
             out: start.out,
             resume: start.resume,
             existing: start.existing,
@@ -121,6 +124,11 @@ impl State {
         };
         s.evaluate();
         s
+    }
+
+    /// The answer under a key as the wizard shows it.
+    pub fn value(&self, key: &str) -> &str {
+        self.values.get(key).map_or("", String::as_str)
     }
 
     pub fn host(&self) -> Option<Host> {
@@ -150,6 +158,7 @@ impl State {
 
     /// Re-checks the answers and re-runs every rule: on every change, as the panel promises.
     pub fn evaluate(&mut self) {
+        self.values = self.raw.values();
         let raw = self.tentative();
         self.answers = Answers::from_raw(&raw).map_err(|e| e.to_string());
         self.findings = match &self.answers {
@@ -179,10 +188,10 @@ impl State {
     /// Guidance for the focused question: what to choose to stay within the contracts.
     pub fn hint(&self) -> Option<String> {
         let q = self.focused()?;
-        let replicas: u32 = self.raw.get("scale.api_replicas").parse().unwrap_or(1);
+        let replicas: u32 = self.value("scale.api_replicas").parse().unwrap_or(1);
         match q.key {
             "billing.worker" | "scale.api_replicas"
-                if replicas > 1 && self.raw.get("billing.worker") == "inline" =>
+                if replicas > 1 && self.value("billing.worker") == "inline" =>
             {
                 Some(super::strings::HINT_DEDICATED.into())
             }
@@ -333,13 +342,13 @@ fn form_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
         KeyCode::Down | KeyCode::Char('j') => s.field = (s.field + 1).min(count.saturating_sub(1)),
         KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => match q.kind() {
             Kind::Flag => {
-                let now = s.raw.get(q.key) == "true";
+                let now = s.value(q.key) == "true";
                 set(s, q.key, if now { "false" } else { "true" });
             }
             Kind::Choice(options) => {
                 let at = options
                     .iter()
-                    .position(|o| *o == s.raw.get(q.key))
+                    .position(|o| *o == s.value(q.key))
                     .unwrap_or(0);
                 let step = if k.code == KeyCode::Left {
                     options.len() - 1
@@ -349,7 +358,7 @@ fn form_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
                 set(s, q.key, options[(at + step) % options.len()]);
             }
             Kind::Text | Kind::Count | Kind::List if matches!(k.code, KeyCode::Enter) => {
-                let buffer = s.raw.get(q.key);
+                let buffer = s.value(q.key).to_string();
                 s.edit = Some(Edit {
                     cursor: buffer.chars().count(),
                     buffer,
@@ -584,16 +593,16 @@ pub fn applies(id: &str, host: Option<Host>) -> bool {
 /// The answer that fixes a failing rule, where one answer does.
 pub fn autofix(s: &State, rule: &str) -> Option<(&'static str, String)> {
     let failing = s.findings.iter().find(|f| f.rule == rule)?;
-    let web = s.raw.get("domains.web");
+    let web = s.value("domains.web");
     let api_host = || {
-        let parent = web.split_once('.').map_or(web.as_str(), |(_, p)| p);
+        let parent = web.split_once('.').map_or(web, |(_, p)| p);
         format!("api.{parent}")
     };
     match rule {
         "BILL-004" => Some(("billing.worker", "dedicated".into())),
         "BILL-005" => Some(("scale.worker_replicas", "1".into())),
         "ROUTE-003" | "ROUTE-007" => Some(("domains.api", api_host())),
-        "ROUTE-005" if s.raw.get("k8s.tls_secret").is_empty() => {
+        "ROUTE-005" if s.value("k8s.tls_secret").is_empty() => {
             Some(("k8s.tls_secret", "starter-tls".into()))
         }
         "ROUTE-005" => Some(("k8s.api_tls_secret", "starter-api-tls".into())),

@@ -24,7 +24,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         lines.push(Line::from(q.help).italic());
         if let Some(reason) = s
             .edit_error()
-            .or_else(|| check_value(q.key, &s.raw.get(q.key)).err())
+            .or_else(|| check_value(q.key, s.value(q.key)).err())
         {
             lines.push(Line::from(format!("{} expected {reason}", strings::FAIL)).fg(Color::Red));
         }
@@ -61,7 +61,7 @@ fn field_line(s: &State, q: &Question, focused: bool) -> Line<'static> {
         }
         _ => display(s, q),
     };
-    let bad = check_value(q.key, &s.raw.get(q.key)).is_err()
+    let bad = check_value(q.key, s.value(q.key)).is_err()
         || s.findings_for(q.key)
             .any(|f| f.severity == crate::contracts::Severity::Error);
     let pointer = if focused { "▶ " } else { "  " };
@@ -82,7 +82,7 @@ fn field_line(s: &State, q: &Question, focused: bool) -> Line<'static> {
 }
 
 fn display(s: &State, q: &Question) -> String {
-    let v = s.raw.get(q.key);
+    let v = s.value(q.key).to_string();
     match q.kind() {
         Kind::Flag => format!("[{}]", if v == "true" { "x" } else { " " }),
         Kind::Choice(_) => format!("◀ {v} ▶"),
@@ -94,7 +94,7 @@ fn display(s: &State, q: &Question) -> String {
 /// The catalog: required APIs locked on, conditional ones switched by the answers, and the
 /// exact commands when Terraform is told not to enable them.
 fn services(s: &State, wide: bool) -> Vec<Line<'static>> {
-    let on = |key: &str| s.raw.get(key) == "true";
+    let on = |key: &str| s.value(key) == "true";
     let condition_on = |c: Condition| match c {
         Condition::CloudDns => on("gcp.cloud_dns"),
         Condition::ArtifactRegistry => on("gcp.artifact_registry"),
@@ -120,7 +120,7 @@ fn services(s: &State, wide: bool) -> Vec<Line<'static>> {
     if !on("gcp.enable_project_services") {
         lines.push(Line::from(strings::HINT_SERVICES_OFF).fg(Color::Yellow));
     }
-    let project = s.raw.get("gcp.project_id");
+    let project = s.value("gcp.project_id");
     lines.push(Line::from(format!(
         "gcloud services enable {} --project {project}",
         manual.join(" ")

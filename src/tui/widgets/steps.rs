@@ -17,7 +17,7 @@ pub fn complete(s: &State, step: Step) -> bool {
     let qs = questions::for_step(step, &s.raw);
     let values_ok = qs
         .iter()
-        .all(|q| check_value(q.key, &s.raw.get(q.key)).is_ok());
+        .all(|q| check_value(q.key, s.value(q.key)).is_ok());
     let no_errors = !s.findings.iter().any(|f| {
         f.severity == Severity::Error
             && matches!(&f.origin, Origin::Answer(k) if qs.iter().any(|q| q.key == *k))
