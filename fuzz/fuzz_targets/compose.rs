@@ -1,0 +1,18 @@
+#![no_main]
+use hostwiz::ingest::{compose, envfile, vps, Input};
+use libfuzzer_sys::fuzz_target;
+
+// The last part is read as an env file too, so `${VAR}` resolution meets fuzzed values.
+fuzz_target!(|data: &[u8]| {
+    let parts = hostwiz_fuzz::parts(data);
+    let vars = parts
+        .last()
+        .and_then(|env| envfile::parse(env).ok())
+        .unwrap_or_default();
+    let files: &[Input] = &parts;
+    let worker = ["worker".to_string()];
+    let _ = compose::load(files, &vars, &[]);
+    if let Ok(plan) = vps::plan(&[], files, &vars, &worker) {
+        hostwiz_fuzz::judge(plan);
+    }
+});

@@ -1,0 +1,10 @@
+#![no_main]
+use hostwiz::ingest::{manifests, Input};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let input = Input::new("rendered.yaml", String::from_utf8_lossy(data));
+    if let Ok(plan) = manifests::manifests_plan(&input) {
+        hostwiz_fuzz::judge(plan);
+    }
+});

@@ -1,0 +1,20 @@
+#![no_main]
+use hostwiz::ingest::{terraform, Input};
+use libfuzzer_sys::fuzz_target;
+
+// Each input is tried as tfvars, as a `.tf` module (variable defaults and the service list)
+// and as `.tfvars.json`.
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let hcl = Input::new("terraform.tfvars", text.as_ref());
+    for plan in [
+        terraform::plan(std::slice::from_ref(&hcl), &[], None),
+        terraform::plan(&[], std::slice::from_ref(&hcl), None),
+        terraform::plan(&[Input::new("x.tfvars.json", text.as_ref())], &[], None),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        hostwiz_fuzz::judge(plan);
+    }
+});
