@@ -101,7 +101,9 @@ def main() -> int:
         count = len(list((corpus / target).glob("*"))) if (corpus / target).exists() else 0
         print(f"{target}: {count} seeds")
         if count == 0:
-            sys.stderr.write(f"seed.py: no seeds for {target}\n")
+            why = " (rendered with helm-python-sdk from target/venv: run .ci/run first)" \
+                if target == "manifests" else ""
+            sys.stderr.write(f"seed.py: no seeds for {target}{why}\n")
             return 1
     return 0
 
