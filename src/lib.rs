@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod contracts;
 pub mod error;
+pub mod fault;
 pub mod ingest;
 pub mod migrate;
 pub mod names;

@@ -4,6 +4,7 @@
 //! `<name>.bak`; nothing is written outside the output folder.
 
 use crate::error::{Error, Result};
+use crate::fault;
 use crate::render::File;
 use std::fs;
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -172,33 +173,136 @@ pub struct Written {
     pub backup: Option<PathBuf>,
 }
 
-/// Writes every planned change. Files that would change are written in order; an error stops
-/// at that file, leaving it and every later one as they were.
+/// Writes every planned change so that an error or a kill at any moment leaves each file whole.
+/// First every new content, and every old content bound for `.bak`, is staged in a synced
+/// temporary file beside its target; an error there (a full disk, a read-only folder) removes
+/// the temporary files and changes nothing. Then each backup is renamed into place before its
+/// target, so a `.bak` is complete whenever its target has changed.
 pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
     fs::create_dir_all(out).map_err(|e| Error::io(out, "create the output folder", e))?;
-    let mut done = Vec::new();
-    for p in planned {
-        let backup = match &p.change {
-            Change::Unchanged => None,
-            Change::Create => {
-                atomic_write(&p.target, p.file.contents.as_bytes(), p.file.executable)?;
-                None
+    let mut staged = Vec::new();
+    let mut written = Vec::new();
+    let result: Result<()> = (|| {
+        for p in planned {
+            let mut backup = None;
+            match &p.change {
+                Change::Unchanged => {}
+                Change::Create => staged.push(stage(
+                    &p.target,
+                    p.file.contents.as_bytes(),
+                    p.file.executable,
+                )?),
+                Change::Update { .. } => {
+                    let old = fs::read(&p.target).map_err(|e| Error::io(&p.target, "read", e))?;
+                    let bak = backup_path(&p.target);
+                    staged.push(stage(&bak, &old, false)?);
+                    staged.push(stage(
+                        &p.target,
+                        p.file.contents.as_bytes(),
+                        p.file.executable,
+                    )?);
+                    backup = Some(bak);
+                }
             }
-            Change::Update { .. } => {
-                let old = fs::read(&p.target).map_err(|e| Error::io(&p.target, "read", e))?;
-                let bak = backup_path(&p.target);
-                atomic_write(&bak, &old, false)?;
-                atomic_write(&p.target, p.file.contents.as_bytes(), p.file.executable)?;
-                Some(bak)
-            }
-        };
-        done.push(Written {
-            target: p.target.clone(),
-            change: p.change.as_str(),
-            backup,
-        });
+            written.push(Written {
+                target: p.target.clone(),
+                change: p.change.as_str(),
+                backup,
+            });
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for s in &staged {
+            let _ = fs::remove_file(&s.tmp);
+        }
+        return Err(Error::NotWritten(e.to_string()));
     }
-    Ok(done)
+    publish(&staged)?;
+    Ok(written)
+}
+
+/// New content synced in a temporary file beside the file it will replace.
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+fn stage(target: &Path, contents: &[u8], executable: bool) -> Result<Staged> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.hostwiz-");
+    remove_stale(dir, &prefix);
+    let tmp = dir.join(format!("{prefix}{}.tmp", std::process::id()));
+    let result = (|| {
+        fs::create_dir_all(dir)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        fault::kill_point();
+        let (head, tail) = contents.split_at(contents.len() / 2);
+        f.write_all(head)?;
+        fault::kill_point();
+        f.write_all(tail)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = if executable { 0o755 } else { 0o644 };
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        f.sync_all()?;
+        fault::kill_point();
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(Staged {
+            tmp,
+            target: target.to_path_buf(),
+        }),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(Error::io(target, "write", e))
+        }
+    }
+}
+
+/// Temporary files a killed hostwiz left beside this target: never anyone's content any more.
+fn remove_stale(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Renames every staged file into place, in order, then syncs their folders.
+fn publish(staged: &[Staged]) -> Result<()> {
+    for (i, s) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(&s.tmp, &s.target) {
+            for later in &staged[i..] {
+                let _ = fs::remove_file(&later.tmp);
+            }
+            return Err(Error::io(&s.target, "replace", e));
+        }
+        fault::kill_point();
+    }
+    #[cfg(unix)]
+    {
+        let mut dirs: Vec<&Path> = staged.iter().filter_map(|s| s.target.parent()).collect();
+        dirs.dedup();
+        for dir in dirs {
+            fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| Error::io(dir, "sync", e))?;
+        }
+    }
+    Ok(())
 }
 
 fn backup_path(target: &Path) -> PathBuf {
@@ -207,34 +311,9 @@ fn backup_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
-/// Temporary file in the same folder, synced, renamed over the target, folder synced.
+/// One file written whole or not at all.
 pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.hostwiz-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = if executable { 0o755 } else { 0o644 };
-            f.set_permissions(fs::Permissions::from_mode(mode))?;
-        }
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, target)?;
-        #[cfg(unix)]
-        fs::File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(target, "write", e)
-    })
+    publish(&[stage(target, contents, executable)?])
 }
 
 /// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
