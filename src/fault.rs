@@ -23,11 +23,16 @@ pub fn kill_point() {
     }
 }
 
-/// `HOSTWIZ_PANIC_IN=STEP` panics when the wizard draws that step (its id, as `--help` lists).
-pub fn panic_point(step: &str) {
+/// `HOSTWIZ_PANIC_IN=STEP` panics when the wizard shows that step (`host`, `domains`, `scale`,
+/// `services`, `review`, `write`; any case).
+pub fn panic_point(step: impl std::fmt::Debug) {
     #[cfg(debug_assertions)]
-    if std::env::var("HOSTWIZ_PANIC_IN").is_ok_and(|s| s == step) {
-        panic!("HOSTWIZ_PANIC_IN={step}: a panic on purpose, to test the terminal is restored");
+    if let Ok(wanted) = std::env::var("HOSTWIZ_PANIC_IN") {
+        if format!("{step:?}").eq_ignore_ascii_case(&wanted) {
+            panic!(
+                "HOSTWIZ_PANIC_IN={wanted}: a panic on purpose, to test the terminal is restored"
+            );
+        }
     }
     #[cfg(not(debug_assertions))]
     let _ = step;

@@ -59,6 +59,9 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     if !std::io::stderr().is_terminal() {
         return Err(not_a_terminal());
     }
+    // Between prompts the terminal is cooked; during one inquire holds it raw and a signal
+    // would leave it so.
+    crate::tui::restore_on_signals(b"\x1b[?25h");
     let mut w = Plain {
         out,
         raw: start.raw,
@@ -321,7 +324,7 @@ impl<W: Write> Plain<'_, W> {
 
 /// Asks one question by its kind; `None` is Esc.
 fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
-    let key = q.key;
+    let (key, step) = (q.key, q.step);
     let reply = match q.kind() {
         Kind::Choice(options) => {
             let start = options.iter().position(|o| *o == current).unwrap_or(0);
@@ -340,7 +343,10 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
             let mut p = CustomType::<u32>::new(q.label)
                 .with_help_message(q.help)
                 .with_error_message(COUNT_EXPECTED)
-                .with_validator(move |n: &u32| Ok(verdict(check_value(key, &n.to_string()))));
+                .with_validator(move |n: &u32| {
+                    crate::fault::panic_point(step);
+                    Ok(verdict(check_value(key, &n.to_string())))
+                });
             if let Ok(n) = current.parse() {
                 p = p.with_default(n);
             }
@@ -350,9 +356,13 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
             // A default fills an empty line, so an optional answer needs a way to say "none".
             let clearable = !current.is_empty() && check_value(key, "").is_ok();
             let help = format!("{}{}", q.help, if clearable { CLEAR_HELP } else { "" });
-            let mut p = Text::new(q.label)
-                .with_help_message(&help)
-                .with_validator(move |v: &str| Ok(verdict(check_value(key, cleared(v)))));
+            let mut p =
+                Text::new(q.label)
+                    .with_help_message(&help)
+                    .with_validator(move |v: &str| {
+                        crate::fault::panic_point(step);
+                        Ok(verdict(check_value(key, cleared(v))))
+                    });
             if !current.is_empty() {
                 p = p.with_default(current);
             }

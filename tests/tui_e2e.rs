@@ -7,107 +7,14 @@
 
 #![cfg(unix)]
 
-use expectrl::process::unix::{Signal, WaitStatus};
-use expectrl::session::OsSession;
+#[path = "support/pty.rs"]
+mod pty;
+
+use expectrl::process::unix::Signal;
+use pty::{Pty, BACKSPACE, ENTER, TAB};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Pty {
-    session: OsSession,
-    screen: vt100::Parser,
-    raw: Vec<u8>,
-}
-
-impl Pty {
-    fn spawn(args: &[&str], home: &Path) -> Self {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hostwiz"));
-        cmd.args(args)
-            .env("TERM", "xterm-256color")
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("NO_COLOR");
-        let mut session = OsSession::spawn(cmd).expect("spawn in a pty");
-        session.get_process_mut().set_window_size(100, 30).unwrap();
-        Self {
-            session,
-            screen: vt100::Parser::new(30, 100, 0),
-            raw: Vec::new(),
-        }
-    }
-
-    fn pump(&mut self) {
-        let mut buf = [0u8; 8192];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => return,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    self.raw.extend_from_slice(&buf[..n]);
-                }
-                Err(_) => return,
-            }
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    /// Waits until the screen shows `needle`; fails with the screen after 20 s.
-    fn wait_for(&mut self, needle: &str) {
-        let until = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.pump();
-            if self.text().contains(needle) {
-                return;
-            }
-            assert!(
-                Instant::now() < until,
-                "timed out waiting for {needle:?}; screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn keys(&mut self, bytes: &str) {
-        use std::io::Write;
-        self.session.write_all(bytes.as_bytes()).unwrap();
-        self.session.flush().unwrap();
-    }
-
-    /// Whether the terminal is in canonical (cooked) mode: what raw mode turns off.
-    fn canonical(&self) -> bool {
-        let fd = self.session.get_process().get_raw_handle().unwrap();
-        let t = nix::sys::termios::tcgetattr(&fd).unwrap();
-        t.local_flags
-            .contains(nix::sys::termios::LocalFlags::ICANON)
-    }
-
-    fn exit_code(&mut self) -> i32 {
-        let until = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::Exited(_, code)) => return code,
-                Ok(WaitStatus::Signaled(_, sig, _)) => return 128 + sig as i32,
-                _ => {}
-            }
-            assert!(
-                Instant::now() < until,
-                "the wizard did not exit; screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
-const BACKSPACE: &str = "\x7f";
 
 fn files(dir: &Path) -> BTreeMap<String, String> {
     std::fs::read_dir(dir)

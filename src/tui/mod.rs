@@ -3,7 +3,8 @@
 //!
 //! The loop blocks on the next event, so an idle wizard uses no CPU. The terminal is restored
 //! on every exit: quit, error (a guard), panic (ratatui's hook, which runs before color-eyre's
-//! report), Ctrl-C (a key in raw mode), and SIGTERM/SIGHUP (a thread that restores and exits).
+//! report), Ctrl-C (a key in raw mode), and SIGTERM/SIGHUP/SIGINT/SIGQUIT (a thread that restores
+//! and exits).
 
 pub mod app;
 pub mod strings;
@@ -20,21 +21,37 @@ use app::{Cmd, Msg, State};
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 
-/// Restores the terminal when the loop ends in any way but a panic (ratatui's hook does that).
+/// Restores the terminal when the loop ends in any way but a panic (see `show_cursor_on_panic`).
 struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
         ratatui::restore();
+        show_cursor();
     }
+}
+
+fn show_cursor() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::cursor::Show);
+}
+
+/// ratatui's panic hook leaves raw mode and the alternate screen but not a hidden cursor; the
+/// operator's shell would have no cursor until `reset`.
+fn show_cursor_on_panic() {
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        show_cursor();
+        restore(info);
+    }));
 }
 
 pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     let key = wizard::session_key(start.out.as_deref());
     let mut state = State::new(start);
-    watch_signals();
+    restore_on_signals(b"\x1b[?1049l\x1b[?25h");
     let io = |e: std::io::Error| Error::io("the terminal", "use", e);
     let mut terminal = ratatui::try_init().map_err(io)?;
+    show_cursor_on_panic();
     let guard = Restore;
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
@@ -197,19 +214,22 @@ fn review_services(state: &State) -> std::result::Result<String, String> {
     ))
 }
 
-/// SIGTERM and SIGHUP end the wizard with the terminal restored, as Ctrl-C does.
-fn watch_signals() {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) else {
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the wizard with the terminal restored: raw mode off,
+/// then `escapes` (leave the alternate screen, show the cursor) written to the terminal. In raw
+/// mode Ctrl-C is a key, so SIGINT and SIGQUIT come only from `kill`, but they come.
+pub(crate) fn restore_on_signals(escapes: &'static [u8]) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+    else {
         return;
     };
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
-            // The main thread holds the stdout lock for the whole run, so restore through the
-            // controlling terminal instead of stdout.
+            // The main thread may hold the stdout lock, so restore through the controlling
+            // terminal instead of stdout.
             let _ = ratatui::crossterm::terminal::disable_raw_mode();
             if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-                let _ = tty.write_all(b"\x1b[?1049l\x1b[?25h");
+                let _ = tty.write_all(escapes);
             }
             eprintln!("hostwiz: stopped by signal {sig}; answers of finished steps are saved");
             std::process::exit(128 + sig);

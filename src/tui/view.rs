@@ -14,6 +14,7 @@ use ratatui::Frame;
 pub const MIN: (u16, u16) = (80, 24);
 
 pub fn draw(s: &State, f: &mut Frame) {
+    crate::fault::panic_point(s.step);
     let area = f.area();
     if area.width < MIN.0 || area.height < MIN.1 {
         let text = format!(
