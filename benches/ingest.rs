@@ -1,23 +1,13 @@
-//! `check`'s readers on a large generated manifest stream (20,000 objects), beside the least
-//! work any reader does with the same bytes (counting its lines), measured in the same run.
+//! `check`'s readers on a large generated manifest stream (20,000 objects), and how they scale
+//! from 1k to 100k objects, beside the least work any reader does with the same bytes (counting
+//! its lines), measured in the same run.
+
+#[path = "support/stream.rs"]
+mod stream;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use hostwiz::ingest::{manifests, yaml, Input};
-
-/// A `helm template`-shaped stream: per group a Deployment, a Service and an HPA.
-pub fn stream(objects: usize) -> String {
-    let mut s = String::new();
-    for i in 0..objects / 3 {
-        s += &format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}-api\n  labels:\n    app.kubernetes.io/component: api\n\
-             spec:\n  replicas: 1\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/component: api\n    spec:\n      containers:\n\
-             \x20       - name: api\n          image: \"ghcr.io/acme/starter-api:1.4.0\"\n          env:\n            - name: ENABLE_BILLING_RETRY_WORKER\n              value: \"true\"\n\
-             ---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app{i}-api\nspec:\n  selector:\n    app.kubernetes.io/component: api\n  ports:\n    - port: 8000\n\
-             ---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app{i}-api\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: app{i}-api\n  minReplicas: 1\n  maxReplicas: 1\n"
-        );
-    }
-    s
-}
+use stream::stream;
 
 fn manifests_throughput(c: &mut Criterion) {
     let text = stream(20_000);
@@ -40,5 +30,24 @@ fn manifests_throughput(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, manifests_throughput);
+/// How reading scales with the stream: the same plan at 1k, 10k and 100k objects, each beside
+/// counting its lines.
+fn manifests_scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("manifests-scaling");
+    g.sample_size(10);
+    for objects in [1_000, 10_000, 100_000] {
+        let text = stream(objects);
+        let input = Input::new("stream.yaml", text.clone());
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("baseline/count-lines/{objects}"), |b| {
+            b.iter(|| black_box(&text).lines().count())
+        });
+        g.bench_function(format!("manifests-plan/{objects}"), |b| {
+            b.iter(|| manifests::manifests_plan(black_box(&input)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, manifests_throughput, manifests_scaling);
 criterion_main!(benches);
