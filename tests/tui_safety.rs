@@ -59,7 +59,8 @@ fn open_at(index: usize, home: &std::path::Path, panic_in: Option<&str>) -> Pty 
     t
 }
 
-fn assert_restored(t: &mut Pty, code: i32, what: &str) {
+/// The program ended with `code` and left the terminal cooked, with echo.
+fn assert_cooked(t: &mut Pty, code: i32, what: &str) {
     assert_eq!(
         t.exit_code(),
         code,
@@ -67,6 +68,10 @@ fn assert_restored(t: &mut Pty, code: i32, what: &str) {
         t.text()
     );
     assert!(t.canonical(), "{what}: cooked mode with echo restored");
+}
+
+fn assert_restored(t: &mut Pty, code: i32, what: &str) {
+    assert_cooked(t, code, what);
     let raw = String::from_utf8_lossy(&t.raw);
     let entered = raw
         .rfind("\x1b[?1049h")
@@ -180,13 +185,7 @@ fn plain_at(prompt: &str, home: &std::path::Path, env: &[(&str, &str)]) -> Pty {
 /// Plain mode has no alternate screen: cooked mode with echo and a visible cursor are its
 /// terminal.
 fn assert_plain_restored(t: &mut Pty, code: i32, what: &str) {
-    assert_eq!(
-        t.exit_code(),
-        code,
-        "{what}: exit code; screen:\n{}",
-        t.text()
-    );
-    assert!(t.canonical(), "{what}: cooked mode with echo restored");
+    assert_cooked(t, code, what);
     let raw = String::from_utf8_lossy(&t.raw);
     assert!(
         raw.rfind("\x1b[?25h") >= raw.rfind("\x1b[?25l"),

@@ -8,6 +8,9 @@
 #[path = "support/validators.rs"]
 mod validators;
 
+#[path = "../benches/support/stream.rs"]
+mod stream;
+
 use hostwiz::ingest::manifests::manifests_plan;
 use hostwiz::ingest::yaml::load_all_saphyr;
 use hostwiz::ingest::{yaml_fast, Input};
@@ -42,21 +45,6 @@ fn same_plan(text: &str) {
     let fast = manifests_plan(&Input::new("m.yaml", text));
     let slow = manifests_plan(&Input::new("m.yaml", format!("{text}\n...\n")));
     assert_eq!(fast, slow, "{text:?}");
-}
-
-/// The stream of `benches/ingest.rs`: per group a Deployment, a Service and an HPA.
-fn stream(objects: usize) -> String {
-    let mut s = String::new();
-    for i in 0..objects / 3 {
-        s += &format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}-api\n  labels:\n    app.kubernetes.io/component: api\n\
-             spec:\n  replicas: 1\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/component: api\n    spec:\n      containers:\n\
-             \x20       - name: api\n          image: \"ghcr.io/acme/starter-api:1.4.0\"\n          env:\n            - name: ENABLE_BILLING_RETRY_WORKER\n              value: \"true\"\n\
-             ---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app{i}-api\nspec:\n  selector:\n    app.kubernetes.io/component: api\n  ports:\n    - port: 8000\n\
-             ---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: app{i}-api\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: app{i}-api\n  minReplicas: 1\n  maxReplicas: 1\n"
-        );
-    }
-    s
 }
 
 /// Every `.yaml`/`.yml` file under `tests/`, and the snapshots (YAML front matter, then a file).
@@ -151,7 +139,7 @@ fn rendered() -> &'static [String] {
 fn bases() -> &'static [String] {
     static BASES: OnceLock<Vec<String>> = OnceLock::new();
     BASES.get_or_init(|| {
-        let mut bases = vec![stream(30)];
+        let mut bases = vec![stream::stream(30)];
         bases.extend(rendered().iter().cloned());
         bases.extend(written_files());
         bases.extend(test_tree_files().into_iter().map(|(_, text)| text));
@@ -189,7 +177,7 @@ fn rendered_manifests_take_the_fast_path() {
 
 #[test]
 fn the_benchmark_stream_takes_the_fast_path() {
-    let text = stream(3_000);
+    let text = stream::stream(3_000);
     assert!(agrees(&text));
     same_plan(&text);
     let plan = manifests_plan(&Input::new("m.yaml", text)).unwrap();
@@ -425,7 +413,7 @@ proptest! {
         which in any::<prop::sample::Index>(),
         edits in prop::collection::vec((0usize..10_000, any::<u8>(), any::<usize>()), 1..4),
     ) {
-        let mut streams = vec![stream(12)];
+        let mut streams = vec![stream::stream(12)];
         streams.extend(rendered().iter().cloned());
         let text = edit(which.get::<String>(&streams), &edits);
         agrees(&text);

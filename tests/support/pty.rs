@@ -69,19 +69,7 @@ impl Pty {
 
     /// Waits until the screen shows `needle`; fails with the screen after 20 s.
     pub fn wait_for(&mut self, needle: &str) {
-        let until = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.pump();
-            if self.text().contains(needle) {
-                return;
-            }
-            assert!(
-                Instant::now() < until,
-                "timed out waiting for {needle:?}; screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.wait_until(|t| t.text().contains(needle), &format!("{needle:?}"));
     }
 
     /// Waits until `done` holds; fails naming `what` with the screen after 20 s.
