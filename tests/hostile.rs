@@ -2,10 +2,27 @@
 //! `${}` / `{$}` placeholders, `#`, look-alike unicode, very long values, control characters).
 //! Every free-text answer either refuses each value at the border, naming the key, or writes
 //! it without changing the structure of any file.
+//!
+//! Line counts alone could miss an injection that stays on its line (a quote that ends a
+//! string early, a `${}` that Compose or Terraform would expand), so every accepted value is
+//! also read back by the real tools: PyYAML for the Helm values and the worker override,
+//! python-hcl2 for the tfvars, tomllib for hostwiz.toml, Docker Compose for compose.env (on top
+//! of the starter's base file) and Caddy for the Caddyfile (with the environment Compose gives
+//! its container). Each parsed file must equal the parsed baseline file with the baseline value
+//! replaced by the accepted one in every string: what a reader of the files gets is the value,
+//! verbatim, where the answer belongs, and nothing else changes. `tests/tools/parse_literal.py`
+//! does the reading; without the tools the check is skipped with a note, or fails under
+//! `HOSTWIZ_REQUIRE_VALIDATORS=1`.
+
+#[path = "support/validators.rs"]
+mod validators;
 
 use hostwiz::answers::{Answers, Kind, RawAnswers, KEYS};
-use hostwiz::render;
+use hostwiz::render::{self, File};
 use hostwiz::source::{self, Source};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn hostile() -> Vec<String> {
     let mut v: Vec<String> = [
@@ -97,11 +114,37 @@ fn base(host: &str) -> RawAnswers {
 
 /// The shape of the files: their line counts, which any injected structure would change.
 /// (Names may change: the environment names the files.)
-fn shape(a: &Answers) -> Vec<usize> {
-    render::render(a)
-        .into_iter()
-        .map(|f| f.contents.lines().count())
-        .collect()
+fn shape(files: &[File]) -> Vec<usize> {
+    files.iter().map(|f| f.contents.lines().count()).collect()
+}
+
+/// A valid value for `key` that no other answer contains: the baseline of the real-tool check.
+/// Its rule replaces the baseline value in every parsed string, and a preset value such as
+/// `prod` or `starter` also occurs inside other answers (`acme-prod`,
+/// `ghcr.io/acme/starter-api`), where replacing it would expect a change that must not happen.
+fn probe(key: &str) -> &'static str {
+    match key {
+        "environment" | "k8s.release" | "k8s.namespace" | "k8s.ingress_class"
+        | "k8s.tls_secret" | "k8s.api_tls_secret" => "zqprobe",
+        "domains.web" | "domains.api" => "zqprobe.example",
+        "domains.tls_email" => "ops@zqprobe.example",
+        "images.api" | "images.web" | "images.worker" => "zqprobe/img:1",
+        "gcp.project_id" => "zqprobe-1",
+        "gcp.region" => "zqprobe-west1",
+        "gcp.extra_services" => "zqprobe.googleapis.com",
+        other => panic!("no probe value for {other}: add one that occurs in no other answer"),
+    }
+}
+
+/// Writes `files` into a new directory under `root`; returns it with the file names in render
+/// order.
+fn write_render(root: &Path, files: &[File]) -> (PathBuf, Vec<String>) {
+    let dir = root.join(std::fs::read_dir(root).unwrap().count().to_string());
+    std::fs::create_dir(&dir).unwrap();
+    for f in files {
+        std::fs::write(dir.join(&f.path), &f.contents).unwrap();
+    }
+    (dir, files.iter().map(|f| f.path.clone()).collect())
 }
 
 #[test]
@@ -110,6 +153,8 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
     assert!(values.len() >= 50, "{}", values.len());
     let mut refused = 0;
     let mut accepted = 0;
+    let renders = tempfile::tempdir().unwrap();
+    let mut literal_cases = Vec::new();
     for key in KEYS
         .iter()
         .filter(|k| matches!(k.kind, Kind::Text | Kind::List))
@@ -128,7 +173,15 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
                 };
                 baseline.set(&format!("{}={ordinary}", key.name)).unwrap();
             }
-            let before = shape(&Answers::from_raw(&baseline).unwrap());
+            let before = shape(&render::render(&Answers::from_raw(&baseline).unwrap()));
+            let mut probed = baseline.clone();
+            probed
+                .set(&format!("{}={}", key.name, probe(key.name)))
+                .unwrap();
+            let probed = Answers::from_raw(&probed).unwrap_or_else(|e| {
+                panic!("{host}: the probe value of {} is refused: {e}", key.name)
+            });
+            let (probe_dir, probe_names) = write_render(renders.path(), &render::render(&probed));
             for value in &values {
                 let mut raw = baseline.clone();
                 let set = raw.set(&format!("{}={value}", key.name));
@@ -152,12 +205,28 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
                         );
                         // An empty answer unsets an optional key, which changes files by design.
                         if !v.is_empty() {
+                            let files = render::render(&a);
                             assert_eq!(
-                                shape(&a),
+                                shape(&files),
                                 before,
                                 "{host}: {} = {value:?} changed a file's structure",
                                 key.name
                             );
+                            let (dir, names) = write_render(renders.path(), &files);
+                            let pairs: Vec<[&String; 2]> = probe_names
+                                .iter()
+                                .zip(&names)
+                                .map(|(b, n)| [b, n])
+                                .collect();
+                            literal_cases.push(json!({
+                                "host": host,
+                                "key": key.name,
+                                "baseline": probe(key.name),
+                                "value": value,
+                                "baseline_dir": probe_dir,
+                                "dir": dir,
+                                "files": pairs,
+                            }));
                         }
                     }
                 }
@@ -168,4 +237,53 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
         refused > accepted * 10,
         "refused {refused}, accepted {accepted}"
     );
+    read_back_literally(renders.path(), literal_cases);
+}
+
+/// Runs `tests/tools/parse_literal.py` once over every accepted case: the real parser of each
+/// format must read the accepted value back verbatim, with nothing else changed.
+fn read_back_literally(root: &Path, cases: Vec<Value>) {
+    assert!(
+        !cases.is_empty(),
+        "no hostile value was accepted: nothing to read back"
+    );
+    let Some(python) = validators::python() else {
+        return;
+    };
+    let Some(caddy) = validators::require("caddy") else {
+        return;
+    };
+    let Some(compose) = validators::compose_v2() else {
+        return;
+    };
+    let manifest = root.join("manifest.json");
+    let text = json!({
+        "compose_base": validators::compose_base_file(),
+        "docker_compose": compose,
+        "caddy": caddy,
+        "cases": cases,
+    });
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&text).unwrap()).unwrap();
+    let mut cmd = Command::new(python);
+    cmd.arg(validators::tools_dir().join("parse_literal.py"))
+        .arg(&manifest);
+    let out = validators::output(&mut cmd, None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Exit 3: the venv lacks PyYAML or python-hcl2, a missing validator like any other.
+    if out.status.code() == Some(3) && !validators::validators_required() {
+        eprintln!("skipped: reading hostile values back ({})", stderr.trim());
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "the real tools do not read every accepted value back literally\n{stdout}\n{stderr}"
+    );
+    eprintln!("{}", stdout.trim());
+    let checked: usize = stdout
+        .strip_prefix("checked ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no `checked N` summary from parse_literal.py:\n{stdout}"));
+    assert!(checked > 0, "{stdout}");
 }
