@@ -144,6 +144,10 @@ impl ImageRef {
                 return Err(IMAGE_EXPECTED);
             }
         }
+        // Docker refuses a repository name (registry included) over 255 characters.
+        if name.len() > 255 {
+            return Err(IMAGE_EXPECTED);
+        }
         let mut parts: Vec<&str> = name.split('/').collect();
         if parts.len() > 1 && is_registry(parts[0]) {
             parts.remove(0);
@@ -170,18 +174,28 @@ fn is_registry(part: &str) -> bool {
     host_ok && port_ok
 }
 
+/// Docker's reference grammar for one path component: `[a-z0-9]+` runs joined by `.`, `_`,
+/// `__` or a run of `-`, so a separator never starts, ends or doubles up.
 fn is_path_component(p: &str) -> bool {
-    // lower-case alphanumerics separated by '.', '_', '__' or runs of '-'
-    let b = p.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
-        return false;
+    let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let mut rest = p.as_bytes();
+    loop {
+        let run = rest.iter().take_while(|c| alnum(c)).count();
+        if run == 0 {
+            return false;
+        }
+        rest = &rest[run..];
+        if rest.is_empty() {
+            return true;
+        }
+        let sep = rest.iter().take_while(|c| !alnum(c)).count();
+        let ok =
+            matches!(&rest[..sep], b"." | b"_" | b"__") || rest[..sep].iter().all(|&c| c == b'-');
+        if !ok {
+            return false;
+        }
+        rest = &rest[sep..];
     }
-    b.iter()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(c))
-        && !p.contains("..")
-        && !p.contains("___")
-        && !p.contains("._")
-        && !p.contains("_.")
 }
 
 const ENV_EXPECTED: Expected =
@@ -342,6 +356,7 @@ mod tests {
             "localhost:5000/api:dev",
             "us-docker.pkg.dev/acme-prod/starter/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             "acme/api_x:latest",
+            "acme/my__api---x.y:1",
         ] {
             assert!(ImageRef::parse(good).is_ok(), "{good:?} refused");
         }
@@ -355,6 +370,13 @@ mod tests {
             "${API_IMAGE}",
             "api@sha256:xyz",
             "api:\"1\"",
+            "app-.example.com",
+            "acme/-api",
+            "acme/api_",
+            "acme/a___b",
+            "acme/a-_b",
+            "acme/a..b",
+            &"a".repeat(256),
         ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad:?} accepted");
         }
