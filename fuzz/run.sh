@@ -25,9 +25,11 @@ python3 fuzz/seed.py target/release/hostwiz target/fuzz/seeds
 cargo fuzz build --release
 
 for t in "${targets[@]}"; do
-  mkdir -p "target/fuzz/corpus/$t"
+  mkdir -p "target/fuzz/corpus/$t" "fuzz/regressions/$t"
   echo "== fuzz $t for ${seconds}s"
-  cargo fuzz run --release "$t" "target/fuzz/corpus/$t" "target/fuzz/seeds/$t" -- \
+  # fuzz/regressions/<target>/ keeps every input that once crashed or hung, so each run
+  # starts by proving the fix still holds.
+  cargo fuzz run --release "$t" "target/fuzz/corpus/$t" "target/fuzz/seeds/$t" "fuzz/regressions/$t" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     2> "target/fuzz/$t.log" || { tail -n 60 "target/fuzz/$t.log"; exit 1; }
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "target/fuzz/$t.log" | sort -u
