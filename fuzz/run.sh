@@ -33,5 +33,5 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     2> "target/fuzz/$t.log" || { tail -n 60 "target/fuzz/$t.log"; exit 1; }
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "target/fuzz/$t.log" | sort -u
-  grep -E '^#[0-9]+ +DONE' "target/fuzz/$t.log" || true
+  grep -E '^Done [0-9]+ runs' "target/fuzz/$t.log" || true
 done
