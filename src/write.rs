@@ -1,7 +1,7 @@
 //! Safe writing: every change is known (and shown as a diff) before anything touches the disk;
-//! each file goes to a temporary file in its own folder, is synced and renamed into place, so a
-//! crash leaves the old file or the new one, never half of one; a replaced file is kept as
-//! `<name>.bak`; nothing is written outside the output folder.
+//! every file goes to a synced temporary file in its own folder before the first is renamed into
+//! place, so a failure changes nothing and a crash leaves each file old or new, never half of
+//! one; a replaced file is kept as `<name>.bak`; nothing is written outside the output folder.
 
 use crate::error::{Error, Result};
 use crate::fault;
