@@ -97,6 +97,18 @@ class ParseError(Exception):
     pass
 
 
+def cached(cache: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per key; a ParseError is kept too, so a bad input is run only once."""
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except ParseError as exc:
+            cache[key] = exc
+    if isinstance(cache[key], ParseError):
+        raise cache[key]
+    return cache[key]
+
+
 class Tools:
     """Runs Compose and Caddy once per distinct input, a few at a time."""
 
@@ -118,26 +130,22 @@ class Tools:
         """What Compose reads from the render: the interpolation environment (the env file as
         Compose parses it) and the resolved project."""
         key = self.compose_input(d)
-        if key not in self.compose_cache:
+
+        def read_project() -> dict[str, Any]:
             cmd = [self.compose_exe, "-f", self.base]
             if key[1] is not None:
                 cmd += ["-f", str(d / WORKER_OVERRIDE)]
             cmd += ["--env-file", str(d / ENV_FILE), "config"]
-            try:
-                environment = {}
-                # Line-based output; the test only accepts values without line breaks.
-                for line in run(cmd + ["--environment"], {}, self.workdir).splitlines():
-                    name, _, value = line.partition("=")
-                    if name not in COMPOSE_OWN_VARS:
-                        environment[name] = value
-                config = json.loads(run(cmd + ["--format", "json"], {}, self.workdir))
-                self.compose_cache[key] = {"environment": environment, "config": config}
-            except ParseError as exc:
-                self.compose_cache[key] = exc
-        result = self.compose_cache[key]
-        if isinstance(result, ParseError):
-            raise result
-        return result
+            environment = {}
+            # Line-based output; the test only accepts values without line breaks.
+            for line in run(cmd + ["--environment"], {}, self.workdir).splitlines():
+                name, _, value = line.partition("=")
+                if name not in COMPOSE_OWN_VARS:
+                    environment[name] = value
+            config = json.loads(run(cmd + ["--format", "json"], {}, self.workdir))
+            return {"environment": environment, "config": config}
+
+        return cached(self.compose_cache, key, read_project)
 
     def caddy(self, d: Path) -> Any:
         """`caddy adapt` of the Caddyfile with the environment the caddy container gets: the
@@ -145,17 +153,8 @@ class Tools:
         env = self.compose(d)["config"]["services"]["caddy"].get("environment") or {}
         env = {k: "" if v is None else str(v) for k, v in env.items()}
         key = (read(d / CADDYFILE), tuple(sorted(env.items())))
-        if key not in self.caddy_cache:
-            cmd = [self.caddy_exe, "adapt", "--adapter", "caddyfile"]
-            cmd += ["--config", str(d / CADDYFILE)]
-            try:
-                self.caddy_cache[key] = json.loads(run(cmd, env, self.workdir))
-            except ParseError as exc:
-                self.caddy_cache[key] = exc
-        result = self.caddy_cache[key]
-        if isinstance(result, ParseError):
-            raise result
-        return result
+        cmd = [self.caddy_exe, "adapt", "--adapter", "caddyfile", "--config", str(d / CADDYFILE)]
+        return cached(self.caddy_cache, key, lambda: json.loads(run(cmd, env, self.workdir)))
 
     def warm(self, dirs: list[Path]) -> None:
         """Fills the caches in parallel: one process per distinct input, not per file."""
