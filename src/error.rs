@@ -59,8 +59,7 @@ impl fmt::Display for Error {
                 action,
                 source,
             } => {
-                write!(f, "cannot {action} {}: {source}", path.display())?;
-                f.write_str(io_hint(source))
+                write!(f, "cannot {action} {}: {source}", path.display())
             }
             Error::NotWritten(msg) => write!(f, "{msg}; nothing was written"),
             Error::Findings { count, threshold } => write!(
@@ -82,22 +81,6 @@ impl fmt::Display for Error {
                 if *errors == 1 { "" } else { "s" }
             ),
         }
-    }
-}
-
-/// What to do about the failures an operator meets when writing: said once, here.
-fn io_hint(e: &io::Error) -> &'static str {
-    match e.kind() {
-        io::ErrorKind::ReadOnlyFilesystem => {
-            " (the folder is on a read-only file system: choose another --out)"
-        }
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-            " (the disk is full: free some space and run the same command again)"
-        }
-        io::ErrorKind::PermissionDenied => {
-            " (no permission: choose another --out or give yourself write access to the folder)"
-        }
-        _ => "",
     }
 }
 

@@ -179,7 +179,8 @@ pub struct Written {
 /// the temporary files and changes nothing. Then each backup is renamed into place before its
 /// target, so a `.bak` is complete whenever its target has changed.
 pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
-    fs::create_dir_all(out).map_err(|e| Error::io(out, "create the output folder", e))?;
+    fs::create_dir_all(out)
+        .map_err(|e| Error::NotWritten(with_hint(Error::io(out, "create the output folder", e))))?;
     let mut staged = Vec::new();
     let mut written = Vec::new();
     let result: Result<()> = (|| {
@@ -216,10 +217,30 @@ pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
         for s in &staged {
             let _ = fs::remove_file(&s.tmp);
         }
-        return Err(Error::NotWritten(e.to_string()));
+        return Err(Error::NotWritten(with_hint(e)));
     }
     publish(&staged)?;
     Ok(written)
+}
+
+/// The error, and what to do about the failures an operator meets writing the output folder.
+fn with_hint(e: Error) -> String {
+    let hint = match &e {
+        Error::Io { source, .. } => match source.kind() {
+            io::ErrorKind::ReadOnlyFilesystem => {
+                " (the folder is on a read-only file system: choose another --out)"
+            }
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                " (the disk is full: free some space and run the same command again)"
+            }
+            io::ErrorKind::PermissionDenied => {
+                " (no permission: choose another --out or give yourself write access to the folder)"
+            }
+            _ => "",
+        },
+        _ => "",
+    };
+    format!("{e}{hint}")
 }
 
 /// New content synced in a temporary file beside the file it will replace.
