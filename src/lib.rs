@@ -23,6 +23,7 @@ pub mod report;
 pub mod services_review;
 pub mod session;
 pub mod source;
+pub mod terminal;
 pub mod tui;
 pub mod wizard;
 pub mod write;

@@ -48,7 +48,7 @@ fn show_cursor_on_panic() {
 pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     let key = wizard::session_key(start.out.as_deref());
     let mut state = State::new(start);
-    restore_on_signals(b"\x1b[?1049l\x1b[?25h");
+    crate::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h");
     let io = |e: std::io::Error| Error::io("the terminal", "use", e);
     let mut terminal = ratatui::try_init().map_err(io)?;
     show_cursor_on_panic();
@@ -212,27 +212,4 @@ fn review_services(state: &State) -> std::result::Result<String, String> {
     Ok(crate::services_review::text(
         &crate::services_review::review(&services),
     ))
-}
-
-/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the wizard with the terminal restored: raw mode off,
-/// then `escapes` (leave the alternate screen, show the cursor) written to the terminal. In raw
-/// mode Ctrl-C is a key, so SIGINT and SIGQUIT come only from `kill`, but they come.
-pub(crate) fn restore_on_signals(escapes: &'static [u8]) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
-    else {
-        return;
-    };
-    std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            // The main thread may hold the stdout lock, so restore through the controlling
-            // terminal instead of stdout.
-            let _ = ratatui::crossterm::terminal::disable_raw_mode();
-            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-                let _ = tty.write_all(escapes);
-            }
-            eprintln!("hostwiz: stopped by signal {sig}; answers of finished steps are saved");
-            std::process::exit(128 + sig);
-        }
-    });
 }

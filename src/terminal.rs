@@ -1,0 +1,27 @@
+//! Giving the operator's terminal back when a signal ends hostwiz while it holds the terminal
+//! raw: the full-screen wizard for its whole run, the plain wizard during each prompt.
+
+use std::io::Write;
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end hostwiz with the terminal restored: raw mode off,
+/// then `escapes` (leave the alternate screen, show the cursor) written to the terminal. In raw
+/// mode Ctrl-C is a key, so SIGINT and SIGQUIT come only from `kill`, but they come.
+pub fn restore_on_signals(escapes: &'static [u8]) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+    else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            // The main thread may hold the stdout lock, so restore through the controlling
+            // terminal instead of stdout.
+            let _ = ratatui::crossterm::terminal::disable_raw_mode();
+            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+                let _ = tty.write_all(escapes);
+            }
+            eprintln!("hostwiz: stopped by signal {sig}; answers of finished steps are saved");
+            std::process::exit(128 + sig);
+        }
+    });
+}
