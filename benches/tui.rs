@@ -1,14 +1,20 @@
 //! One keystroke in the full-screen wizard: `update` (which re-runs every rule) and a full
 //! redraw into a 200×60 TestBackend, beside drawing an empty frame of the same size.
 
+// The wizard is part of the binary, not the library: the bench compiles the same front-end
+// modules the binary does (they reach the core only through `hostwiz::`).
+#[allow(unused)]
+#[path = "../src/ui/mod.rs"]
+mod ui;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use hostwiz::source::{self, Source};
-use hostwiz::tui::app::{self, Msg, State};
-use hostwiz::tui::view;
-use hostwiz::wizard::Start;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
+use ui::tui::app::{self, Msg, State};
+use ui::tui::view;
+use ui::wizard::Start;
 
 fn keystroke(c: &mut Criterion) {
     let raw = source::load(&Source::Preset("gcp-cloud-run-worker".into()), &[])

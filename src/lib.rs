@@ -1,13 +1,12 @@
 //! hostwiz: answers → plan → contracts → files, for the SaaS starter's three hosts.
 //!
-//! Everything testable lives here, with no terminal in it; `main.rs` only installs the error
-//! reporter and calls [`cli::run`].
+//! The core, with no terminal in it. The front ends (command line, full-screen wizard, plain
+//! prompts) live in the binary, under `src/ui/`, and only call in here.
 
 pub mod answers;
 pub mod apply;
 pub mod catalog;
 pub mod check;
-pub mod cli;
 pub mod contracts;
 pub mod error;
 pub mod fault;
@@ -16,16 +15,11 @@ pub mod migrate;
 pub mod names;
 pub mod plan;
 pub mod presets;
-pub mod prompt;
 pub mod questions;
 pub mod render;
 pub mod report;
 pub mod services_review;
-pub mod session;
 pub mod source;
-pub mod terminal;
-pub mod tui;
-pub mod wizard;
 pub mod write;
 
 pub use answers::{Answers, Host, RawAnswers, WorkerMode};

@@ -1,8 +1,10 @@
+mod ui;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("hostwiz: cannot install the error reporter: {e}");
     }
-    hostwiz::cli::run(std::env::args_os())
+    ui::cli::run(std::env::args_os())
 }

@@ -10,7 +10,7 @@ pub mod topology;
 
 use ratatui::style::{Color, Style};
 
-use crate::contracts::Severity;
+use hostwiz::contracts::Severity;
 
 /// The mark and colour of a verdict, shared by every pane that shows one.
 pub fn verdict(severity: Option<Severity>) -> (&'static str, Style) {

@@ -1,8 +1,8 @@
 //! Unfinished wizard answers, saved after every step in the user's state folder and keyed by
 //! the output folder, so a wizard that was quit or killed can resume where it stood.
 
-use crate::answers::RawAnswers;
-use crate::error::{Error, Result};
+use hostwiz::answers::RawAnswers;
+use hostwiz::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
 /// The answers a fresh wizard starts from: the documented defaults, nothing guessed for the
@@ -70,7 +70,7 @@ pub fn save(out: &Path, raw: &RawAnswers) -> Result<()> {
         out.display(),
         raw.to_toml()
     );
-    crate::write::atomic_write(&file, text.as_bytes(), false)
+    hostwiz::write::atomic_write(&file, text.as_bytes(), false)
 }
 
 /// The saved answers for this output folder, if a readable session exists.
@@ -99,6 +99,6 @@ mod tests {
         ] {
             raw.set(s).unwrap();
         }
-        crate::answers::Answers::from_raw(&raw).unwrap();
+        hostwiz::answers::Answers::from_raw(&raw).unwrap();
     }
 }

@@ -1,7 +1,6 @@
 //! Every word the full-screen wizard shows, in one place, so the texts read as one document.
 //! The questions themselves live in `questions.rs`, shared with the plain prompts.
 
-pub const TITLE: &str = " hostwiz ";
 pub const STEPS: &str = " Steps ";
 pub const CONTRACTS: &str = " Contracts ";
 pub const TOPOLOGY: &str = " Topology ";

@@ -2,10 +2,10 @@
 //! the API host's edge when set, and the worker with its replicas. A broken rule marks the
 //! part it breaks.
 
-use crate::answers::{Host, WorkerMode};
-use crate::contracts::Severity;
-use crate::tui::app::State;
-use crate::tui::strings;
+use crate::ui::tui::app::State;
+use crate::ui::tui::strings;
+use hostwiz::answers::{Host, WorkerMode};
+use hostwiz::contracts::Severity;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};

@@ -2,12 +2,12 @@
 //! (saving the session, reading the files to diff, writing) comes back as a [`Cmd`] for the
 //! loop to run, and its result comes back as a [`Msg`].
 
-use crate::answers::{check_value, Answers, Host, Kind, RawAnswers};
-use crate::contracts::{self, Finding};
-use crate::plan::{Origin, Plan};
-use crate::questions::{self, Question, Step};
-use crate::wizard::Start;
-use crate::write::{Change, Planned};
+use crate::ui::wizard::Start;
+use hostwiz::answers::{check_value, Answers, Host, Kind, RawAnswers};
+use hostwiz::contracts::{self, Finding};
+use hostwiz::plan::{Origin, Plan};
+use hostwiz::questions::{self, Question, Step};
+use hostwiz::write::Planned;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ pub struct State {
     values: std::collections::BTreeMap<&'static str, String>,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
-    pub existing: Vec<crate::wizard::Existing>,
+    pub existing: Vec<crate::ui::wizard::Existing>,
     pub repo: Option<PathBuf>,
     pub screen: Option<Screen>,
     pub step: Step,
@@ -632,8 +632,4 @@ pub fn review_summary(s: &State) -> String {
         n("update"),
         n("unchanged")
     )
-}
-
-pub fn is_update(p: &Planned) -> bool {
-    matches!(p.change, Change::Update { .. })
 }

@@ -1,11 +1,11 @@
 //! The steps on the left: where the operator is and which steps are complete.
 
-use crate::answers::check_value;
-use crate::contracts::Severity;
-use crate::plan::Origin;
-use crate::questions::{self, Step};
-use crate::tui::app::State;
-use crate::tui::strings;
+use crate::ui::tui::app::State;
+use crate::ui::tui::strings;
+use hostwiz::answers::check_value;
+use hostwiz::contracts::Severity;
+use hostwiz::plan::Origin;
+use hostwiz::questions::{self, Step};
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;

@@ -1,10 +1,10 @@
 //! Review and Write: every file that will be written with its diff against the disk, then the
 //! result of writing and the next commands.
 
-use crate::questions::Step;
-use crate::tui::app::{self, State};
-use crate::tui::strings;
-use crate::write::Change;
+use crate::ui::tui::app::{self, State};
+use crate::ui::tui::strings;
+use hostwiz::questions::Step;
+use hostwiz::write::Change;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;

@@ -1,17 +1,17 @@
 //! The command line: the clap tree, and a thin dispatch onto the library.
 
-use crate::answers::Host;
-use crate::answers::KEYS;
-use crate::apply::{self, Outcome};
-use crate::check;
-use crate::contracts::{self, Finding, Severity};
-use crate::error::{Error, Result};
-use crate::presets;
-use crate::report;
-use crate::source::{self, Source};
-use crate::wizard;
-use crate::write::{self, Change};
+use crate::ui::wizard;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hostwiz::answers::Host;
+use hostwiz::answers::KEYS;
+use hostwiz::apply::{self, Outcome};
+use hostwiz::check;
+use hostwiz::contracts::{self, Finding, Severity};
+use hostwiz::error::{Error, Result};
+use hostwiz::presets;
+use hostwiz::report;
+use hostwiz::source::{self, Source};
+use hostwiz::write::{self, Change};
 use serde_json::json;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -363,10 +363,10 @@ where
         Command::Completions { shell } => completions(shell, &mut out),
         Command::Manpage => manpage(&mut out),
         Command::Schema => out
-            .write_all(crate::render::answers_schema().as_bytes())
+            .write_all(hostwiz::render::answers_schema().as_bytes())
             .map_err(io_err),
-        Command::Migrate(MigrateCommand::Worker(a)) => crate::migrate::run_worker(
-            &crate::migrate::Options {
+        Command::Migrate(MigrateCommand::Worker(a)) => hostwiz::migrate::run_worker(
+            &hostwiz::migrate::Options {
                 paths: a.paths,
                 repo: a.repo,
                 out: a.out,
@@ -375,8 +375,8 @@ where
             },
             &mut out,
         ),
-        Command::Gcp(GcpCommand::Services(a)) => crate::services_review::run(
-            &crate::services_review::Options {
+        Command::Gcp(GcpCommand::Services(a)) => hostwiz::services_review::run(
+            &hostwiz::services_review::Options {
                 tf: a.tf,
                 answers: a.answers,
                 enabled: a.enabled,
@@ -412,9 +412,9 @@ fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
         start.repo = Some(repo);
     }
     if args.plain {
-        crate::prompt::run(start, out)
+        crate::ui::prompt::run(start, out)
     } else {
-        crate::tui::run(start, out)
+        crate::ui::tui::run(start, out)
     }
 }
 
@@ -594,7 +594,7 @@ fn explain(id: &str, out: &mut impl Write) -> Result<()> {
     let rule = contracts::rule(id).ok_or_else(|| {
         Error::Usage(format!(
             "unknown rule ID {id:?}: {}",
-            crate::answers::suggest(&id.to_ascii_uppercase(), contracts::rules().map(|r| r.id))
+            hostwiz::answers::suggest(&id.to_ascii_uppercase(), contracts::rules().map(|r| r.id))
         ))
     })?;
     write!(

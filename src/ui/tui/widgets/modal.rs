@@ -1,8 +1,8 @@
 //! The dialogs over the screen: resume, quit, and the explanation of a rule with its fix.
 
-use crate::contracts;
-use crate::tui::app::{self, Modal, State};
-use crate::tui::strings;
+use crate::ui::tui::app::{self, Modal, State};
+use crate::ui::tui::strings;
+use hostwiz::contracts;
 use ratatui::layout::Rect;
 use ratatui::style::Stylize;
 use ratatui::text::Line;
@@ -43,7 +43,7 @@ fn welcome(s: &State, selected: usize) -> Vec<Line<'static>> {
         if e.inline {
             lines.push(Line::from(strings::WELCOME_MIGRATE).dim());
         }
-        if e.host == crate::answers::Host::Gcp {
+        if e.host == hostwiz::answers::Host::Gcp {
             lines.push(Line::from(strings::WELCOME_SERVICES).dim());
         }
     }

@@ -2,8 +2,8 @@
 //! change, each with its mark; below them, what the worst finding says and which answer causes it.
 
 use super::verdict;
-use crate::tui::app::{self, State};
-use crate::tui::strings;
+use crate::ui::tui::app::{self, State};
+use crate::ui::tui::strings;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -13,7 +13,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(strings::CONTRACTS);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let ids: Vec<&str> = crate::contracts::rules()
+    let ids: Vec<&str> = hostwiz::contracts::rules()
         .map(|r| r.id)
         .filter(|id| app::applies(id, s.host()))
         .collect();
@@ -44,7 +44,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         (Err(e), _) => e.clone(),
         (Ok(_), Some(f)) => {
             let at = match &f.origin {
-                crate::plan::Origin::Answer(k) => format!(" ({k})"),
+                hostwiz::plan::Origin::Answer(k) => format!(" ({k})"),
                 _ => String::new(),
             };
             format!("{} {}{at}: {}", f.rule, f.severity, f.message)

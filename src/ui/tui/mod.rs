@@ -11,13 +11,13 @@ pub mod strings;
 pub mod view;
 mod widgets;
 
-use crate::answers::Answers;
-use crate::apply;
-use crate::error::{Error, Result};
-use crate::session;
-use crate::wizard::{self, Start};
-use crate::write;
+use crate::ui::session;
+use crate::ui::wizard::{self, Start};
 use app::{Cmd, Msg, State};
+use hostwiz::answers::Answers;
+use hostwiz::apply;
+use hostwiz::error::{Error, Result};
+use hostwiz::write;
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 
@@ -48,7 +48,7 @@ fn show_cursor_on_panic() {
 pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     let key = wizard::session_key(start.out.as_deref());
     let mut state = State::new(start);
-    crate::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h");
+    crate::ui::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h");
     let io = |e: std::io::Error| Error::io("the terminal", "use", e);
     let mut terminal = ratatui::try_init().map_err(io)?;
     show_cursor_on_panic();
@@ -129,7 +129,7 @@ fn review(state: &State) -> std::result::Result<Vec<write::Planned>, String> {
 /// The files of answers that break a contract, so the review can still show them.
 fn prepare_anyway(state: &State, a: &Answers) -> std::result::Result<Vec<write::Planned>, String> {
     let out = wizard::out_dir(state.out.as_deref(), a);
-    write::prepare(&out, crate::render::render(a)).map_err(|e| e.to_string())
+    write::prepare(&out, hostwiz::render::render(a)).map_err(|e| e.to_string())
 }
 
 fn write_files(state: &State) -> std::result::Result<Vec<String>, String> {
@@ -156,14 +156,14 @@ fn write_files(state: &State) -> std::result::Result<Vec<String>, String> {
 
 /// Where the migration phases go: `<out>/migrate`, or migrate's own default.
 fn migration_out(state: &State) -> std::path::PathBuf {
-    state
-        .out
-        .as_ref()
-        .map_or_else(|| crate::migrate::DEFAULT_OUT.into(), |o| o.join("migrate"))
+    state.out.as_ref().map_or_else(
+        || hostwiz::migrate::DEFAULT_OUT.into(),
+        |o| o.join("migrate"),
+    )
 }
 
-fn migrate_options(state: &State) -> crate::migrate::Options {
-    crate::migrate::Options {
+fn migrate_options(state: &State) -> hostwiz::migrate::Options {
+    hostwiz::migrate::Options {
         repo: state.repo.clone(),
         out: Some(migration_out(state)),
         ..Default::default()
@@ -172,11 +172,11 @@ fn migrate_options(state: &State) -> crate::migrate::Options {
 
 /// The checkout's migration plan: MIGRATION.md to read, and the phase files with their diffs.
 fn plan_migration(state: &State) -> std::result::Result<(String, Vec<write::Planned>), String> {
-    let outcome = crate::migrate::plan(&migrate_options(state)).map_err(|e| e.to_string())?;
+    let outcome = hostwiz::migrate::plan(&migrate_options(state)).map_err(|e| e.to_string())?;
     let doc = outcome
         .files
         .iter()
-        .find(|f| f.path == crate::migrate::GUIDE)
+        .find(|f| f.path == hostwiz::migrate::GUIDE)
         .map(|f| f.contents.clone())
         .unwrap_or_else(|| "Already in dedicated mode: nothing to migrate.".to_string());
     let planned = write::prepare(&outcome.out, outcome.files).map_err(|e| e.to_string())?;
@@ -188,14 +188,14 @@ fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
         return Err("no migration plan to write".into());
     };
     let out = migration_out(state);
-    let written = crate::migrate::write_phases(&out, planned).map_err(|e| e.to_string())?;
+    let written = hostwiz::migrate::write_phases(&out, planned).map_err(|e| e.to_string())?;
     let mut lines: Vec<String> = written
         .iter()
         .map(|w| format!("{:<10} {}", w.change, w.target.display()))
         .collect();
     lines.push(format!(
         "next: follow {}",
-        out.join(crate::migrate::GUIDE).display()
+        out.join(hostwiz::migrate::GUIDE).display()
     ));
     Ok(lines)
 }
@@ -203,13 +203,16 @@ fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
 /// What `hostwiz gcp services` says of the checkout's blueprint.
 fn review_services(state: &State) -> std::result::Result<String, String> {
     let tf = state.repo.as_ref().map(|r| r.join("ops/infra/gcp"));
-    let opts = crate::services_review::Options {
+    let opts = hostwiz::services_review::Options {
         tf,
         answers: None,
         enabled: None,
     };
-    let services = crate::services_review::load(&opts).map_err(|e| e.to_string())?;
-    Ok(crate::services_review::text(
-        &crate::services_review::review(&services),
+    let services = hostwiz::services_review::load(&opts).map_err(|e| e.to_string())?;
+    Ok(hostwiz::services_review::text(
+        &hostwiz::services_review::review(&services),
     ))
 }
+
+#[cfg(test)]
+mod tests;

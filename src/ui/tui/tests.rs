@@ -1,13 +1,13 @@
 //! The full-screen wizard without a terminal: `update` fed keys, and `view` drawn into a
 //! TestBackend and snapshotted, for every step at 80×24 and 120×40.
 
+use crate::ui::session;
+use crate::ui::tui::app::{self, Cmd, Modal, Msg, State};
+use crate::ui::tui::view;
+use crate::ui::wizard::Start;
 use hostwiz::answers::RawAnswers;
 use hostwiz::questions::Step;
-use hostwiz::session;
 use hostwiz::source::{self, Source};
-use hostwiz::tui::app::{self, Cmd, Modal, Msg, State};
-use hostwiz::tui::view;
-use hostwiz::wizard::Start;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -284,7 +284,7 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
         "api:\n  replicaCount: 2\n",
     )
     .unwrap();
-    let existing = hostwiz::wizard::existing(repo.path(), &session::blank()).unwrap();
+    let existing = crate::ui::wizard::existing(repo.path(), &session::blank()).unwrap();
     assert_eq!(existing.len(), 2);
     assert!(
         existing[1].summary.starts_with("1 error"),
@@ -376,7 +376,7 @@ fn checkout() -> tempfile::TempDir {
 #[test]
 fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
     let repo = checkout();
-    let existing = hostwiz::wizard::existing(repo.path(), &session::blank()).unwrap();
+    let existing = crate::ui::wizard::existing(repo.path(), &session::blank()).unwrap();
     let k8s = existing
         .iter()
         .position(|e| e.host == hostwiz::Host::K8s)

@@ -3,11 +3,11 @@
 //! inside the contracts. The GCP step also lists the API catalog and why each API is needed.
 
 use super::verdict;
-use crate::answers::{check_value, Kind};
-use crate::catalog::{self, Condition, When};
-use crate::questions::{Question, Step};
-use crate::tui::app::State;
-use crate::tui::strings;
+use crate::ui::tui::app::State;
+use crate::ui::tui::strings;
+use hostwiz::answers::{check_value, Kind};
+use hostwiz::catalog::{self, Condition, When};
+use hostwiz::questions::{Question, Step};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
@@ -63,7 +63,7 @@ fn field_line(s: &State, q: &Question, focused: bool) -> Line<'static> {
     };
     let bad = check_value(q.key, s.value(q.key)).is_err()
         || s.findings_for(q.key)
-            .any(|f| f.severity == crate::contracts::Severity::Error);
+            .any(|f| f.severity == hostwiz::contracts::Severity::Error);
     let pointer = if focused { "▶ " } else { "  " };
     let mut spans = vec![Span::raw(pointer), Span::raw(format!("{:<18}", q.label))];
     let value_span = Span::raw(value);

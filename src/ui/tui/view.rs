@@ -4,7 +4,7 @@
 use super::app::State;
 use super::strings;
 use super::widgets::{contracts, form, modal, review, screen, steps, topology};
-use crate::questions::Step;
+use hostwiz::questions::Step;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
@@ -14,7 +14,7 @@ use ratatui::Frame;
 pub const MIN: (u16, u16) = (80, 24);
 
 pub fn draw(s: &State, f: &mut Frame) {
-    crate::fault::panic_point(s.step);
+    hostwiz::fault::panic_point(s.step);
     let area = f.area();
     if area.width < MIN.0 || area.height < MIN.1 {
         let text = format!(

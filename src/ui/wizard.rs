@@ -1,11 +1,11 @@
 //! What the full-screen wizard and the plain prompts share: where they start from, where they
 //! write, and what they tell the operator to do next.
 
-use crate::answers::{Answers, Host, RawAnswers};
-use crate::apply;
-use crate::error::Result;
-use crate::session;
-use crate::source::{self, Source};
+use crate::ui::session;
+use hostwiz::answers::{Answers, Host, RawAnswers};
+use hostwiz::apply;
+use hostwiz::error::Result;
+use hostwiz::source::{self, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,7 @@ pub fn require_terminal() -> Result<()> {
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         Ok(())
     } else {
-        Err(crate::error::Error::Usage(
+        Err(hostwiz::error::Error::Usage(
             "the wizard needs a terminal (stdin and stdout are not one); without prompts use \
              `hostwiz apply --preset NAME` or `hostwiz apply --answers FILE`"
                 .into(),
@@ -71,19 +71,19 @@ pub fn next_commands(a: &Answers, out: &Path) -> [String; 3] {
             "helm upgrade --install {} ops/charts/starter -n {} -f {}",
             a.k8s.release,
             a.k8s.namespace,
-            out.join(crate::render::values_file(a)).display()
+            out.join(hostwiz::render::values_file(a)).display()
         ),
         Host::Vps => match a.worker {
-            crate::answers::WorkerMode::Inline => {
+            hostwiz::answers::WorkerMode::Inline => {
                 "docker compose -f docker-compose.prod.yml --env-file compose.env up -d".to_string()
             }
-            crate::answers::WorkerMode::Dedicated => "docker compose -f docker-compose.prod.yml \
+            hostwiz::answers::WorkerMode::Dedicated => "docker compose -f docker-compose.prod.yml \
                  -f docker-compose.worker.yml --env-file compose.env --profile worker up -d"
                 .to_string(),
         },
         Host::Gcp => format!(
             "terraform -chdir=ops/infra/gcp plan -var-file={}",
-            crate::render::tfvars_file(a)
+            hostwiz::render::tfvars_file(a)
         ),
     };
     [checklist, check, deploy]
@@ -92,9 +92,9 @@ pub fn next_commands(a: &Answers, out: &Path) -> [String; 3] {
 fn check_args(a: &Answers, out: &Path) -> String {
     let p = |name: &str| out.join(name).display().to_string();
     match a.host {
-        Host::K8s => p(&crate::render::values_file(a)),
+        Host::K8s => p(&hostwiz::render::values_file(a)),
         Host::Vps => format!("{} --env-file {}", p("Caddyfile"), p("compose.env")),
-        Host::Gcp => p(&crate::render::tfvars_file(a)),
+        Host::Gcp => p(&hostwiz::render::tfvars_file(a)),
     }
 }
 
@@ -124,11 +124,11 @@ pub fn repo_dir(named: Option<PathBuf>) -> Option<PathBuf> {
 
 /// What `check` finds in `repo`, each deployment with the answers it implies.
 pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
-    let opts = crate::check::Options {
+    let opts = hostwiz::check::Options {
         repo: Some(repo.to_path_buf()),
         ..Default::default()
     };
-    Ok(crate::check::run(&opts)?
+    Ok(hostwiz::check::run(&opts)?
         .into_iter()
         .map(|c| {
             let active: Vec<_> = c
@@ -139,9 +139,9 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
                 .collect();
             Existing {
                 host: c.host,
-                inline: c.plan.worker_mode() == crate::answers::WorkerMode::Inline,
+                inline: c.plan.worker_mode() == hostwiz::answers::WorkerMode::Inline,
                 label: format!("{} {}", c.host, c.primary),
-                summary: crate::report::summary(&active),
+                summary: hostwiz::report::summary(&active),
                 findings: active
                     .iter()
                     .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
@@ -153,14 +153,18 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
 }
 
 /// The answers a plan read from files implies, over `base` for what files do not say.
-pub fn prefill(plan: &crate::plan::Plan, base: &RawAnswers) -> RawAnswers {
-    use crate::plan::Role;
+pub fn prefill(plan: &hostwiz::plan::Plan, base: &RawAnswers) -> RawAnswers {
+    use hostwiz::plan::Role;
     let mut raw = base.clone();
     let mut set = |k: &str, v: String| {
         let _ = raw.set(&format!("{k}={v}"));
     };
     set("host", plan.host.as_str().to_string());
-    let real = |h: &str| crate::names::Hostname::parse(h).ok().map(|h| h.to_string());
+    let real = |h: &str| {
+        hostwiz::names::Hostname::parse(h)
+            .ok()
+            .map(|h| h.to_string())
+    };
     if let Some(web) = plan.web_hosts.first().and_then(|w| real(&w.value)) {
         set("domains.web", web);
     }
@@ -200,7 +204,7 @@ pub fn prefill(plan: &crate::plan::Plan, base: &RawAnswers) -> RawAnswers {
         let registry = s
             .conditions
             .iter()
-            .any(|c| c.value == crate::catalog::Condition::ArtifactRegistry);
+            .any(|c| c.value == hostwiz::catalog::Condition::ArtifactRegistry);
         set("gcp.artifact_registry", registry.to_string());
     }
     raw

@@ -1,8 +1,8 @@
 //! The screens opened from the welcome: the migration to a dedicated worker (MIGRATION.md and
 //! the files of both phases) and the GCP API review.
 
-use crate::tui::app::{Screen, State};
-use crate::tui::strings;
+use crate::ui::tui::app::{Screen, State};
+use crate::ui::tui::strings;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;

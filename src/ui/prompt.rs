@@ -4,16 +4,16 @@
 //! the contract verdicts that changed are printed — the same checks the full-screen wizard,
 //! `apply` and `check` use, so plain mode can never accept what they refuse.
 
-use crate::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
-use crate::apply;
-use crate::contracts::{self, Finding, Severity};
-use crate::error::{Error, Result};
-use crate::plan::{Origin, Plan};
-use crate::questions::{self, Question, Step};
-use crate::report;
-use crate::session;
-use crate::wizard::{self, Start};
-use crate::write::{self, Change};
+use crate::ui::session;
+use crate::ui::wizard::{self, Start};
+use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
+use hostwiz::apply;
+use hostwiz::contracts::{self, Finding, Severity};
+use hostwiz::error::{Error, Result};
+use hostwiz::plan::{Origin, Plan};
+use hostwiz::questions::{self, Question, Step};
+use hostwiz::report;
+use hostwiz::write::{self, Change};
 use inquire::ui::{RenderConfig, Styled};
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, InquireError, Select, Text};
@@ -61,7 +61,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     }
     // Between prompts the terminal is cooked; during one inquire holds it raw and a signal
     // would leave it so.
-    crate::terminal::restore_on_signals(b"\x1b[?25h");
+    crate::ui::terminal::restore_on_signals(b"\x1b[?25h");
     let mut w = Plain {
         out,
         raw: start.raw,
@@ -344,7 +344,7 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
                 .with_help_message(q.help)
                 .with_error_message(COUNT_EXPECTED)
                 .with_validator(move |n: &u32| {
-                    crate::fault::panic_point(step);
+                    hostwiz::fault::panic_point(step);
                     Ok(verdict(check_value(key, &n.to_string())))
                 });
             if let Ok(n) = current.parse() {
@@ -360,7 +360,7 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
                 Text::new(q.label)
                     .with_help_message(&help)
                     .with_validator(move |v: &str| {
-                        crate::fault::panic_point(step);
+                        hostwiz::fault::panic_point(step);
                         Ok(verdict(check_value(key, cleared(v))))
                     });
             if !current.is_empty() {
