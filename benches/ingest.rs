@@ -6,7 +6,8 @@
 mod stream;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use hostwiz::ingest::{manifests, yaml, Input};
+use hostwiz::hosts::k8s;
+use hostwiz::ingest::{yaml, Input};
 use stream::stream;
 
 fn manifests_throughput(c: &mut Criterion) {
@@ -25,7 +26,7 @@ fn manifests_throughput(c: &mut Criterion) {
         b.iter(|| yaml::load_all(black_box(&text)).unwrap().len())
     });
     g.bench_function("manifests-plan", |b| {
-        b.iter(|| manifests::manifests_plan(black_box(&input)).unwrap())
+        b.iter(|| k8s::manifests_plan(black_box(&input)).unwrap())
     });
     g.finish();
 }
@@ -43,7 +44,7 @@ fn manifests_scaling(c: &mut Criterion) {
             b.iter(|| black_box(&text).lines().count())
         });
         g.bench_function(format!("manifests-plan/{objects}"), |b| {
-            b.iter(|| manifests::manifests_plan(black_box(&input)).unwrap())
+            b.iter(|| k8s::manifests_plan(black_box(&input)).unwrap())
         });
     }
     g.finish();

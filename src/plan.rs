@@ -250,6 +250,24 @@ pub fn billing_env(role: Role, mode: WorkerMode) -> Vec<(&'static str, &'static 
 
 impl From<&Answers> for Plan {
     fn from(a: &Answers) -> Self {
+        crate::hosts::module(a.host).plan(a)
+    }
+}
+
+/// How a host runs the processes the answers ask for.
+pub struct Shape {
+    pub api: Replicas,
+    pub worker: Replicas,
+    /// Whether the API's billing flags are written (a VPS in inline mode writes none and runs
+    /// on the app's defaults, exactly as the starter's Compose file leaves it).
+    pub api_env: bool,
+}
+
+impl Plan {
+    /// What every host makes of the answers: the web host with `/api` and `/` to web, the API
+    /// host to the API, the processes with the billing flags hostwiz writes. Hosts then add
+    /// their certificates, addresses, URLs and services.
+    pub fn answered(a: &Answers, shape: Shape) -> Plan {
         let web = a.domains.web.to_string();
         let from_web = || Origin::Answer("domains.web");
         let mut routes = vec![
@@ -279,27 +297,6 @@ impl From<&Answers> for Plan {
                 origin: h.origin.clone(),
             });
         }
-
-        let tls = match a.host {
-            Host::Vps => Tls::Automatic(Origin::Answer("host")),
-            Host::Gcp => Tls::Automatic(Origin::Answer("host")),
-            Host::K8s => {
-                let mut hosts = Vec::new();
-                if a.k8s.tls_secret.is_some() {
-                    hosts.push(Sourced::new(web.clone(), Origin::Answer("k8s.tls_secret")));
-                }
-                // Without its own secret the API host falls back to ingress.tls, which lists
-                // only the web host: the chart leaves it uncovered.
-                if let (Some(h), Some(_)) = (&a.domains.api, &a.k8s.api_tls_secret) {
-                    hosts.push(Sourced::new(
-                        h.to_string(),
-                        Origin::Answer("k8s.api_tls_secret"),
-                    ));
-                }
-                Tls::Hosts(hosts)
-            }
-        };
-
         let env = |role| {
             billing_env(role, a.worker)
                 .into_iter()
@@ -311,126 +308,43 @@ impl From<&Answers> for Plan {
                 })
                 .collect()
         };
-        let api_replicas = match a.host {
-            Host::K8s if !a.scale.autoscaling => Replicas::fixed(a.scale.api_replicas),
-            Host::Vps => Replicas::fixed(a.scale.api_replicas),
-            _ => Replicas {
-                min: a.scale.api_min_replicas,
-                max: a.scale.api_replicas,
-            },
-        };
-        // On a VPS in inline mode hostwiz writes no override, so the API runs on the app's
-        // defaults (true/true/inline) exactly as the starter's Compose file leaves it.
-        let api_env = if a.host == Host::Vps && a.worker == WorkerMode::Inline {
-            BTreeMap::new()
-        } else {
-            env(Role::Api)
-        };
         let mut processes = vec![
             Process {
                 role: Role::Web,
-                replicas: Sourced::new(api_replicas, Origin::Answer("scale.api_replicas")),
+                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")),
                 env: BTreeMap::new(),
                 origin: from_web(),
             },
             Process {
                 role: Role::Api,
-                replicas: Sourced::new(api_replicas, Origin::Answer("scale.api_replicas")),
-                env: api_env,
+                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")),
+                env: if shape.api_env {
+                    env(Role::Api)
+                } else {
+                    BTreeMap::new()
+                },
                 origin: Origin::Answer("billing.worker"),
             },
         ];
         if a.worker == WorkerMode::Dedicated {
-            let replicas = match a.host {
-                // The tfvars pin the minimum to one so the worker never scales to zero.
-                Host::Gcp => Replicas {
-                    min: 1,
-                    max: a.scale.worker_replicas,
-                },
-                _ => Replicas::fixed(a.scale.worker_replicas),
-            };
             processes.push(Process {
                 role: Role::Worker,
-                replicas: Sourced::new(replicas, Origin::Answer("scale.worker_replicas")),
+                replicas: Sourced::new(shape.worker, Origin::Answer("scale.worker_replicas")),
                 env: env(Role::Worker),
                 origin: Origin::Answer("billing.worker"),
             });
         }
-
-        let api_addresses = match a.host {
-            Host::K8s => vec!["starter-api".to_string()],
-            Host::Vps => vec!["api:8000".to_string()],
-            Host::Gcp => vec![],
-        };
-
-        let (urls, services) = match a.host {
-            Host::Gcp => (Some(urls_from(a)), Some(services_from(a))),
-            _ => (None, None),
-        };
-
         Plan {
             host: a.host,
             web_hosts: vec![Sourced::new(web, from_web())],
             api_host,
             routes,
-            tls,
+            tls: Tls::Automatic(Origin::Answer("host")),
             processes,
-            api_addresses,
-            urls,
-            services,
+            api_addresses: Vec::new(),
+            urls: None,
+            services: None,
         }
-    }
-}
-
-fn urls_from(a: &Answers) -> Urls {
-    Urls {
-        app_public_url: Some(Sourced::new(
-            format!("https://{}", a.domains.web),
-            Origin::Answer("domains.web"),
-        )),
-        api_base_url: a
-            .domains
-            .api
-            .as_ref()
-            .map(|h| Sourced::new(format!("https://{h}"), Origin::Answer("domains.api"))),
-        origin: Origin::Answer("domains.api"),
-    }
-}
-
-fn services_from(a: &Answers) -> Services {
-    let conditions = [
-        (a.gcp.cloud_dns, Condition::CloudDns, "gcp.cloud_dns"),
-        (
-            a.gcp.artifact_registry,
-            Condition::ArtifactRegistry,
-            "gcp.artifact_registry",
-        ),
-        (a.gcp.signed_urls, Condition::SignedUrls, "gcp.signed_urls"),
-    ]
-    .into_iter()
-    .filter(|(on, _, _)| *on)
-    .map(|(_, c, key)| Sourced::new(c, Origin::Answer(key)))
-    .collect();
-    Services {
-        project_id: a
-            .gcp
-            .project_id
-            .as_ref()
-            .map(|p| Sourced::new(p.to_string(), Origin::Answer("gcp.project_id"))),
-        enable_project_services: Sourced::new(
-            a.gcp.enable_project_services,
-            Origin::Answer("gcp.enable_project_services"),
-        ),
-        blueprint: None,
-        enabled: None,
-        conditions,
-        extra: a
-            .gcp
-            .extra_services
-            .iter()
-            .map(|s| Sourced::new(s.to_string(), Origin::Answer("gcp.extra_services")))
-            .collect(),
-        overrides: None,
     }
 }
 

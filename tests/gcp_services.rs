@@ -1,7 +1,7 @@
 //! `hostwiz gcp services`: the API table, the one enable command, the Terraform change, the
 //! exit code — through the binary, and the review's verdicts through the library.
 
-use hostwiz::services_review::{self, Action, Options, Review};
+use hostwiz::hosts::gcp::services_review::{self, Action, Options, Review};
 use std::fs;
 
 const ALWAYS: [&str; 9] = [

@@ -7,8 +7,8 @@
 mod validators;
 
 use hostwiz::contracts::{check, has_errors, Severity};
-use hostwiz::ingest::helm::values_plan;
-use hostwiz::ingest::manifests::manifests_plan;
+use hostwiz::hosts::k8s::manifests_plan;
+use hostwiz::hosts::k8s::values_plan;
 use hostwiz::ingest::{Input, ParseError};
 use hostwiz::plan::{Origin, Plan, Replicas, Sourced, Tls};
 use hostwiz::render;

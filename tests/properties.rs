@@ -1,9 +1,8 @@
 //! No input makes an ingester panic: arbitrary text, and arbitrary edits of the valid files
 //! hostwiz writes, go through every reader and come out as a plan or a ParseError.
 
-use hostwiz::ingest::{
-    caddy, compose, envfile, gcloud, helm, manifests, terraform, yaml, Input, Vars,
-};
+use hostwiz::hosts::{gcp, k8s};
+use hostwiz::ingest::{caddy, compose, envfile, yaml, Input, Vars};
 use hostwiz::render;
 use hostwiz::source::{self, Source};
 use proptest::prelude::*;
@@ -11,8 +10,8 @@ use proptest::prelude::*;
 fn every_reader(name: &str, text: &str) {
     let input = Input::new(name, text);
     let _ = yaml::load_all(text);
-    let _ = helm::values_plan(std::slice::from_ref(&input));
-    let _ = manifests::manifests_plan(&input);
+    let _ = k8s::values_plan(std::slice::from_ref(&input));
+    let _ = k8s::manifests_plan(&input);
     let _ = caddy::parse(&input, &Vars::default()).map(|c| {
         for s in &c.sites {
             for p in ["/", "/api", "/api/x"] {
@@ -22,10 +21,10 @@ fn every_reader(name: &str, text: &str) {
     });
     let _ = compose::load(std::slice::from_ref(&input), &Vars::default(), &[]);
     let _ = envfile::parse(&input);
-    let _ = terraform::plan(std::slice::from_ref(&input), &[], None);
-    let _ = terraform::plan(&[], std::slice::from_ref(&input), None);
-    let _ = terraform::plan(&[Input::new("x.tfvars.json", text)], &[], None);
-    let _ = gcloud::enabled(&input);
+    let _ = gcp::files_plan(std::slice::from_ref(&input), &[], None);
+    let _ = gcp::files_plan(&[], std::slice::from_ref(&input), None);
+    let _ = gcp::files_plan(&[Input::new("x.tfvars.json", text)], &[], None);
+    let _ = gcp::enabled_services(&input);
     if let Ok(mut raw) = hostwiz::RawAnswers::from_toml(text) {
         let _ = raw.set(text);
         let _ = hostwiz::Answers::from_raw(&raw);

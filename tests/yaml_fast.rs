@@ -11,7 +11,7 @@ mod validators;
 #[path = "../benches/support/stream.rs"]
 mod stream;
 
-use hostwiz::ingest::manifests::manifests_plan;
+use hostwiz::hosts::k8s::manifests_plan;
 use hostwiz::ingest::yaml::load_all_saphyr;
 use hostwiz::ingest::{yaml_fast, Input};
 use hostwiz::render;

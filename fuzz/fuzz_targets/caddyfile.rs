@@ -1,5 +1,6 @@
 #![no_main]
-use hostwiz::ingest::{caddy, envfile, vps, Input};
+use hostwiz::hosts::vps;
+use hostwiz::ingest::{caddy, envfile, Input};
 use libfuzzer_sys::fuzz_target;
 
 // Part 0 is the Caddyfile; part 1, if any, an env file filling its placeholders.
@@ -18,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = site.path_prefixes();
         }
     }
-    if let Ok(plan) = vps::plan(std::slice::from_ref(caddyfile), &[], &vars, &[]) {
+    if let Ok(plan) = vps::files_plan(std::slice::from_ref(caddyfile), &[], &vars, &[]) {
         hostwiz_fuzz::judge(plan);
     }
 });

@@ -1,5 +1,6 @@
 #![no_main]
-use hostwiz::ingest::{compose, envfile, vps, Input};
+use hostwiz::hosts::vps;
+use hostwiz::ingest::{compose, envfile, Input};
 use libfuzzer_sys::fuzz_target;
 
 // The last part is read as an env file too, so `${VAR}` resolution meets fuzzed values.
@@ -12,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let files: &[Input] = &parts;
     let worker = ["worker".to_string()];
     let _ = compose::load(files, &vars, &[]);
-    if let Ok(plan) = vps::plan(&[], files, &vars, &worker) {
+    if let Ok(plan) = vps::files_plan(&[], files, &vars, &worker) {
         hostwiz_fuzz::judge(plan);
     }
 });

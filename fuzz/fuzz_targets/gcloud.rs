@@ -1,11 +1,12 @@
 #![no_main]
-use hostwiz::ingest::{gcloud, terraform, Input};
+use hostwiz::hosts::gcp;
+use hostwiz::ingest::Input;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let input = Input::new("enabled.txt", String::from_utf8_lossy(data));
-    if let Ok(enabled) = gcloud::enabled(&input) {
-        if let Ok(plan) = terraform::plan(&[], &[], Some(enabled)) {
+    if let Ok(enabled) = gcp::enabled_services(&input) {
+        if let Ok(plan) = gcp::files_plan(&[], &[], Some(enabled)) {
             hostwiz_fuzz::judge(plan);
         }
     }

@@ -3,6 +3,7 @@
 
 use super::Input;
 use crate::answers::Host;
+use crate::hosts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -16,12 +17,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::HelmValues,
+        Kind::Manifests,
+        Kind::Caddyfile,
+        Kind::Compose,
+        Kind::EnvFile,
+        Kind::Tfvars,
+        Kind::Terraform,
+    ];
+
+    /// The host that reads this kind of file.
     pub fn host(self) -> Host {
-        match self {
-            Kind::HelmValues | Kind::Manifests => Host::K8s,
-            Kind::Caddyfile | Kind::Compose | Kind::EnvFile => Host::Vps,
-            Kind::Tfvars | Kind::Terraform => Host::Gcp,
-        }
+        hosts::of_kind(self)
     }
 
     pub fn describe(self) -> &'static str {

@@ -1,19 +1,15 @@
 //! Files to a [`Plan`]: each format's reader records the file, line and column of every
 //! setting it reads, so a finding points at the line that caused it.
 //!
-//! `check` and `migrate` run on what these produce; the round-trip tests hold them to
-//! `Plan::from(&Answers)` for everything `apply` writes.
+//! These are the shared readers below the hosts (YAML with positions and its fast path, env
+//! files, Caddyfiles, Compose files, suppressions); each host module under `crate::hosts`
+//! builds its Plan with them.
 
 pub mod caddy;
 pub mod compose;
 pub mod detect;
 pub mod envfile;
-pub mod gcloud;
-pub mod helm;
-pub mod manifests;
 pub mod suppress;
-pub mod terraform;
-pub mod vps;
 pub mod yaml;
 pub mod yaml_fast;
 

@@ -9,26 +9,26 @@
 //! [`crate::write`], as `apply` does.
 
 mod doc;
-mod hosts;
-mod yaml_edit;
+pub(crate) mod yaml_edit;
 
-use crate::answers::{Host, WorkerMode};
-use crate::check;
+use crate::answers::Host;
+use crate::answers::WorkerMode;
 use crate::contracts::{self, Contract, Finding, Severity};
 use crate::error::{Error, Result};
-use crate::ingest::detect::{detect, Kind};
-use crate::ingest::{envfile, helm, suppress, terraform, vps, Input, Vars};
+use crate::ingest::detect::Kind;
+use crate::ingest::{suppress, Input};
+use crate::pipeline::{self, Context, Deployment};
 use crate::plan::{Origin, Plan};
 use crate::render::File;
-use crate::report;
-use crate::write::{self, Change, Planned};
-use std::io::{self, Write};
+use crate::write::{self, Planned};
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_OUT: &str = "hostwiz-out/migrate";
 pub const GUIDE: &str = "MIGRATION.md";
 /// How long phase 1 may stay in place before `check` complains again.
 pub const GRACE_DAYS: i64 = 7;
+/// What the starter logs in every process that does not own billing retries.
+pub const DISABLED: &str = "Stripe dispatch retry worker disabled";
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -39,48 +39,50 @@ pub struct Options {
     pub yes: bool,
 }
 
-/// The files of one deployment, as read.
-#[derive(Clone, Debug)]
-pub(crate) struct Deployment {
-    pub host: Host,
-    pub files: Vec<(Kind, Input)>,
-}
-
-impl Deployment {
-    fn of(&self, kind: Kind) -> impl Iterator<Item = &Input> {
-        self.files
-            .iter()
-            .filter(move |(k, _)| *k == kind)
-            .map(|(_, i)| i)
-    }
-
-    pub fn primary(&self) -> &str {
-        self.files.first().map_or("-", |(_, i)| i.path.as_str())
-    }
-
-    /// The same deployment with `changed` files replacing those of the same path, new ones
-    /// added at the end (a Compose override after the operator's Compose files).
-    fn overlay(&self, changed: &[(Kind, Input)]) -> Deployment {
-        let mut files = self.files.clone();
-        for (kind, input) in changed {
-            match files.iter_mut().find(|(_, i)| i.path == input.path) {
-                Some(slot) => slot.1 = input.clone(),
-                None => files.push((*kind, input.clone())),
-            }
-        }
-        Deployment {
-            host: self.host,
-            files,
-        }
-    }
-}
-
 /// One phase of one deployment: the files that differ from the operator's.
 #[derive(Clone, Debug)]
-pub(crate) struct Phase {
+pub struct Phase {
     pub changed: Vec<(Kind, Input)>,
     /// Compose profiles to pass as `--profile` (no env file carries them).
     pub profiles: Vec<String>,
+}
+
+impl Phase {
+    /// Both phases from the original file and each phase's text; phase 2 also carries every
+    /// file phase 1 changed, so either phase can be copied over the operator's originals.
+    pub fn pair(kind: Kind, original: &Input, t1: String, t2: String) -> (Phase, Phase) {
+        let changed1 = t1 != original.text;
+        let input = |text: String| (kind, Input::new(original.path.clone(), text));
+        let p1 = Phase {
+            changed: if changed1 { vec![input(t1)] } else { vec![] },
+            profiles: vec![],
+        };
+        let p2 = Phase {
+            changed: if changed1 || t2 != original.text {
+                vec![input(t2)]
+            } else {
+                vec![]
+            },
+            profiles: vec![],
+        };
+        (p1, p2)
+    }
+}
+
+/// How one host deploys, watches and rolls back, given the files as they will be in place.
+pub struct Operations {
+    /// Shell variables the operator sets first (`RELEASE=starter`), with a comment each.
+    pub vars: Vec<String>,
+    /// The command that deploys with the files in place (phase 1 / 2 / original).
+    pub deploy: [String; 3],
+    /// What to run after deploying, before watching.
+    pub settle: [String; 2],
+    pub api_logs: String,
+    pub worker_logs: String,
+    /// Lists the API processes, to see that no old one remains.
+    pub api_ps: String,
+    /// Stops the worker (rollback of phase 2, step 1), after which none may remain.
+    pub stop_worker: String,
 }
 
 /// What `migrate` decided for one deployment.
@@ -108,11 +110,12 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     let until = add_days(suppress::today(), GRACE_DAYS);
+    let ctx = Context::default();
     let mut reports = Vec::new();
     let mut sections = Vec::new();
     let mut files: Vec<File> = Vec::new();
     for d in deployments {
-        let (plan, findings) = evaluate(&d, &[])?;
+        let (plan, findings) = d.evaluate(&ctx)?;
         let inline = plan.worker_mode() == WorkerMode::Inline;
         reports.push(Report {
             host: d.host,
@@ -123,7 +126,7 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
         if !inline {
             continue;
         }
-        let (mut p1, p2) = hosts::phases(&d, &plan)?;
+        let (mut p1, p2) = d.module().phases(&d, &plan)?;
         suppress_bill_006(&d, &mut p1, until)?;
         verify(&d, &p1, 1)?;
         verify(&d, &p2, 2)?;
@@ -135,21 +138,13 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
                         "two deployments would both write {path}: migrate them one at a time with --out"
                     )));
                 }
-                files.push(File {
-                    path,
-                    contents: input.text.clone(),
-                    executable: false,
-                });
+                files.push(File::new(path, input.text.clone()));
             }
         }
         sections.push(doc::section(&d, &plan, &p1, &p2, &out, until));
     }
     if !sections.is_empty() {
-        files.push(File {
-            path: GUIDE.into(),
-            contents: doc::guide(&sections),
-            executable: false,
-        });
+        files.push(File::new(GUIDE, doc::guide(&sections)));
     }
     Ok(Outcome {
         reports,
@@ -158,196 +153,82 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
     })
 }
 
-pub(crate) fn file_name(path: &str) -> &str {
+pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// The deployments named on the command line (grouped by host, like `check`) or found in the
-/// starter's layout under `--repo`.
+/// The folder part of a path, without its last slash.
+pub fn dir_of(path: &str) -> &str {
+    let d = &path[..path.len() - file_name(path).len()];
+    d.trim_end_matches('/')
+}
+
+/// A path or word as one shell argument.
+pub fn sh(path: &str) -> String {
+    if path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@%".contains(c))
+    {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
+}
+
+/// The deployments `check` would read from the same files. A named file that migrate cannot
+/// edit is an error; in a checkout, such a deployment (a blueprint without tfvars) is passed
+/// over, as long as another one can be migrated.
 fn read(opts: &Options) -> Result<Vec<Deployment>> {
     let mut out = Vec::new();
+    let mut passed_over = None;
     if let Some(repo) = &opts.repo {
-        out.extend(discover(repo)?);
+        for d in load(pipeline::Options {
+            repo: Some(repo.clone()),
+            ..Default::default()
+        })? {
+            match d.module().migratable(&d) {
+                Ok(()) => out.push(d),
+                Err(e) => {
+                    passed_over.get_or_insert(e);
+                }
+            }
+        }
     }
     if !opts.paths.is_empty() {
-        let mut by_host: Vec<Deployment> = Vec::new();
-        for p in &opts.paths {
-            let input = check::read(p)?;
-            let kind = detect(&input).ok_or_else(|| {
-                Error::Usage(format!(
-                    "cannot tell what {} is: name Helm values values*.yaml, Compose files *compose*.yml, \
-                     a Caddyfile Caddyfile, env files *.env, Terraform *.tf / *.tfvars",
-                    input.path
-                ))
-            })?;
-            if kind == Kind::Manifests {
-                return Err(Error::Usage(format!(
-                    "{} holds rendered manifests: migrate edits the Helm values files they come from",
-                    input.path
-                )));
-            }
-            match by_host.iter_mut().find(|d| d.host == kind.host()) {
-                Some(d) => d.files.push((kind, input)),
-                None => by_host.push(Deployment {
-                    host: kind.host(),
-                    files: vec![(kind, input)],
-                }),
-            }
+        for d in load(pipeline::Options {
+            paths: opts.paths.clone(),
+            ..Default::default()
+        })? {
+            d.module().migratable(&d)?;
+            out.push(d);
         }
-        out.extend(by_host);
     }
     if out.is_empty() {
-        return Err(Error::Usage(
-            "nothing to migrate: name the deployment's files, or use --repo DIR for the starter's ops/ layout".into(),
-        ));
-    }
-    for d in &out {
-        let editable = match d.host {
-            Host::K8s => d.of(Kind::HelmValues).next().is_some(),
-            Host::Vps => true,
-            Host::Gcp => d.of(Kind::Tfvars).any(|i| !i.path.ends_with(".json")),
-        };
-        if !editable {
-            return Err(Error::Usage(format!(
-                "{}: migrate needs {} to edit",
-                d.primary(),
-                match d.host {
-                    Host::K8s => "a Helm values file",
-                    _ => "an HCL .tfvars file (a .tfvars.json cannot keep comments)",
-                }
-            )));
-        }
+        return Err(passed_over.unwrap_or_else(|| {
+            Error::Usage(
+                "nothing to migrate: name the deployment's files, or use --repo DIR for the starter's ops/ layout".into(),
+            )
+        }));
     }
     Ok(out)
 }
 
-/// `check --repo`'s layout: each Helm values file over `values.yaml`, the Compose deployment
-/// (with the worker override when present), each tfvars file with the blueprint.
-fn discover(repo: &Path) -> Result<Vec<Deployment>> {
-    let mut out = Vec::new();
-    let list = |dir: &Path, keep: &dyn Fn(&str) -> bool| -> Result<Vec<PathBuf>> {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, "read the folder", e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(keep))
-            .collect();
-        found.sort();
-        Ok(found)
-    };
-    let chart = repo.join("ops/charts/starter");
-    if chart.is_dir() {
-        let base = chart.join("values.yaml");
-        let base = base.is_file().then(|| check::read(&base)).transpose()?;
-        let envs = list(&chart, &|n| {
-            n != "values.yaml"
-                && n.starts_with("values")
-                && (n.ends_with(".yaml") || n.ends_with(".yml"))
-        })?;
-        for p in envs {
-            let mut files: Vec<_> = base.iter().map(|b| (Kind::HelmValues, b.clone())).collect();
-            files.push((Kind::HelmValues, check::read(&p)?));
-            out.push(Deployment {
-                host: Host::K8s,
-                files,
-            });
-        }
-        if out.is_empty() {
-            if let Some(b) = base {
-                out.push(Deployment {
-                    host: Host::K8s,
-                    files: vec![(Kind::HelmValues, b)],
-                });
-            }
-        }
-    }
-    let compose = repo.join("ops/compose");
-    if compose.is_dir() {
-        let mut files = Vec::new();
-        let caddy = compose.join("caddy/Caddyfile");
-        if caddy.is_file() {
-            files.push((Kind::Caddyfile, check::read(&caddy)?));
-        }
-        for name in [
-            "docker-compose.prod.yml",
-            "docker-compose.yml",
-            "compose.yaml",
-        ] {
-            let p = compose.join(name);
-            if p.is_file() {
-                files.push((Kind::Compose, check::read(&p)?));
-                break;
-            }
-        }
-        let worker = compose.join(hosts::WORKER_OVERRIDE);
-        if worker.is_file() {
-            files.push((Kind::Compose, check::read(&worker)?));
-        }
-        for p in list(&compose, &|n| n == ".env" || n.ends_with(".env"))? {
-            files.push((Kind::EnvFile, check::read(&p)?));
-        }
-        if !files.is_empty() {
-            out.push(Deployment {
-                host: Host::Vps,
-                files,
-            });
-        }
-    }
-    let gcp = repo.join("ops/infra/gcp");
-    if gcp.is_dir() {
-        let tf: Vec<_> = list(&gcp, &|n| n.ends_with(".tf"))?
-            .iter()
-            .map(|p| check::read(p).map(|i| (Kind::Terraform, i)))
-            .collect::<Result<_>>()?;
-        for p in list(&gcp, &|n| n.ends_with(".tfvars"))? {
-            let mut files = vec![(Kind::Tfvars, check::read(&p)?)];
-            files.extend(tf.iter().cloned());
-            out.push(Deployment {
-                host: Host::Gcp,
-                files,
-            });
-        }
-    }
-    if out.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} has no deployment of the starter's layout to migrate (ops/charts/starter values, \
-             ops/compose, ops/infra/gcp *.tfvars)",
-            repo.display()
-        )));
-    }
-    Ok(out)
+fn load(opts: pipeline::Options) -> Result<Vec<Deployment>> {
+    pipeline::deployments(&opts, &Context::default())?
+        .into_iter()
+        .map(|f| f.load())
+        .collect()
 }
 
-/// The plan and findings of a deployment, as `check` computes them (suppressions applied).
-pub(crate) fn evaluate(d: &Deployment, profiles: &[String]) -> Result<(Plan, Vec<Finding>)> {
-    let inputs = |k| d.of(k).cloned().collect::<Vec<_>>();
-    let plan = match d.host {
-        Host::K8s => helm::values_plan(&inputs(Kind::HelmValues))?,
-        Host::Vps => {
-            let mut vars = Vars::default();
-            for e in d.of(Kind::EnvFile) {
-                vars.extend(envfile::parse(e)?);
-            }
-            vps::plan(
-                &inputs(Kind::Caddyfile),
-                &inputs(Kind::Compose),
-                &vars,
-                profiles,
-            )?
-        }
-        Host::Gcp => terraform::plan(&inputs(Kind::Tfvars), &inputs(Kind::Terraform), None)?,
-    };
-    let mut findings = contracts::check(&plan);
-    let suppressions: Vec<_> = d
-        .files
-        .iter()
-        .flat_map(|(_, i)| suppress::scan(i))
-        .collect();
-    suppress::apply(&mut findings, &suppressions, suppress::today());
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
-    Ok((plan, findings))
+/// A phase's plan and findings, with the profiles it is deployed with.
+fn evaluate(d: &Deployment, profiles: &[String]) -> Result<(Plan, Vec<Finding>)> {
+    d.evaluate(&Context {
+        profiles: profiles.to_vec(),
+        ..Default::default()
+    })
 }
 
-pub(crate) fn suppression(until: (i32, u32, u32)) -> String {
+pub fn suppression(until: (i32, u32, u32)) -> String {
     let (y, m, d) = until;
     format!("hostwiz:ignore BILL-006 reason=\"migration phase 1 of 2\" until={y:04}-{m:02}-{d:02}")
 }
@@ -416,7 +297,7 @@ fn verify(d: &Deployment, phase: &Phase, n: u32) -> Result<()> {
 }
 
 /// A date plus some days (proleptic Gregorian).
-pub(crate) fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
+pub fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     // Howard Hinnant's days_from_civil / civil_from_days.
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
@@ -433,75 +314,6 @@ pub(crate) fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32)
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("standard output", "write to", e)
-}
-
-/// The command: plan, show, ask, write.
-pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
-    let outcome = plan(opts)?;
-    let mut s = String::new();
-    for r in &outcome.reports {
-        let active: Vec<Finding> = r
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none())
-            .cloned()
-            .collect();
-        if !active.is_empty() {
-            s.push_str(&format!(
-                "found in {} ({}) as it is now:\n",
-                r.primary, r.host
-            ));
-            s.push_str(&report::check_text(&[(
-                r.primary.as_str(),
-                active.as_slice(),
-            )]));
-        }
-        if r.migrated {
-            s.push_str(&format!(
-                "{} ({}): inline → dedicated worker in two phases; the plan fixes the billing findings\n",
-                r.primary, r.host
-            ));
-        } else {
-            s.push_str(&format!(
-                "{} ({}): already in dedicated mode (a worker is defined); nothing to migrate\n",
-                r.primary, r.host
-            ));
-        }
-    }
-    if outcome.files.is_empty() {
-        s.push_str("nothing was written\n");
-        return out.write_all(s.as_bytes()).map_err(io_err);
-    }
-    let planned = write::prepare(&outcome.out, outcome.files)?;
-    s.push_str(&write::describe(&planned, opts.dry_run));
-    out.write_all(s.as_bytes()).map_err(io_err)?;
-    if opts.dry_run {
-        return writeln!(out, "dry run: nothing was written").map_err(io_err);
-    }
-    let updates = planned
-        .iter()
-        .filter(|p| matches!(p.change, Change::Update { .. }))
-        .count();
-    if !(opts.yes || updates == 0 || write::confirm(out, updates)?) {
-        return Err(Error::NotWritten(format!(
-            "{updates} existing file{} in {} differ{} from what hostwiz would write; \
-             re-run with --yes to replace them (the old content is kept as .bak)",
-            if updates == 1 { "" } else { "s" },
-            outcome.out.display(),
-            if updates == 1 { "s" } else { "" },
-        )));
-    }
-    commit(&outcome.out, &planned, out)
-}
-
-fn commit(dir: &Path, planned: &[Planned], out: &mut impl Write) -> Result<()> {
-    let written = write_phases(dir, planned)?;
-    out.write_all(write::summary(&written, &dir.join(GUIDE)).as_bytes())
-        .map_err(io_err)
 }
 
 /// Writes the planned phase files: the phase folders are made here, and never through a

@@ -1,23 +1,13 @@
-//! Answers to files. Each host has its own renderer; every host also gets the checklist and
-//! the answers themselves, so a re-run resumes and a review can diff the decision.
-
-/// `writeln!` into a `String`, which cannot fail.
-macro_rules! out {
-    ($w:expr) => {
-        $w.push('\n')
-    };
-    ($w:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        writeln!($w, $($arg)*).expect("writing to a String cannot fail");
-    }};
-}
+//! Answers to files. Each host module renders its own files; every host also gets the checklist
+//! and the answers themselves, so a re-run resumes and a review can diff the decision. The
+//! string helpers here are shared by the hosts' renderers.
 
 mod checklist;
-mod helm;
-mod terraform;
-mod vps;
 
-use crate::answers::{Answers, Host};
+pub use checklist::{api_count, Checklist};
+
+use crate::answers::Answers;
+use crate::hosts;
 
 /// A file to write, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +19,7 @@ pub struct File {
 }
 
 impl File {
-    fn new(path: impl Into<String>, contents: String) -> Self {
+    pub fn new(path: impl Into<String>, contents: String) -> Self {
         Self {
             path: path.into(),
             contents,
@@ -37,7 +27,7 @@ impl File {
         }
     }
 
-    fn executable(mut self) -> Self {
+    pub fn executable(mut self) -> Self {
         self.executable = true;
         self
     }
@@ -46,11 +36,7 @@ impl File {
 pub const ANSWERS_FILE: &str = "hostwiz.toml";
 
 pub fn render(a: &Answers) -> Vec<File> {
-    let mut files = match a.host {
-        Host::K8s => helm::render(a),
-        Host::Vps => vps::render(a),
-        Host::Gcp => terraform::render(a),
-    };
+    let mut files = hosts::module(a.host).render(a);
     files.push(File::new("CHECKLIST.md", checklist::render(a)));
     files.push(File::new(ANSWERS_FILE, answers_file(a)));
     files
@@ -86,22 +72,13 @@ pub fn answers_schema() -> String {
     text
 }
 
-/// The names of the files each host writes, for the checklist and for tests.
-pub fn values_file(a: &Answers) -> String {
-    format!("values-{}.yaml", a.environment)
-}
-
-pub fn tfvars_file(a: &Answers) -> String {
-    format!("{}.tfvars", a.environment)
-}
-
 /// A YAML double-quoted scalar. Values are validated before they get here; quoting anyway
 /// means no value can ever change the document's structure.
-fn yaml_str(s: &str) -> String {
+pub fn yaml_str(s: &str) -> String {
     serde_json::to_string(s).expect("strings always serialize")
 }
 
 /// An HCL quoted string: JSON escapes plus HCL's template sequences.
-fn hcl_str(s: &str) -> String {
+pub fn hcl_str(s: &str) -> String {
     yaml_str(s).replace("${", "$${").replace("%{", "%%{")
 }

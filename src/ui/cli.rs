@@ -294,8 +294,8 @@ struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
     /// Check only this host's files (and read ambiguous input as this host's)
-    #[arg(long, value_enum)]
-    host: Option<HostArg>,
+    #[arg(long, value_parser = host_parser())]
+    host: Option<Host>,
     /// Variables for {$VAR} and ${VAR} placeholders, such as compose.env (repeatable)
     #[arg(long = "env-file", value_name = "FILE")]
     env_files: Vec<PathBuf>,
@@ -312,11 +312,12 @@ struct CheckArgs {
     fail_on: FailOn,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum HostArg {
-    K8s,
-    Vps,
-    Gcp,
+/// The hosts of the registry, as `--host` accepts them.
+fn host_parser() -> impl clap::builder::TypedValueParser<Value = Host> {
+    let names: Vec<&'static str> = Host::ALL.iter().map(|h| h.as_str()).collect();
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| Host::parse(&name).expect("clap accepts only the registry's names"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -365,7 +366,7 @@ where
         Command::Schema => out
             .write_all(hostwiz::render::answers_schema().as_bytes())
             .map_err(io_err),
-        Command::Migrate(MigrateCommand::Worker(a)) => hostwiz::migrate::run_worker(
+        Command::Migrate(MigrateCommand::Worker(a)) => super::migrate::run_worker(
             &hostwiz::migrate::Options {
                 paths: a.paths,
                 repo: a.repo,
@@ -375,8 +376,8 @@ where
             },
             &mut out,
         ),
-        Command::Gcp(GcpCommand::Services(a)) => hostwiz::services_review::run(
-            &hostwiz::services_review::Options {
+        Command::Gcp(GcpCommand::Services(a)) => super::gcp::run_services(
+            &hostwiz::hosts::gcp::services_review::Options {
                 tf: a.tf,
                 answers: a.answers,
                 enabled: a.enabled,
@@ -480,11 +481,7 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
     let opts = check::Options {
         paths: args.paths,
         repo: args.repo,
-        host: args.host.map(|h| match h {
-            HostArg::K8s => Host::K8s,
-            HostArg::Vps => Host::Vps,
-            HostArg::Gcp => Host::Gcp,
-        }),
+        host: args.host,
         env_files: args.env_files,
         profiles: args.profiles,
         enabled_services: args.enabled_services,

@@ -3,6 +3,8 @@
 //! here is part of the library; it only asks the core and prints.
 
 pub mod cli;
+pub mod gcp;
+pub mod migrate;
 pub mod prompt;
 pub mod session;
 pub mod terminal;

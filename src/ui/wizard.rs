@@ -62,40 +62,15 @@ pub fn require_terminal() -> Result<()> {
     }
 }
 
-/// The three commands that come next, for the Write step.
+/// The three commands that come next, for the Write step: the checklist, a check of what was
+/// written, and the deploy command as CHECKLIST.md gives it.
 pub fn next_commands(a: &Answers, out: &Path) -> [String; 3] {
-    let checklist = format!("less {}", out.join("CHECKLIST.md").display());
-    let check = format!("hostwiz check {}", check_args(a, out));
-    let deploy = match a.host {
-        Host::K8s => format!(
-            "helm upgrade --install {} ops/charts/starter -n {} -f {}",
-            a.k8s.release,
-            a.k8s.namespace,
-            out.join(hostwiz::render::values_file(a)).display()
-        ),
-        Host::Vps => match a.worker {
-            hostwiz::answers::WorkerMode::Inline => {
-                "docker compose -f docker-compose.prod.yml --env-file compose.env up -d".to_string()
-            }
-            hostwiz::answers::WorkerMode::Dedicated => "docker compose -f docker-compose.prod.yml \
-                 -f docker-compose.worker.yml --env-file compose.env --profile worker up -d"
-                .to_string(),
-        },
-        Host::Gcp => format!(
-            "terraform -chdir=ops/infra/gcp plan -var-file={}",
-            hostwiz::render::tfvars_file(a)
-        ),
-    };
-    [checklist, check, deploy]
-}
-
-fn check_args(a: &Answers, out: &Path) -> String {
-    let p = |name: &str| out.join(name).display().to_string();
-    match a.host {
-        Host::K8s => p(&hostwiz::render::values_file(a)),
-        Host::Vps => format!("{} --env-file {}", p("Caddyfile"), p("compose.env")),
-        Host::Gcp => p(&hostwiz::render::tfvars_file(a)),
-    }
+    let host = hostwiz::hosts::module(a.host);
+    [
+        format!("less {}", out.join("CHECKLIST.md").display()),
+        format!("hostwiz check {}", host.check_args(a, out)),
+        host.checklist(a).deploy_command(),
+    ]
 }
 
 /// A deployment `check` found in the operator's checkout, to show on the welcome screen and
@@ -115,9 +90,8 @@ pub struct Existing {
 pub fn repo_dir(named: Option<PathBuf>) -> Option<PathBuf> {
     named.or_else(|| {
         let here = PathBuf::from(".");
-        ["ops/charts/starter", "ops/compose", "ops/infra/gcp"]
-            .iter()
-            .any(|d| here.join(d).is_dir())
+        hostwiz::hosts::all()
+            .any(|m| here.join(m.layout()).is_dir())
             .then_some(here)
     })
 }
@@ -183,9 +157,6 @@ pub fn prefill(plan: &hostwiz::plan::Plan, base: &RawAnswers) -> RawAnswers {
             "scale.api_min_replicas",
             r.min.clamp(1, r.max.max(1)).to_string(),
         );
-        if plan.host == Host::K8s {
-            set("scale.autoscaling", (r.min != r.max).to_string());
-        }
     }
     if let Some(worker) = plan.processes(Role::Worker).next() {
         set(
@@ -193,19 +164,6 @@ pub fn prefill(plan: &hostwiz::plan::Plan, base: &RawAnswers) -> RawAnswers {
             worker.replicas.value.max.max(1).to_string(),
         );
     }
-    if let Some(s) = &plan.services {
-        if let Some(p) = &s.project_id {
-            set("gcp.project_id", p.value.clone());
-        }
-        set(
-            "gcp.enable_project_services",
-            s.enable_project_services.value.to_string(),
-        );
-        let registry = s
-            .conditions
-            .iter()
-            .any(|c| c.value == hostwiz::catalog::Condition::ArtifactRegistry);
-        set("gcp.artifact_registry", registry.to_string());
-    }
+    hostwiz::hosts::module(plan.host).prefill(plan, &mut set);
     raw
 }

@@ -517,7 +517,7 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
         (Modal::Welcome { selected }, KeyCode::Char('g'))
             if s.existing
                 .get(selected)
-                .is_some_and(|e| e.host == Host::Gcp) =>
+                .is_some_and(|e| hostwiz::hosts::module(e.host).has_project_services()) =>
         {
             return vec![Cmd::ReviewServices];
         }

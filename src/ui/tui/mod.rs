@@ -203,14 +203,14 @@ fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
 /// What `hostwiz gcp services` says of the checkout's blueprint.
 fn review_services(state: &State) -> std::result::Result<String, String> {
     let tf = state.repo.as_ref().map(|r| r.join("ops/infra/gcp"));
-    let opts = hostwiz::services_review::Options {
+    let opts = hostwiz::hosts::gcp::services_review::Options {
         tf,
         answers: None,
         enabled: None,
     };
-    let services = hostwiz::services_review::load(&opts).map_err(|e| e.to_string())?;
-    Ok(hostwiz::services_review::text(
-        &hostwiz::services_review::review(&services),
+    let services = hostwiz::hosts::gcp::services_review::load(&opts).map_err(|e| e.to_string())?;
+    Ok(hostwiz::hosts::gcp::services_review::text(
+        &hostwiz::hosts::gcp::services_review::review(&services),
     ))
 }
 

@@ -441,13 +441,17 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
         let p = entry.unwrap().path();
         std::fs::copy(&p, fixed_gcp.join(p.file_name().unwrap())).unwrap();
     }
-    let services = hostwiz::services_review::load(&hostwiz::services_review::Options {
-        tf: Some(fixed_gcp.to_path_buf()),
-        answers: None,
-        enabled: None,
-    })
+    let services = hostwiz::hosts::gcp::services_review::load(
+        &hostwiz::hosts::gcp::services_review::Options {
+            tf: Some(fixed_gcp.to_path_buf()),
+            answers: None,
+            enabled: None,
+        },
+    )
     .unwrap();
-    let text = hostwiz::services_review::text(&hostwiz::services_review::review(&services));
+    let text = hostwiz::hosts::gcp::services_review::text(
+        &hostwiz::hosts::gcp::services_review::review(&services),
+    );
     app::update(&mut s, Msg::Services(Ok(text)));
     let shown = screen(&s, 120, 40);
     assert!(

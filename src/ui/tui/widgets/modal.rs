@@ -43,7 +43,7 @@ fn welcome(s: &State, selected: usize) -> Vec<Line<'static>> {
         if e.inline {
             lines.push(Line::from(strings::WELCOME_MIGRATE).dim());
         }
-        if e.host == hostwiz::answers::Host::Gcp {
+        if hostwiz::hosts::module(e.host).has_project_services() {
             lines.push(Line::from(strings::WELCOME_SERVICES).dim());
         }
     }

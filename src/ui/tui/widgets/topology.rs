@@ -4,7 +4,7 @@
 
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
-use hostwiz::answers::{Host, WorkerMode};
+use hostwiz::answers::WorkerMode;
 use hostwiz::contracts::Severity;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Stylize};
@@ -35,16 +35,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             Span::raw("")
         }
     };
-    let entry = match a.host {
-        Host::K8s => format!("ingress {}", a.k8s.ingress_class),
-        Host::Vps => "caddy".to_string(),
-        Host::Gcp => "cloud run".to_string(),
-    };
-    let api_count = if a.host == Host::Gcp || (a.host == Host::K8s && a.scale.autoscaling) {
-        format!("{}–{}", a.scale.api_min_replicas, a.scale.api_replicas)
-    } else {
-        a.scale.api_replicas.to_string()
-    };
+    let host = hostwiz::hosts::module(a.host);
+    let entry = host.entry(a);
+    let api_count = hostwiz::render::api_count(&host.plan(a));
     let mut lines = vec![Line::from(vec![
         Span::raw(format!("browser ─▶ {entry} ─▶ {}", a.domains.web)),
         mark(failing(&["ROUTE-001", "ROUTE-002", "ROUTE-005"])),

@@ -2,9 +2,9 @@
 //! variable defaults — the documented ones, or the `variable` blocks of the blueprint's `.tf`
 //! files when given — and the blueprint's `required_project_services` list.
 
-use super::{Input, ParseError};
 use crate::answers::Host;
 use crate::catalog::Condition;
+use crate::ingest::{Input, ParseError};
 use crate::plan::{
     Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target, Tls, Urls, MODE_VAR,
     REPLAY_FLAG, RETRY_FLAG,

@@ -1,14 +1,10 @@
 //! `values-<env>.yaml` for the starter chart (`ops/charts/starter`).
 
-use super::{values_file, yaml_str as q, File};
 use crate::answers::{Answers, WorkerMode};
 use crate::plan::{billing_env, Role};
+use crate::render::yaml_str as q;
 
-pub fn render(a: &Answers) -> Vec<File> {
-    vec![File::new(values_file(a), values(a))]
-}
-
-fn values(a: &Answers) -> String {
+pub(super) fn values(a: &Answers) -> String {
     let mut y = String::new();
     let w = &mut y;
     let web = a.domains.web.as_str();

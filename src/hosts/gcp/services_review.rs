@@ -6,14 +6,15 @@
 //! [`review`] judges a [`Services`] and nothing else; [`load`] builds that from the blueprint
 //! folder, an answers file and a `gcloud services list --enabled` dump. The CLI only prints.
 
+use super::{files_plan, gcloud};
 use crate::catalog::{self, When};
 use crate::error::{Error, Result};
-use crate::ingest::{gcloud, terraform, Input};
+use crate::ingest::Input;
+use crate::pipeline;
 use crate::plan::{Origin, Plan, Services, Sourced};
 use crate::source::{self, Source};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What the operator pointed the review at; every input is optional.
@@ -307,32 +308,23 @@ fn tf_services(dir: &Path) -> Result<Services> {
         });
         return Err(Error::io(dir, "read the blueprint folder", e));
     }
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, "read the blueprint folder", e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    let named =
-        |p: &Path, f: &dyn Fn(&str) -> bool| p.file_name().and_then(|n| n.to_str()).is_some_and(f);
-    let mut tf = Vec::new();
-    let mut tfvars = Vec::new();
-    for p in &paths {
-        if named(p, &|n| n.ends_with(".tf")) {
-            tf.push(crate::check::read(p)?);
-        } else if named(p, &|n| {
-            n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
-        }) {
-            tfvars.push(crate::check::read(p)?);
-        }
-    }
+    let tf = pipeline::files(dir, |n| n.ends_with(".tf"))?
+        .iter()
+        .map(|p| pipeline::read(p))
+        .collect::<Result<Vec<_>>>()?;
+    let tfvars = pipeline::files(dir, |n| {
+        n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
+    })?
+    .iter()
+    .map(|p| pipeline::read(p))
+    .collect::<Result<Vec<_>>>()?;
     if tf.is_empty() && tfvars.is_empty() {
         return Err(Error::Usage(format!(
             "{} has no .tf or .tfvars files: --tf names the blueprint's folder, such as ops/infra/gcp",
             dir.display()
         )));
     }
-    let plan = terraform::plan(&tfvars, &tf, None)?;
+    let plan = files_plan(&tfvars, &tf, None)?;
     Ok(plan.services.expect("a Terraform plan always has services"))
 }
 
@@ -484,19 +476,4 @@ pub fn json(r: &Review) -> String {
     let mut s = serde_json::to_string_pretty(&out).expect("plain data serializes");
     s.push('\n');
     s
-}
-
-/// `hostwiz gcp services`: loads, reviews, prints; exit 1 (as findings) when something is
-/// missing or the blueprint lacks an always-needed API.
-pub fn run(opts: &Options, as_json: bool, out: &mut impl Write) -> Result<()> {
-    let r = review(&load(opts)?);
-    let printed = if as_json { json(&r) } else { text(&r) };
-    out.write_all(printed.as_bytes())
-        .map_err(|e| Error::io("standard output", "write to", e))?;
-    if r.failing() {
-        return Err(Error::ApisMissing {
-            count: r.problems(),
-        });
-    }
-    Ok(())
 }

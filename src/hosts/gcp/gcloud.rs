@@ -1,7 +1,7 @@
 //! `gcloud services list --enabled` output, in the two forms operators save:
 //! `--format="value(config.name)"` (one name a line) and `--format=json`.
 
-use super::{Input, ParseError};
+use crate::ingest::{Input, ParseError};
 use crate::plan::Sourced;
 
 pub fn enabled(input: &Input) -> Result<Sourced<Vec<String>>, ParseError> {

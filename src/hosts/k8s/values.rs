@@ -9,9 +9,9 @@
 //! number that a `null` deleted leaves the template nothing sensible to render; hostwiz then
 //! reads the documented default.
 
-use super::yaml::{self, GoScalar, Node, Value};
-use super::{Input, ParseError};
 use crate::answers::Host;
+use crate::ingest::yaml::{self, GoScalar, Node, Value};
+use crate::ingest::{Input, ParseError};
 use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
 use crate::plan::{MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 use std::collections::BTreeMap;

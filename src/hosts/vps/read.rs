@@ -2,10 +2,10 @@
 //! Compose files (as given, no implied base) decide which processes run with which env, and
 //! the env files fill the placeholders of both.
 
-use super::caddy::{self, Caddyfile};
-use super::compose::{self, Compose};
-use super::{Input, ParseError, Vars};
 use crate::answers::Host;
+use crate::ingest::caddy::{self, Caddyfile};
+use crate::ingest::compose::{self, Compose};
+use crate::ingest::{Input, ParseError, Vars};
 use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
 use std::collections::BTreeMap;
 

@@ -2,49 +2,15 @@
 //! Terraform is told not to enable the APIs itself. The tfvars state every setting a contract
 //! depends on, rather than leaning on the blueprint's defaults.
 
-use super::{hcl_str as q, tfvars_file, File};
+use super::manual_apis;
 use crate::answers::{Answers, WorkerMode};
-use crate::catalog::{self, Condition, When};
+use crate::catalog::{self, When};
 use crate::plan::{billing_env, Role};
+use crate::render::hcl_str as q;
 
 pub const ENABLE_SCRIPT: &str = "enable-apis.sh";
 
-pub fn render(a: &Answers) -> Vec<File> {
-    let mut files = vec![File::new(tfvars_file(a), tfvars(a))];
-    if !a.gcp.enable_project_services {
-        files.push(File::new(ENABLE_SCRIPT, enable_script(a)).executable());
-    }
-    files
-}
-
-/// The APIs to enable by hand before the first apply: the bootstrap ones, then the ones the
-/// answers switch on, then the operator's extras.
-pub fn manual_apis(a: &Answers) -> Vec<String> {
-    let mut apis: Vec<String> = catalog::with(When::Bootstrap)
-        .map(|s| s.name.clone())
-        .collect();
-    apis.extend(conditional_apis(a));
-    for extra in &a.gcp.extra_services {
-        if !apis.iter().any(|x| x == extra.as_str()) {
-            apis.push(extra.to_string());
-        }
-    }
-    apis
-}
-
-fn conditional_apis(a: &Answers) -> Vec<String> {
-    [
-        (a.gcp.cloud_dns, Condition::CloudDns),
-        (a.gcp.artifact_registry, Condition::ArtifactRegistry),
-        (a.gcp.signed_urls, Condition::SignedUrls),
-    ]
-    .into_iter()
-    .filter(|(on, _)| *on)
-    .flat_map(|(_, c)| catalog::with(When::If(c)).map(|s| s.name.clone()))
-    .collect()
-}
-
-fn tfvars(a: &Answers) -> String {
+pub(super) fn tfvars(a: &Answers) -> String {
     let mut t = String::new();
     let w = &mut t;
     out!(
@@ -134,7 +100,7 @@ fn group(w: &mut String, attrs: &[(&str, String)]) {
     }
 }
 
-fn enable_script(a: &Answers) -> String {
+pub(super) fn enable_script(a: &Answers) -> String {
     let project = a
         .gcp
         .project_id

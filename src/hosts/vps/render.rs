@@ -2,26 +2,15 @@
 //! override. They state the billing topology by themselves, so they read correctly alone and
 //! on top of the starter's `docker-compose.prod.yml`.
 
-use super::{yaml_str as q, File};
 use crate::answers::{Answers, WorkerMode};
 use crate::plan::{billing_env, Role};
+use crate::render::yaml_str as q;
 
 pub const CADDYFILE: &str = "Caddyfile";
 pub const ENV_FILE: &str = "compose.env";
 pub const WORKER_OVERRIDE: &str = "docker-compose.worker.yml";
 
-pub fn render(a: &Answers) -> Vec<File> {
-    let mut files = vec![
-        File::new(CADDYFILE, caddyfile(a)),
-        File::new(ENV_FILE, env_file(a)),
-    ];
-    if a.worker == WorkerMode::Dedicated {
-        files.push(File::new(WORKER_OVERRIDE, worker_override(a)));
-    }
-    files
-}
-
-fn caddyfile(a: &Answers) -> String {
+pub(super) fn caddyfile(a: &Answers) -> String {
     let mut c = String::new();
     let w = &mut c;
     out!(
@@ -64,7 +53,7 @@ fn caddyfile(a: &Answers) -> String {
     c
 }
 
-fn env_file(a: &Answers) -> String {
+pub(super) fn env_file(a: &Answers) -> String {
     let mut e = String::new();
     let w = &mut e;
     out!(
@@ -93,7 +82,7 @@ fn env_file(a: &Answers) -> String {
     e
 }
 
-fn worker_override(a: &Answers) -> String {
+pub(super) fn worker_override(a: &Answers) -> String {
     let mut y = String::new();
     let w = &mut y;
     out!(

@@ -21,11 +21,11 @@
 //! - A backend Service that is not in the stream gets its role from its name suffix.
 //! - A host is covered by TLS when the Ingress that routes it lists it in `spec.tls`.
 
-use super::helm::{kind, tls_covers};
-use super::yaml::{self, Node};
-use super::yaml_fast;
-use super::{Input, ParseError};
+use super::values::{kind, tls_covers};
 use crate::answers::Host;
+use crate::ingest::yaml::{self, Node};
+use crate::ingest::yaml_fast;
+use crate::ingest::{Input, ParseError};
 use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -1,0 +1,363 @@
+//! GCP Cloud Run with the starter's Terraform blueprint (`ops/infra/gcp`): tfvars written and
+//! read with the blueprint's variable defaults, the project's APIs reviewed against what the
+//! blueprint enables and what the answers need.
+
+mod gcloud;
+mod migrate;
+mod render;
+pub mod services_review;
+mod tfvars;
+
+pub use gcloud::enabled as enabled_services;
+pub use render::ENABLE_SCRIPT;
+pub use tfvars::plan as files_plan;
+
+use super::{inputs, HostModule};
+use crate::answers::{Answers, Host, RawAnswers};
+use crate::catalog::{self, Api, Condition, When};
+use crate::error::{Error, Result};
+use crate::ingest::detect::Kind;
+use crate::migrate::{Operations, Phase};
+use crate::pipeline::{self, Context, Deployment, Found, Src};
+use crate::plan::{Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
+use crate::render::{Checklist, File};
+use std::path::Path;
+
+pub struct Gcp;
+
+/// `<env>.tfvars`, the file `apply` writes.
+pub fn tfvars_file(a: &Answers) -> String {
+    format!("{}.tfvars", a.environment)
+}
+
+/// Each conditional API's switch among the answers: the one mapping from answers to what
+/// they need, used by the plan, the files and the wizard's API screen.
+pub const CONDITION_KEYS: [(Condition, &str); 3] = [
+    (Condition::CloudDns, "gcp.cloud_dns"),
+    (Condition::ArtifactRegistry, "gcp.artifact_registry"),
+    (Condition::SignedUrls, "gcp.signed_urls"),
+];
+
+/// The conditions these answers switch on, with the answer that switches each.
+pub fn conditions(a: &Answers) -> Vec<(Condition, &'static str)> {
+    CONDITION_KEYS
+        .into_iter()
+        .filter(|(c, _)| match c {
+            Condition::CloudDns => a.gcp.cloud_dns,
+            Condition::ArtifactRegistry => a.gcp.artifact_registry,
+            Condition::SignedUrls => a.gcp.signed_urls,
+        })
+        .collect()
+}
+
+/// What the deployment needs of one API of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Always (or to bootstrap Terraform).
+    Required,
+    /// Switched on by the answers.
+    Needed,
+    /// Not needed by these answers.
+    Off,
+}
+
+/// Every API of the catalog with what the answers need of it, and whether the operator must
+/// enable it by hand: the bootstrap and conditional ones always, the rest when Terraform is
+/// told not to.
+pub fn api_needs(
+    on: &[Condition],
+    enable_project_services: bool,
+) -> Vec<(&'static Api, Need, bool)> {
+    catalog::apis()
+        .iter()
+        .map(|api| {
+            let need = match api.when {
+                When::Always | When::Bootstrap => Need::Required,
+                When::If(c) if on.contains(&c) => Need::Needed,
+                When::If(_) => Need::Off,
+            };
+            let manual =
+                need != Need::Off && (api.when != When::Always || !enable_project_services);
+            (api, need, manual)
+        })
+        .collect()
+}
+
+/// The APIs to enable by hand before the first apply: the bootstrap ones, then the ones the
+/// answers switch on, then the operator's extras.
+pub fn manual_apis(a: &Answers) -> Vec<String> {
+    let on: Vec<Condition> = conditions(a).into_iter().map(|(c, _)| c).collect();
+    let mut apis: Vec<String> = api_needs(&on, true)
+        .into_iter()
+        .filter(|(_, _, manual)| *manual)
+        .map(|(api, _, _)| api.name.clone())
+        .collect();
+    for extra in &a.gcp.extra_services {
+        if !apis.iter().any(|x| x == extra.as_str()) {
+            apis.push(extra.to_string());
+        }
+    }
+    apis
+}
+
+fn project(a: &Answers) -> &str {
+    a.gcp
+        .project_id
+        .as_ref()
+        .map(|p| p.as_str())
+        .unwrap_or_default()
+}
+
+impl HostModule for Gcp {
+    fn host(&self) -> Host {
+        Host::Gcp
+    }
+
+    fn layout(&self) -> &'static str {
+        "ops/infra/gcp"
+    }
+
+    fn title(&self) -> &'static str {
+        "GCP Cloud Run (Terraform)"
+    }
+
+    fn has_project_services(&self) -> bool {
+        true
+    }
+
+    fn plan(&self, a: &Answers) -> Plan {
+        let mut plan = Plan::answered(
+            a,
+            Shape {
+                api: Replicas {
+                    min: a.scale.api_min_replicas,
+                    max: a.scale.api_replicas,
+                },
+                // The tfvars pin the minimum to one so the worker never scales to zero.
+                worker: Replicas {
+                    min: 1,
+                    max: a.scale.worker_replicas,
+                },
+                api_env: true,
+            },
+        );
+        plan.urls = Some(Urls {
+            app_public_url: Some(Sourced::new(
+                format!("https://{}", a.domains.web),
+                Origin::Answer("domains.web"),
+            )),
+            api_base_url: a
+                .domains
+                .api
+                .as_ref()
+                .map(|h| Sourced::new(format!("https://{h}"), Origin::Answer("domains.api"))),
+            origin: Origin::Answer("domains.api"),
+        });
+        plan.services = Some(Services {
+            project_id: a
+                .gcp
+                .project_id
+                .as_ref()
+                .map(|p| Sourced::new(p.to_string(), Origin::Answer("gcp.project_id"))),
+            enable_project_services: Sourced::new(
+                a.gcp.enable_project_services,
+                Origin::Answer("gcp.enable_project_services"),
+            ),
+            blueprint: None,
+            enabled: None,
+            conditions: conditions(a)
+                .into_iter()
+                .map(|(c, key)| Sourced::new(c, Origin::Answer(key)))
+                .collect(),
+            extra: a
+                .gcp
+                .extra_services
+                .iter()
+                .map(|s| Sourced::new(s.to_string(), Origin::Answer("gcp.extra_services")))
+                .collect(),
+            overrides: None,
+        });
+        plan
+    }
+
+    fn render(&self, a: &Answers) -> Vec<File> {
+        let mut files = vec![File::new(tfvars_file(a), render::tfvars(a))];
+        if !a.gcp.enable_project_services {
+            files.push(File::new(ENABLE_SCRIPT, render::enable_script(a)).executable());
+        }
+        files
+    }
+
+    fn checklist(&self, a: &Answers) -> Checklist {
+        let project = project(a);
+        let mut place = vec![format!("cp \"$OUT/{}\" ops/infra/gcp/", tfvars_file(a))];
+        let mut deploy = vec![
+            "# Before the first apply: Terraform cannot enable these for itself.".to_string(),
+            format!(
+                "gcloud services enable {} --project {project}",
+                manual_apis(a).join(" ")
+            ),
+        ];
+        if !a.gcp.enable_project_services {
+            place.push(format!("cp \"$OUT/{ENABLE_SCRIPT}\" ops/infra/gcp/"));
+            deploy.push(
+                "# enable_project_services = false: enable everything else by hand too.".into(),
+            );
+            deploy.push(format!("sh ops/infra/gcp/{ENABLE_SCRIPT} {project}"));
+        }
+        let vars = tfvars_file(a);
+        let env = &a.environment;
+        let next = deploy.len() + 1;
+        deploy.extend([
+            "terraform -chdir=ops/infra/gcp init".to_string(),
+            format!("terraform -chdir=ops/infra/gcp plan -var-file={vars} -out={env}.tfplan"),
+            format!("terraform -chdir=ops/infra/gcp apply {env}.tfplan"),
+        ]);
+        let mut dns_notes = vec![
+            format!(
+                "Map `{}` to the web service{} and read the records to create:",
+                a.domains.web,
+                if a.domains.api.is_some() {
+                    " and the API host to the api service"
+                } else {
+                    ""
+                }
+            ),
+            String::new(),
+            "```sh".into(),
+            format!(
+                "gcloud beta run domain-mappings describe --domain {} --region {}",
+                a.domains.web, a.gcp.region
+            ),
+            "```".into(),
+            String::new(),
+        ];
+        if a.gcp.cloud_dns {
+            dns_notes
+                .push("Cloud DNS manages these domains: create the records in its zone.".into());
+            dns_notes.push(String::new());
+        }
+        Checklist {
+            title: "GCP Cloud Run (Terraform blueprint ops/infra/gcp)",
+            entry: "Cloud Run domain mapping".into(),
+            place,
+            dns_target: "the records Cloud Run shows for the domain mapping",
+            dns_record: "as shown",
+            dns_notes,
+            secrets: vec![
+                "- The app's secrets (database password, Stripe keys, signing keys) in Secret"
+                    .into(),
+                "  Manager, under the names the blueprint's Cloud Run env references.".into(),
+            ],
+            deploy,
+            next,
+            migrations: vec![
+                format!(
+                    "Run it as a one-off Cloud Run job on the API image `{}`, with the API's",
+                    a.images.api
+                ),
+                format!("environment and secrets, in region `{}`.", a.gcp.region),
+            ],
+            logs: format!(
+                "gcloud logging read 'resource.type=\"cloud_run_revision\"' --project {project} --freshness=1h"
+            ),
+        }
+    }
+
+    fn entry(&self, _a: &Answers) -> String {
+        "cloud run".into()
+    }
+
+    fn check_args(&self, a: &Answers, out: &Path) -> String {
+        out.join(tfvars_file(a)).display().to_string()
+    }
+
+    fn prefill(&self, plan: &Plan, set: &mut dyn FnMut(&str, String)) {
+        let Some(s) = &plan.services else { return };
+        if let Some(p) = &s.project_id {
+            set("gcp.project_id", p.value.clone());
+        }
+        set(
+            "gcp.enable_project_services",
+            s.enable_project_services.value.to_string(),
+        );
+        // Files show only whether images come from Artifact Registry; the other switches
+        // stay as answered.
+        let registry = s
+            .conditions
+            .iter()
+            .any(|c| c.value == Condition::ArtifactRegistry);
+        set("gcp.artifact_registry", registry.to_string());
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        &[Kind::Tfvars, Kind::Terraform]
+    }
+
+    fn fallback_kind(&self) -> Option<Kind> {
+        Some(Kind::Tfvars)
+    }
+
+    /// The Terraform files named together are one deployment.
+    fn group(&self, files: Vec<(Kind, Src)>) -> Vec<Found> {
+        vec![Found::new(Host::Gcp, files)]
+    }
+
+    /// Each tfvars file with the blueprint's `.tf` files; the blueprint alone without any.
+    fn discover(&self, dir: &Path, _ctx: &Context) -> Result<Vec<Found>> {
+        let tf: Vec<(Kind, Src)> = pipeline::files(dir, |n| n.ends_with(".tf"))?
+            .into_iter()
+            .map(|p| (Kind::Terraform, Src::Path(p)))
+            .collect();
+        let tfvars = pipeline::files(dir, |n| {
+            n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
+        })?;
+        if tfvars.is_empty() {
+            return Ok(vec![Found::new(Host::Gcp, tf)]);
+        }
+        Ok(tfvars
+            .into_iter()
+            .map(|p| {
+                let mut files = vec![(Kind::Tfvars, Src::Path(p))];
+                files.extend(tf.iter().cloned());
+                Found::new(Host::Gcp, files)
+            })
+            .collect())
+    }
+
+    fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {
+        let enabled = ctx.enabled.as_ref().map(gcloud::enabled).transpose()?;
+        Ok(files_plan(
+            &inputs(d, Kind::Tfvars),
+            &inputs(d, Kind::Terraform),
+            enabled,
+        )?)
+    }
+
+    fn migratable(&self, d: &Deployment) -> Result<()> {
+        if d.of(Kind::Tfvars).any(|i| !i.path.ends_with(".json")) {
+            return Ok(());
+        }
+        Err(Error::Usage(format!(
+            "{}: migrate needs an HCL .tfvars file to edit (a .tfvars.json cannot keep comments)",
+            d.primary()
+        )))
+    }
+
+    fn phases(&self, d: &Deployment, _plan: &Plan) -> Result<(Phase, Phase)> {
+        migrate::phases(d)
+    }
+
+    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
+        migrate::operations(d, plan)
+    }
+}
+
+/// Answers the wizard needs to show the API screen before they are complete.
+pub fn raw_conditions(raw: &RawAnswers) -> Vec<Condition> {
+    CONDITION_KEYS
+        .into_iter()
+        .filter(|(_, key)| raw.get(key) == "true")
+        .map(|(c, _)| c)
+        .collect()
+}

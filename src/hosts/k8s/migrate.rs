@@ -1,0 +1,128 @@
+//! The two migration phases on Helm values, as edits of the operator's last values file, and
+//! the commands that roll each out.
+
+use crate::answers::WorkerMode;
+use crate::error::{Error, Result};
+use crate::ingest::detect::Kind;
+use crate::ingest::{yaml, Input};
+use crate::migrate::{file_name, sh, yaml_edit, Operations, Phase};
+use crate::pipeline::{Context, Deployment};
+use crate::plan::{billing_env, Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
+use crate::render::yaml_str as q;
+
+pub(super) fn phases(d: &Deployment) -> Result<(Phase, Phase)> {
+    let values: Vec<&Input> = d.of(Kind::HelmValues).collect();
+    let target = *values.last().expect("checked when read");
+    let edit = |text: &str, path: &[&str], value: &str| {
+        yaml_edit::set(text, path, value).map_err(|e| {
+            Error::NotWritten(format!(
+                "{}: cannot set {} ({e}); make the change by hand",
+                target.path,
+                path.join(".")
+            ))
+        })
+    };
+    let mut t1 = target.text.clone();
+    for (k, v) in billing_env(Role::Api, WorkerMode::Dedicated) {
+        t1 = edit(&t1, &["api", "env", k], &q(v))?;
+    }
+    let mut t2 = edit(&t1, &["worker", "enabled"], "true")?;
+    let first_doc = |i: &Input| {
+        yaml::load_all(&i.text)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+    };
+    let docs: Vec<_> = values.iter().filter_map(|i| first_doc(i)).collect();
+    let set_in = |path: &[&str]| {
+        docs.iter()
+            .rev()
+            .find_map(|doc| doc.at(path).filter(|n| !n.is_null()).cloned())
+    };
+    if !set_in(&["worker", "image"]).is_some_and(|n| n.go_truthy()) {
+        // The chart has no fallback for the worker image: the API's, as apply writes it.
+        let image = set_in(&["api", "image"]).ok_or_else(|| {
+            Error::NotWritten(format!(
+                "{}: neither worker.image nor api.image is set; set worker.image and re-run",
+                target.path
+            ))
+        })?;
+        let image = image.as_str().map(str::to_string).ok_or_else(|| {
+            Error::NotWritten(format!(
+                "{}: api.image is not a single string, so worker.image cannot default to it; \
+                 set worker.image and re-run",
+                target.path
+            ))
+        })?;
+        t2 = edit(&t2, &["worker", "image"], &q(&image))?;
+    }
+    t2 = edit(&t2, &["worker", "replicaCount"], "1")?;
+    // A worker.env that turns a flag off (BILL-003) or names another mode is fixed too.
+    let candidate = d.overlay(&[(
+        Kind::HelmValues,
+        Input::new(target.path.clone(), t2.clone()),
+    )]);
+    let (plan2, _) = candidate.evaluate(&Context::default())?;
+    if let Some(w) = plan2.processes(Role::Worker).next() {
+        for (k, v) in [
+            (RETRY_FLAG, "true"),
+            (REPLAY_FLAG, "true"),
+            (MODE_VAR, "dedicated"),
+        ] {
+            if w.env.get(k).map(|s| s.value.as_str()) != Some(v) {
+                t2 = edit(&t2, &["worker", "env", k], &q(v))?;
+            }
+        }
+    }
+    Ok(Phase::pair(Kind::HelmValues, target, t1, t2))
+}
+
+/// Helm upgrades with the operator's values files, watched with kubectl.
+pub(super) fn operations(d: &Deployment, plan: &Plan) -> Operations {
+    let paths = |k: Kind| -> Vec<String> { d.of(k).map(|i| i.path.clone()).collect() };
+    let values = paths(Kind::HelmValues);
+    let chart = values
+        .iter()
+        .find_map(|v| {
+            v.find("ops/charts/starter")
+                .map(|i| v[..i + 18].to_string())
+        })
+        .unwrap_or_else(|| "ops/charts/starter".into());
+    let files: String = values.iter().map(|v| format!(" -f {}", sh(v))).collect();
+    let upgrade = format!(
+        "helm upgrade --install \"$RELEASE\" {} --namespace \"$NAMESPACE\"{files}",
+        sh(&chart)
+    );
+    let name = plan
+        .api_addresses
+        .first()
+        .and_then(|a| a.strip_suffix("-api"))
+        .unwrap_or("starter")
+        .to_string();
+    let kubectl = "kubectl -n \"$NAMESPACE\"";
+    let logs =
+        |c: &str| format!("{kubectl} logs -l app.kubernetes.io/component={c} --prefix --tail=-1");
+    let target = values.last().cloned().unwrap_or_default();
+    Operations {
+                vars: vec![
+                    "RELEASE=starter      # your Helm release".into(),
+                    "NAMESPACE=default    # and its namespace".into(),
+                ],
+                deploy: [
+                    upgrade.clone(),
+                    upgrade.clone(),
+                    format!("{upgrade} --set api.replicaCount=1 --set autoscaling.api.enabled=false"),
+                ],
+                settle: [
+                    format!("{kubectl} rollout status deploy/{name}-api"),
+                    format!("{kubectl} rollout status deploy/{name}-worker"),
+                ],
+                api_logs: logs("api"),
+                worker_logs: logs("worker"),
+                api_ps: format!("{kubectl} get pods -l app.kubernetes.io/component=api"),
+                stop_worker: format!(
+                    "cp \"$OUT/phase-1/{}\" {}\n{upgrade}\n{kubectl} get pods -l app.kubernetes.io/component=worker",
+                    file_name(&target),
+                    sh(&target)
+                ),
+            }
+}

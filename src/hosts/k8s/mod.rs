@@ -1,0 +1,232 @@
+//! Kubernetes with the starter's Helm chart (`ops/charts/starter`): values files written and
+//! read with the chart's semantics, rendered manifests read as they are.
+
+mod manifests;
+mod migrate;
+mod render;
+mod values;
+
+pub use manifests::{manifests_plan, FROM_REFERENCE};
+pub use values::values_plan;
+
+use super::{inputs, HostModule};
+use crate::answers::{Answers, Host, WorkerMode};
+use crate::error::{Error, Result};
+use crate::ingest::detect::Kind;
+use crate::migrate::{Operations, Phase};
+use crate::pipeline::{self, Context, Deployment, Found, Src};
+use crate::plan::{Origin, Plan, Replicas, Shape, Sourced, Tls};
+use crate::render::{Checklist, File};
+use std::path::Path;
+
+pub struct K8s;
+
+/// `values-<env>.yaml`, the file `apply` writes.
+pub fn values_file(a: &Answers) -> String {
+    format!("values-{}.yaml", a.environment)
+}
+
+impl HostModule for K8s {
+    fn host(&self) -> Host {
+        Host::K8s
+    }
+
+    fn layout(&self) -> &'static str {
+        "ops/charts/starter"
+    }
+
+    fn title(&self) -> &'static str {
+        "Kubernetes (Helm)"
+    }
+
+    fn plan(&self, a: &Answers) -> Plan {
+        let api = if a.scale.autoscaling {
+            Replicas {
+                min: a.scale.api_min_replicas,
+                max: a.scale.api_replicas,
+            }
+        } else {
+            Replicas::fixed(a.scale.api_replicas)
+        };
+        let mut plan = Plan::answered(
+            a,
+            Shape {
+                api,
+                worker: Replicas::fixed(a.scale.worker_replicas),
+                api_env: true,
+            },
+        );
+        let mut hosts = Vec::new();
+        if a.k8s.tls_secret.is_some() {
+            hosts.push(Sourced::new(
+                a.domains.web.to_string(),
+                Origin::Answer("k8s.tls_secret"),
+            ));
+        }
+        // Without its own secret the API host falls back to ingress.tls, which lists only the
+        // web host: the chart leaves it uncovered.
+        if let (Some(h), Some(_)) = (&a.domains.api, &a.k8s.api_tls_secret) {
+            hosts.push(Sourced::new(
+                h.to_string(),
+                Origin::Answer("k8s.api_tls_secret"),
+            ));
+        }
+        plan.tls = Tls::Hosts(hosts);
+        plan.api_addresses = vec!["starter-api".to_string()];
+        plan
+    }
+
+    fn render(&self, a: &Answers) -> Vec<File> {
+        vec![File::new(values_file(a), render::values(a))]
+    }
+
+    fn checklist(&self, a: &Answers) -> Checklist {
+        let ns = &a.k8s.namespace;
+        let mut secrets = Vec::new();
+        for (secret, host) in [
+            (&a.k8s.tls_secret, Some(&a.domains.web)),
+            (&a.k8s.api_tls_secret, a.domains.api.as_ref()),
+        ] {
+            if let (Some(secret), Some(host)) = (secret, host) {
+                secrets.push(format!(
+                    "- TLS Secret `{secret}` for `{host}` in namespace `{ns}` (cert-manager, or"
+                ));
+                secrets.push(format!(
+                    "  `kubectl -n {ns} create secret tls {secret} --cert=… --key=…`)."
+                ));
+            }
+        }
+        secrets.push(
+            "- The app's secrets (database URL, Redis URL, Stripe keys) as the starter's".into(),
+        );
+        secrets.push(format!("  hosting guide describes, in namespace `{ns}`."));
+        let mut deploy = vec![
+            format!(
+                "helm upgrade --install {} ops/charts/starter \\",
+                a.k8s.release
+            ),
+            format!("  --namespace {ns} --create-namespace \\"),
+            format!("  -f ops/charts/starter/{}", values_file(a)),
+            format!("kubectl -n {ns} rollout status deploy/starter-api"),
+            format!("kubectl -n {ns} rollout status deploy/starter-web"),
+        ];
+        if a.worker == WorkerMode::Dedicated {
+            deploy.push(format!(
+                "kubectl -n {ns} rollout status deploy/starter-worker"
+            ));
+        }
+        Checklist {
+            title: "Kubernetes (Helm chart ops/charts/starter)",
+            entry: format!("Ingress {}", a.k8s.ingress_class),
+            place: vec![format!(
+                "cp \"$OUT/{}\" ops/charts/starter/",
+                values_file(a)
+            )],
+            dns_target: "the external address of the ingress controller's LoadBalancer Service",
+            dns_record: "A / AAAA",
+            dns_notes: Vec::new(),
+            secrets,
+            deploy,
+            next: 0,
+            migrations: vec![
+                "A shell in an API pod:".into(),
+                String::new(),
+                "```sh".into(),
+                format!("kubectl -n {ns} exec -it deploy/starter-api -- sh"),
+                "```".into(),
+            ],
+            logs: format!("kubectl -n {ns} logs -l app.kubernetes.io/component --prefix --tail=-1"),
+        }
+    }
+
+    fn entry(&self, a: &Answers) -> String {
+        format!("ingress {}", a.k8s.ingress_class)
+    }
+
+    fn check_args(&self, a: &Answers, out: &Path) -> String {
+        out.join(values_file(a)).display().to_string()
+    }
+
+    fn prefill(&self, plan: &Plan, set: &mut dyn FnMut(&str, String)) {
+        if let Some(api) = plan.processes(crate::plan::Role::Api).next() {
+            let r = api.replicas.value;
+            set("scale.autoscaling", (r.min != r.max).to_string());
+        }
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        &[Kind::HelmValues, Kind::Manifests]
+    }
+
+    fn fallback_kind(&self) -> Option<Kind> {
+        Some(Kind::HelmValues)
+    }
+
+    /// Every manifest stream on its own; values files layered in the order given.
+    fn group(&self, files: Vec<(Kind, Src)>) -> Vec<Found> {
+        let (manifests, values): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(k, _)| *k == Kind::Manifests);
+        let mut found: Vec<Found> = manifests
+            .into_iter()
+            .map(|f| Found::new(Host::K8s, vec![f]))
+            .collect();
+        if !values.is_empty() {
+            found.push(Found::new(Host::K8s, values));
+        }
+        found
+    }
+
+    /// Each values file as its own environment on top of the chart's `values.yaml`.
+    fn discover(&self, chart: &Path, _ctx: &Context) -> Result<Vec<Found>> {
+        let base_path = chart.join("values.yaml");
+        let base = base_path
+            .is_file()
+            .then_some((Kind::HelmValues, Src::Path(base_path)));
+        let envs = pipeline::files(chart, |n| {
+            n != "values.yaml"
+                && n.starts_with("values")
+                && (n.ends_with(".yaml") || n.ends_with(".yml"))
+        })?;
+        let layered = |extra: Option<(Kind, Src)>| {
+            Found::new(Host::K8s, base.iter().cloned().chain(extra).collect())
+        };
+        if envs.is_empty() {
+            return Ok(vec![layered(None)]);
+        }
+        Ok(envs
+            .into_iter()
+            .map(|p| layered(Some((Kind::HelmValues, Src::Path(p)))))
+            .collect())
+    }
+
+    fn read(&self, d: &Deployment, _ctx: &Context) -> Result<Plan> {
+        Ok(match d.of(Kind::Manifests).next() {
+            Some(m) => manifests_plan(m)?,
+            None => values_plan(&inputs(d, Kind::HelmValues))?,
+        })
+    }
+
+    fn migratable(&self, d: &Deployment) -> Result<()> {
+        if let Some(m) = d.of(Kind::Manifests).next() {
+            return Err(Error::Usage(format!(
+                "{} holds rendered manifests: migrate edits the Helm values files they come from",
+                m.path
+            )));
+        }
+        if d.of(Kind::HelmValues).next().is_none() {
+            return Err(Error::Usage(format!(
+                "{}: migrate needs a Helm values file to edit",
+                d.primary()
+            )));
+        }
+        Ok(())
+    }
+
+    fn phases(&self, d: &Deployment, _plan: &Plan) -> Result<(Phase, Phase)> {
+        migrate::phases(d)
+    }
+
+    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
+        migrate::operations(d, plan)
+    }
+}

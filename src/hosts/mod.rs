@@ -1,0 +1,117 @@
+//! Everything that differs by host, one module per host behind [`HostModule`]: its Plan from
+//! answers, the files it renders, its checklist and operator commands, how its files are found
+//! in a checkout and read back, and how it migrates to a dedicated worker. The rest of hostwiz
+//! asks [`module`] and never matches on a concrete host.
+//!
+//! Adding a host: a module here implementing [`HostModule`], a variant of [`Host`] with its line
+//! in [`module`], its presets, and its tests (ARCHITECTURE.md lists what each part must do).
+
+pub mod gcp;
+pub mod k8s;
+pub mod vps;
+
+use crate::answers::{Answers, Host};
+use crate::error::Result;
+use crate::ingest::detect::Kind;
+use crate::ingest::Input;
+use crate::migrate::{Operations, Phase};
+use crate::pipeline::{Context, Deployment, Found, Src};
+use crate::plan::Plan;
+use crate::render::{Checklist, File};
+use std::path::Path;
+
+/// What one host does. Every method is pure or reads only the files it is handed, except
+/// `discover`, which lists folders of the checkout it is given.
+pub trait HostModule: Sync {
+    fn host(&self) -> Host;
+    /// Where the starter keeps this host's files, relative to the checkout.
+    fn layout(&self) -> &'static str;
+    /// How the migration guide names this host ("Kubernetes (Helm)").
+    fn title(&self) -> &'static str;
+    /// Whether the host has cloud APIs to enable (the GCP API screen and `gcp services`).
+    fn has_project_services(&self) -> bool {
+        false
+    }
+
+    /// The deployment these answers describe, as the rules judge it.
+    fn plan(&self, a: &Answers) -> Plan;
+    /// The host's own files (the checklist and the answers file are added for every host).
+    fn render(&self, a: &Answers) -> Vec<File>;
+    /// The host's parts of CHECKLIST.md, and with them the operator's commands.
+    fn checklist(&self, a: &Answers) -> Checklist;
+    /// The entry point as the wizard's topology names it (`ingress nginx`, `caddy`).
+    fn entry(&self, a: &Answers) -> String;
+    /// The arguments of `hostwiz check` on the files written to `out`.
+    fn check_args(&self, a: &Answers, out: &Path) -> String;
+    /// Answers only this host's files say, from a plan read back (`set` takes `key=value`).
+    fn prefill(&self, _plan: &Plan, _set: &mut dyn FnMut(&str, String)) {}
+
+    /// The kinds of file this host reads.
+    fn kinds(&self) -> &'static [Kind];
+    /// How `check --host` reads a file whose kind cannot be told, where one kind fits.
+    fn fallback_kind(&self) -> Option<Kind> {
+        None
+    }
+    /// Files named on the command line, all of this host's kinds, as deployments.
+    fn group(&self, files: Vec<(Kind, Src)>) -> Vec<Found>;
+    /// The deployments in the starter's layout under `dir` (this host's `layout()` folder).
+    fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>>;
+    /// The plan of one deployment's files.
+    fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan>;
+
+    /// Why `migrate` cannot edit this deployment, if it cannot.
+    fn migratable(&self, d: &Deployment) -> Result<()>;
+    /// Both migration phases, as edits of the operator's own files.
+    fn phases(&self, d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)>;
+    /// How this host deploys, watches and rolls back each phase.
+    fn operations(&self, d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) -> Operations;
+}
+
+/// The registry: the one place that lists the hosts.
+pub fn module(host: Host) -> &'static dyn HostModule {
+    match host {
+        Host::K8s => &k8s::K8s,
+        Host::Vps => &vps::Vps,
+        Host::Gcp => &gcp::Gcp,
+    }
+}
+
+pub fn all() -> impl Iterator<Item = &'static dyn HostModule> {
+    Host::ALL.into_iter().map(module)
+}
+
+/// The host whose files are of this kind.
+pub fn of_kind(kind: Kind) -> Host {
+    all()
+        .find(|m| m.kinds().contains(&kind))
+        .map(|m| m.host())
+        .expect("every kind of file belongs to a host (tested)")
+}
+
+/// The inputs of one kind, in the order given.
+pub(crate) fn inputs(d: &Deployment, kind: Kind) -> Vec<Input> {
+    d.of(kind).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_belongs_to_exactly_one_host() {
+        for kind in Kind::ALL {
+            assert_eq!(
+                all().filter(|m| m.kinds().contains(&kind)).count(),
+                1,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_registry_names_each_host_once() {
+        for h in Host::ALL {
+            assert_eq!(module(h).host(), h);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The one reading of files: files → deployments → Plan → findings. `check`, `migrate`,
+//! `gcp services` and the wizard's start from a checkout all read through here, so they always
+//! see the same deployments the same way.
+
+use crate::answers::Host;
+use crate::contracts::{self, Finding};
+use crate::error::{Error, Result};
+use crate::hosts::{self, HostModule};
+use crate::ingest::detect::{detect, Kind};
+use crate::ingest::{suppress, Input};
+use crate::plan::Plan;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What to read: files named on the command line, the starter's layout under a checkout, or
+/// both, with what every deployment of them shares.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub repo: Option<PathBuf>,
+    pub host: Option<Host>,
+    pub env_files: Vec<PathBuf>,
+    pub profiles: Vec<String>,
+    pub enabled_services: Option<PathBuf>,
+}
+
+/// What every deployment is read with: the env files and profiles given, and the project's
+/// enabled services.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    pub env: Vec<Input>,
+    pub profiles: Vec<String>,
+    pub enabled: Option<Input>,
+}
+
+/// A file of a deployment, read when its deployment is: one deployment is in memory at a
+/// time, so memory follows the largest deployment, not the sum of everything read. Standard
+/// input can only be read once and is kept as read.
+#[derive(Clone, Debug)]
+pub enum Src {
+    Path(PathBuf),
+    Read(Input),
+}
+
+impl Src {
+    fn load(self) -> Result<Input> {
+        match self {
+            Src::Path(p) => read(&p),
+            Src::Read(i) => Ok(i),
+        }
+    }
+}
+
+/// A deployment found, its files not read yet.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub host: Host,
+    pub files: Vec<(Kind, Src)>,
+}
+
+impl Found {
+    pub fn new(host: Host, files: Vec<(Kind, Src)>) -> Self {
+        Self { host, files }
+    }
+
+    /// Reads its files, in the order findings report them.
+    pub fn load(self) -> Result<Deployment> {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(k, s)| s.load().map(|i| (k, i)))
+            .collect::<Result<_>>()?;
+        Ok(Deployment {
+            host: self.host,
+            files,
+        })
+    }
+}
+
+/// The files of one deployment, as read.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub host: Host,
+    pub files: Vec<(Kind, Input)>,
+}
+
+impl Deployment {
+    pub fn of(&self, kind: Kind) -> impl Iterator<Item = &Input> {
+        self.files
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, i)| i)
+    }
+
+    /// The file findings without a line of their own (documented defaults) are reported at.
+    pub fn primary(&self) -> &str {
+        self.files.first().map_or("-", |(_, i)| i.path.as_str())
+    }
+
+    pub fn module(&self) -> &'static dyn HostModule {
+        hosts::module(self.host)
+    }
+
+    /// The same deployment with `changed` files replacing those of the same path, new ones
+    /// added at the end (a Compose override after the operator's Compose files).
+    pub fn overlay(&self, changed: &[(Kind, Input)]) -> Deployment {
+        let mut files = self.files.clone();
+        for (kind, input) in changed {
+            match files.iter_mut().find(|(_, i)| i.path == input.path) {
+                Some(slot) => slot.1 = input.clone(),
+                None => files.push((*kind, input.clone())),
+            }
+        }
+        Deployment {
+            host: self.host,
+            files,
+        }
+    }
+
+    /// The plan and its findings, suppressions in the files (and the env files given) applied.
+    pub fn evaluate(&self, ctx: &Context) -> Result<(Plan, Vec<Finding>)> {
+        let plan = self.module().read(self, ctx)?;
+        let mut findings = contracts::check(&plan);
+        let suppressions: Vec<_> = self
+            .files
+            .iter()
+            .map(|(_, i)| i)
+            .chain(&ctx.env)
+            .flat_map(suppress::scan)
+            .collect();
+        suppress::apply(&mut findings, &suppressions, suppress::today());
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+        Ok((plan, findings))
+    }
+}
+
+impl Options {
+    /// The env files, profiles and enabled-services dump, read once for every deployment.
+    pub fn context(&self) -> Result<Context> {
+        Ok(Context {
+            env: self
+                .env_files
+                .iter()
+                .map(|p| read(p))
+                .collect::<Result<_>>()?,
+            profiles: self.profiles.clone(),
+            enabled: self.enabled_services.as_deref().map(read).transpose()?,
+        })
+    }
+}
+
+/// The deployments to read: the starter's layout under `--repo`, then the files named, grouped
+/// by host (each host decides what belongs together), filtered by `--host`.
+pub fn deployments(opts: &Options, ctx: &Context) -> Result<Vec<Found>> {
+    let mut found = Vec::new();
+    if let Some(repo) = &opts.repo {
+        found.extend(discover(repo, ctx)?);
+    }
+    if !opts.paths.is_empty() {
+        found.extend(group(&opts.paths, opts.host)?);
+    }
+    found.retain(|d| opts.host.is_none_or(|h| h == d.host));
+    Ok(found)
+}
+
+/// Files named on the command line, each host's kinds handed to that host to group.
+fn group(paths: &[PathBuf], host: Option<Host>) -> Result<Vec<Found>> {
+    let mut by_host: Vec<(Host, Vec<(Kind, Src)>)> = Vec::new();
+    for path in paths {
+        // Read once to tell the kind; a named file is read again when its deployment is.
+        let input = read(path)?;
+        let fallback = host.and_then(|h| hosts::module(h).fallback_kind());
+        let kind = detect(&input).or(fallback).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell what {} is: name Helm values values*.yaml, Compose files *compose*.yml, \
+                 a Caddyfile Caddyfile, env files *.env, Terraform *.tf / *.tfvars",
+                input.path
+            ))
+        })?;
+        let of = hosts::of_kind(kind);
+        if let Some(h) = host.filter(|h| *h != of) {
+            return Err(Error::Usage(format!(
+                "{} is a {} (a {of} file), but --host is {h}",
+                input.path,
+                kind.describe(),
+            )));
+        }
+        let src = if input.path == "<stdin>" {
+            Src::Read(input)
+        } else {
+            Src::Path(path.clone())
+        };
+        match by_host.iter_mut().find(|(h, _)| *h == of) {
+            Some((_, files)) => files.push((kind, src)),
+            None => by_host.push((of, vec![(kind, src)])),
+        }
+    }
+    // Reported in the registry's order, whatever the order of the arguments.
+    by_host.sort_by_key(|(h, _)| Host::ALL.iter().position(|x| x == h));
+    Ok(by_host
+        .into_iter()
+        .flat_map(|(h, files)| hosts::module(h).group(files))
+        .collect())
+}
+
+/// The starter's layout under `repo`: each host's folder, as that host finds it.
+fn discover(repo: &Path, ctx: &Context) -> Result<Vec<Found>> {
+    let mut found = Vec::new();
+    let mut any = false;
+    for m in hosts::all() {
+        let dir = repo.join(m.layout());
+        if dir.is_dir() {
+            any = true;
+            found.extend(m.discover(&dir, ctx)?);
+        }
+    }
+    if !any {
+        let layouts: Vec<&str> = hosts::all().map(|m| m.layout()).collect();
+        return Err(Error::Usage(format!(
+            "{} has none of the starter's layout ({})",
+            repo.display(),
+            layouts.join(", ")
+        )));
+    }
+    Ok(found)
+}
+
+/// The files directly in `dir` whose names `keep` accepts, sorted.
+pub fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, "read the folder", e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Files larger than this are refused rather than read: no deployment file comes near it.
+const MAX_INPUT: u64 = 256 * 1024 * 1024;
+
+/// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
+/// each get a message that says what to do.
+pub fn read(path: &Path) -> Result<Input> {
+    // `--repo .` joins to `./ops/...`; findings read better without the `./`.
+    let shown = path.display().to_string();
+    let shown = shown
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(shown);
+    let mut bytes = Vec::new();
+    if shown == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("standard input", "read", e))?;
+    } else {
+        if path.is_dir() {
+            return Err(Error::Usage(format!(
+                "{shown} is a folder: name the files in it, or use --repo {shown} for the starter's ops/ layout"
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+        file.take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, "read", e))?;
+    }
+    let name = if shown == "-" {
+        "<stdin>".to_string()
+    } else {
+        shown
+    };
+    let fail = |message: &str| Error::Parse {
+        path: name.clone(),
+        message: message.to_string(),
+    };
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(fail("larger than 256 MiB; not a deployment file"));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(fail("is empty; expected a deployment file (Helm values, manifests, Caddyfile, Compose, env, Terraform)"));
+    }
+    if bytes.contains(&0) {
+        return Err(fail("is a binary file; expected text"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
+    Ok(Input::new(name, text))
+}
