@@ -6,7 +6,7 @@ use crate::contracts::{self, Finding, Severity};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render;
-use crate::write::{self, Change, Planned};
+use crate::write::{self, Planned};
 use std::path::{Path, PathBuf};
 
 /// Everything apply decided, before any write.
@@ -45,9 +45,6 @@ pub fn prepare(answers: Answers, out: Option<&Path>) -> Result<Outcome, (Vec<Fin
 
 impl Outcome {
     pub fn updates(&self) -> usize {
-        self.planned
-            .iter()
-            .filter(|p| matches!(p.change, Change::Update { .. }))
-            .count()
+        write::updates(&self.planned)
     }
 }

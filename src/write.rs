@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::fault;
 use crate::render::File;
 use std::fs;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,28 +337,23 @@ pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<
     publish(&[stage(target, contents, executable)?])
 }
 
-/// Asks on a terminal; anywhere else the answer is no, so a pipe never overwrites silently.
-pub fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
-    if !io::stdin().is_terminal() {
-        return Ok(false);
-    }
-    write!(
-        out,
-        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
-        if updates == 1 { "" } else { "s" }
-    )
-    .map_err(stdout_err)?;
-    out.flush().map_err(stdout_err)?;
-    let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("standard input", "read", e))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+/// How many planned files replace a file that differs.
+pub fn updates(planned: &[Planned]) -> usize {
+    planned
+        .iter()
+        .filter(|p| matches!(p.change, Change::Update { .. }))
+        .count()
 }
 
-fn stdout_err(e: std::io::Error) -> Error {
-    Error::io("standard output", "write to", e)
+/// The refusal when files differ and nobody consented to replacing them.
+pub fn not_replaced(updates: usize, dir: &Path) -> Error {
+    let s = if updates == 1 { "" } else { "s" };
+    let verb = if updates == 1 { "s" } else { "" };
+    Error::NotWritten(format!(
+        "{updates} existing file{s} in {} differ{verb} from what hostwiz would write; \
+         re-run with --yes to replace them (the old content is kept as .bak)",
+        dir.display(),
+    ))
 }
 
 #[cfg(test)]

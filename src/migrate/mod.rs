@@ -298,22 +298,14 @@ fn verify(d: &Deployment, phase: &Phase, n: u32) -> Result<()> {
 
 /// A date plus some days (proleptic Gregorian).
 pub fn add_days((y, m, d): (i32, u32, u32), days: i64) -> (i32, u32, u32) {
-    // Howard Hinnant's days_from_civil / civil_from_days.
+    // Howard Hinnant's days_from_civil; its inverse is the one suppressions use for today.
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let mp = (i64::from(m) + 9) % 12;
     let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let z = era * 146_097 + doe + days;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+    suppress::civil_from_days(era * 146_097 + doe - 719_468 + days)
 }
 
 /// Writes the planned phase files: the phase folders are made here, and never through a

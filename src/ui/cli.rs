@@ -453,17 +453,11 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
         }
         return Ok(());
     }
-    if !consent && !write::confirm(out, updates)? {
+    if !consent && !super::consent::confirm(out, updates)? {
         if args.format == Format::Json {
             print_json(out, &outcome.findings, Some(&outcome), "not-written")?;
         }
-        return Err(Error::NotWritten(format!(
-            "{updates} existing file{} in {} differ{} from what hostwiz would write; \
-             re-run with --yes to replace them (the old content is kept as .bak)",
-            if updates == 1 { "" } else { "s" },
-            outcome.out.display(),
-            if updates == 1 { "s" } else { "" },
-        )));
+        return Err(write::not_replaced(updates, &outcome.out));
     }
     let written = write::commit(&outcome.out, &outcome.planned)?;
     match args.format {

@@ -4,7 +4,7 @@ use hostwiz::contracts::Finding;
 use hostwiz::error::{Error, Result};
 use hostwiz::migrate::{plan, write_phases, Options, GUIDE};
 use hostwiz::report;
-use hostwiz::write::{self, Change, Planned};
+use hostwiz::write::{self, Planned};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -55,18 +55,9 @@ pub fn run_worker(opts: &Options, out: &mut impl Write) -> Result<()> {
     if opts.dry_run {
         return writeln!(out, "dry run: nothing was written").map_err(io_err);
     }
-    let updates = planned
-        .iter()
-        .filter(|p| matches!(p.change, Change::Update { .. }))
-        .count();
-    if !(opts.yes || updates == 0 || write::confirm(out, updates)?) {
-        return Err(Error::NotWritten(format!(
-            "{updates} existing file{} in {} differ{} from what hostwiz would write; \
-             re-run with --yes to replace them (the old content is kept as .bak)",
-            if updates == 1 { "" } else { "s" },
-            outcome.out.display(),
-            if updates == 1 { "s" } else { "" },
-        )));
+    let updates = write::updates(&planned);
+    if !(opts.yes || updates == 0 || super::consent::confirm(out, updates)?) {
+        return Err(write::not_replaced(updates, &outcome.out));
     }
     commit(&outcome.out, &planned, out)
 }

@@ -3,6 +3,7 @@
 //! here is part of the library; it only asks the core and prints.
 
 pub mod cli;
+pub mod consent;
 pub mod gcp;
 pub mod migrate;
 pub mod prompt;

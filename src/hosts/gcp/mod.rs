@@ -100,7 +100,8 @@ pub fn manual_apis(a: &Answers) -> Vec<String> {
     apis
 }
 
-fn project(a: &Answers) -> &str {
+/// The project ID, empty where not given (only in answers that are not for this host).
+pub(crate) fn project(a: &Answers) -> &str {
     a.gcp
         .project_id
         .as_ref()

@@ -2,7 +2,7 @@
 //! Terraform is told not to enable the APIs itself. The tfvars state every setting a contract
 //! depends on, rather than leaning on the blueprint's defaults.
 
-use super::manual_apis;
+use super::{manual_apis, project};
 use crate::answers::{Answers, WorkerMode};
 use crate::catalog::{self, When};
 use crate::plan::{billing_env, Role};
@@ -21,12 +21,7 @@ pub(super) fn tfvars(a: &Answers) -> String {
         w,
         "# Every setting the contracts depend on is stated here, not left to defaults."
     );
-    let project = a
-        .gcp
-        .project_id
-        .as_ref()
-        .map(|p| p.as_str())
-        .unwrap_or_default();
+    let project = project(a);
     group(
         w,
         &[
@@ -101,12 +96,7 @@ fn group(w: &mut String, attrs: &[(&str, String)]) {
 }
 
 pub(super) fn enable_script(a: &Answers) -> String {
-    let project = a
-        .gcp
-        .project_id
-        .as_ref()
-        .map(|p| p.as_str())
-        .unwrap_or_default();
+    let project = project(a);
     let mut s = String::new();
     let w = &mut s;
     out!(w, "#!/bin/sh");
