@@ -32,6 +32,21 @@ impl Host {
     }
 }
 
+impl Host {
+    /// What the host offers that rules are about: which rules judge it.
+    pub fn capabilities(self) -> &'static [crate::contracts::Capability] {
+        use crate::contracts::Capability;
+        match self {
+            Host::K8s | Host::Vps => &[],
+            Host::Gcp => &[
+                Capability::ProjectServices,
+                Capability::PublicUrls,
+                Capability::ScalableWorker,
+            ],
+        }
+    }
+}
+
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())

@@ -4,7 +4,8 @@
 
 use crate::ui::wizard::Start;
 use hostwiz::answers::{check_value, Answers, Host, Kind, RawAnswers};
-use hostwiz::contracts::{self, Finding};
+use hostwiz::contracts::rules::{BILL_004, BILL_005};
+use hostwiz::contracts::{self, Capability, Finding, Rule, Severity};
 use hostwiz::plan::{Origin, Plan};
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::write::Planned;
@@ -135,6 +136,25 @@ impl State {
         self.raw.host.as_deref().and_then(Host::parse)
     }
 
+    /// What the chosen host offers that rules are about; nothing before a host is chosen.
+    pub fn capabilities(&self) -> &'static [Capability] {
+        self.host().map_or(&[], Host::capabilities)
+    }
+
+    /// The rules these answers can break, in table order: what the contracts panel lists.
+    pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        contracts::rules().filter(|r| r.judges_answers(self.capabilities()))
+    }
+
+    /// The most severe finding of a rule now, if it has any.
+    pub fn worst(&self, rule: &Rule) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .map(|f| f.severity)
+            .max()
+    }
+
     pub fn steps(&self) -> Vec<Step> {
         Step::all(self.host())
     }
@@ -193,9 +213,9 @@ impl State {
             "billing.worker" | "scale.api_replicas"
                 if replicas > 1 && self.value("billing.worker") == "inline" =>
             {
-                Some(super::strings::HINT_DEDICATED.into())
+                BILL_004.hint.map(Into::into)
             }
-            "scale.worker_replicas" => Some(super::strings::HINT_WORKER_ONE.into()),
+            "scale.worker_replicas" => BILL_005.hint.map(Into::into),
             _ => None,
         }
     }
@@ -540,8 +560,8 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
         }
         (Modal::Explain { selected }, KeyCode::Enter) => {
             let rules = explainable(s);
-            if let Some(id) = rules.get(selected) {
-                match autofix(s, id) {
+            if let Some(rule) = rules.get(selected) {
+                match autofix(s, rule) {
                     Some((key, value)) => {
                         set(s, key, &value);
                         s.status = Some(format!("set {key} = {value:?}"));
@@ -562,65 +582,17 @@ fn after_resume(s: &State) -> Option<Modal> {
 }
 
 /// The rules that apply to this host, failing ones first: what the explain view lists.
-pub fn explainable(s: &State) -> Vec<&'static str> {
-    let host = s.host();
-    let mut ids: Vec<&'static str> = contracts::rules()
-        .map(|r| r.id)
-        .filter(|id| applies(id, host))
-        .collect();
-    ids.sort_by_key(|id| {
-        let worst = s
-            .findings
-            .iter()
-            .filter(|f| f.rule == *id)
-            .map(|f| f.severity)
-            .max();
-        std::cmp::Reverse(worst.map_or(0, |sev| sev as u8 + 1))
-    });
-    ids
-}
-
-pub fn applies(id: &str, host: Option<Host>) -> bool {
-    let gcp = host == Some(Host::Gcp);
-    match id {
-        "IGNORE-001" => false,
-        "ROUTE-007" | "BILL-008" => gcp,
-        id if id.starts_with("SVC-") => gcp,
-        _ => true,
-    }
+pub fn explainable(s: &State) -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = s.rules().collect();
+    rules.sort_by_key(|r| std::cmp::Reverse(s.worst(r).map_or(0, |sev| sev as u8 + 1)));
+    rules
 }
 
 /// The answer that fixes a failing rule, where one answer does.
-pub fn autofix(s: &State, rule: &str) -> Option<(&'static str, String)> {
-    let failing = s.findings.iter().find(|f| f.rule == rule)?;
-    let web = s.value("domains.web");
-    let api_host = || {
-        let parent = web.split_once('.').map_or(web, |(_, p)| p);
-        format!("api.{parent}")
-    };
-    match rule {
-        "BILL-004" => Some(("billing.worker", "dedicated".into())),
-        "BILL-005" => Some(("scale.worker_replicas", "1".into())),
-        "ROUTE-003" | "ROUTE-007" => Some(("domains.api", api_host())),
-        "ROUTE-005" if s.value("k8s.tls_secret").is_empty() => {
-            Some(("k8s.tls_secret", "starter-tls".into()))
-        }
-        "ROUTE-005" => Some(("k8s.api_tls_secret", "starter-api-tls".into())),
-        "SVC-002" => Some(("gcp.enable_project_services", "true".into())),
-        "SVC-004" => {
-            let api = failing.message.split_whitespace().next()?.to_string();
-            let mut extra: Vec<String> = s
-                .raw
-                .get("gcp.extra_services")
-                .split(',')
-                .map(|x| x.trim().to_string())
-                .filter(|x| !x.is_empty())
-                .collect();
-            extra.push(api);
-            Some(("gcp.extra_services", extra.join(",")))
-        }
-        _ => None,
-    }
+pub fn autofix(s: &State, rule: &Rule) -> Option<(&'static str, String)> {
+    let failing = s.findings.iter().find(|f| f.rule == rule.id)?;
+    let fix = failing.autofix.as_ref()?;
+    Some(fix.answer(|key| s.value(key).to_string()))
 }
 
 /// A one-line summary of what the review found, for the status bar.
