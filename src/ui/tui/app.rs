@@ -2,8 +2,9 @@
 //! (saving the session, reading the files to diff, writing) comes back as a [`Cmd`] for the
 //! loop to run, and its result comes back as a [`Msg`].
 
+use super::failure::Failure;
 use crate::ui::wizard::Start;
-use hostwiz::answers::{check_value, Answers, Host, Kind, RawAnswers};
+use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
 use hostwiz::contracts::rules::{BILL_004, BILL_005};
 use hostwiz::contracts::{self, Capability, Finding, Rule, Severity};
 use hostwiz::plan::{Origin, Plan};
@@ -12,18 +13,18 @@ use hostwiz::write::Planned;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
     /// The files as they would be written, compared with the disk.
-    Reviewed(Result<Vec<Planned>, String>),
+    Reviewed(Result<Vec<Planned>, Failure>),
     /// What writing did: lines to show, or why it failed.
-    Written(Result<Vec<String>, String>),
+    Written(Result<Vec<String>, Failure>),
     /// The migration plan of the checkout: MIGRATION.md and the files of both phases.
-    Migration(Result<(String, Vec<Planned>), String>),
+    Migration(Result<(String, Vec<Planned>), hostwiz::Error>),
     /// The GCP API review of the checkout, as `hostwiz gcp services` prints it.
-    Services(Result<String, String>),
+    Services(Result<String, hostwiz::Error>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -78,11 +79,11 @@ pub struct State {
     pub field: usize,
     pub edit: Option<Edit>,
     /// The checked answers, or the first answer that is not accepted.
-    pub answers: Result<Answers, String>,
+    pub answers: Result<Answers, AnswerError>,
     pub findings: Vec<Finding>,
     pub modal: Option<Modal>,
     pub review: Vec<Planned>,
-    pub review_error: Option<String>,
+    pub review_error: Option<Failure>,
     pub selected_file: usize,
     pub scroll: u16,
     pub done: Option<Vec<String>>,
@@ -100,6 +101,7 @@ impl State {
         } else {
             None
         };
+        let answers = Answers::from_raw(&start.raw);
         let mut s = State {
             raw: start.raw,
             values: Default::default(),
@@ -111,7 +113,7 @@ impl State {
             step: Step::Host,
             field: 0,
             edit: None,
-            answers: Err(String::new()),
+            answers,
             findings: Vec::new(),
             modal,
             review: Vec::new(),
@@ -180,7 +182,7 @@ impl State {
     pub fn evaluate(&mut self) {
         self.values = self.raw.values();
         let raw = self.tentative();
-        self.answers = Answers::from_raw(&raw).map_err(|e| e.to_string());
+        self.answers = Answers::from_raw(&raw);
         self.findings = match &self.answers {
             Ok(a) => contracts::check(&Plan::from(a)),
             Err(_) => Vec::new(),
@@ -245,7 +247,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
         Msg::Written(r) if matches!(s.screen, Some(Screen::Migration { .. })) => {
             match (r, &mut s.screen) {
                 (Ok(lines), Some(Screen::Migration { written, .. })) => *written = Some(lines),
-                (Err(e), _) => s.status = Some(e),
+                (Err(e), _) => s.status = Some(e.to_string()),
                 _ => {}
             }
             Vec::new()
@@ -257,7 +259,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.dirty = false;
                     s.status = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }
@@ -272,7 +274,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.scroll = 0;
                     s.modal = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }
@@ -283,7 +285,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.scroll = 0;
                     s.modal = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }

@@ -32,7 +32,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         .collect();
     f.render_widget(Paragraph::new(lines), list);
     let text = match (&s.answers, s.findings.first()) {
-        (Err(e), _) => e.clone(),
+        (Err(e), _) => e.to_string(),
         (Ok(_), Some(f)) => {
             let at = match &f.origin {
                 hostwiz::plan::Origin::Answer(k) => format!(" ({k})"),
