@@ -316,6 +316,7 @@ pub static SVC_004: Rule = Rule {
     rule: "A conditional API is needed by the answers (custom domains on Cloud DNS, images on Artifact Registry, signed URLs) and not enabled.",
     why: "The blueprint enables only the always-needed APIs; a feature that needs another one fails when first used.",
     fix: "enable it",
+    // Each finding carries its own: the API it misses, added to `gcp.extra_services`.
     autofix: None,
     hint: None,
 };
