@@ -32,6 +32,13 @@ impl Host {
     }
 }
 
+impl Host {
+    /// What the host offers that rules are about: which rules judge it.
+    pub fn capabilities(self) -> &'static [crate::contracts::Capability] {
+        crate::hosts::module(self).capabilities()
+    }
+}
+
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())

@@ -2,7 +2,7 @@
 //! the wizard uses → findings with file:line, suppressions applied.
 
 use crate::answers::Host;
-use crate::contracts::Finding;
+use crate::contracts::{Capability, Finding};
 use crate::error::{Error, Result};
 use crate::hosts;
 use crate::pipeline::{self, Found};
@@ -35,7 +35,7 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
     let mut found = pipeline::deployments(opts, &ctx)?;
     if found.is_empty() && opts.repo.is_none() && opts.paths.is_empty() {
         // An enabled-services dump alone is judged against the blueprint's defaults.
-        let services = hosts::all().find(|m| m.has_project_services());
+        let services = hosts::all().find(|m| m.has(Capability::ProjectServices));
         match services {
             Some(m) if ctx.enabled.is_some() => found.push(Found::new(m.host(), Vec::new())),
             _ => {

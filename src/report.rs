@@ -125,7 +125,7 @@ pub fn check_json(results: &[(&str, &[Finding])]) -> Value {
 /// SARIF 2.1.0: the rules as the driver's metadata with their help text, every result with a
 /// physical location and region, suppressed results marked `inSource` with their reason.
 pub fn sarif(results: &[(&str, &[Finding])]) -> Value {
-    let rules: Vec<&crate::contracts::Rule> = crate::contracts::rules().collect();
+    let rules: &[&crate::contracts::Rule] = &crate::contracts::rules::ALL;
     let level = |s: Severity| match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -154,7 +154,6 @@ pub fn sarif(results: &[(&str, &[Finding])]) -> Value {
             let (path, line, column) = location(f, primary);
             let mut result = json!({
                 "ruleId": f.rule,
-                "ruleIndex": rules.iter().position(|r| r.id == f.rule).unwrap_or(0),
                 "level": level(f.severity),
                 "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
                 "locations": [{
@@ -164,6 +163,10 @@ pub fn sarif(results: &[(&str, &[Finding])]) -> Value {
                     }
                 }],
             });
+            // Every finding a check builds names a rule of the table, so its index is there.
+            if let Some(i) = rules.iter().position(|r| r.id == f.rule) {
+                result["ruleIndex"] = json!(i);
+            }
             if let Some(reason) = &f.suppressed {
                 result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
             }
@@ -281,7 +284,7 @@ fn fingerprint(key: &str) -> String {
 /// file. A rule with active findings in that file fails with their text; one whose findings
 /// there are all suppressed is `<skipped/>`; otherwise it passed.
 pub fn junit(results: &[(&str, &[Finding])]) -> String {
-    let rules: Vec<&crate::contracts::Rule> = crate::contracts::rules().collect();
+    let rules: &[&crate::contracts::Rule] = &crate::contracts::rules::ALL;
     let located: Vec<(&Finding, (&str, u32, u32))> = results
         .iter()
         .flat_map(|(primary, fs)| fs.iter().map(move |f| (f, location(f, primary))))
@@ -304,7 +307,7 @@ pub fn junit(results: &[(&str, &[Finding])]) -> String {
             .collect();
         let mut cases = String::new();
         let (mut failures, mut skipped) = (0, 0);
-        for r in &rules {
+        for r in rules {
             let mine: Vec<_> = found.iter().filter(|(f, _, _)| f.rule == r.id).collect();
             let active: Vec<_> = mine
                 .iter()

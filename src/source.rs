@@ -23,9 +23,9 @@ pub fn load(source: &Source, sets: &[String]) -> Result<Answers> {
         }
         Source::File(path) => (path.display().to_string(), read(path)?),
     };
-    let mut raw = RawAnswers::from_toml(&text).map_err(|e| Error::Parse {
+    let mut raw = RawAnswers::from_toml(&text).map_err(|e| Error::Toml {
         path: from.clone(),
-        message: e.to_string(),
+        source: Box::new(e),
     })?;
     for s in sets {
         raw.set(s).map_err(|error| Error::Answer {

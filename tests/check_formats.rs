@@ -231,6 +231,7 @@ fn escaping() {
             line: 3,
             column: 7,
         },
+        autofix: None,
         suppressed: None,
     };
     let findings = [

@@ -164,7 +164,7 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("billing.worker"), ENTER);
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");
-    w.expect("choose dedicated");
+    w.expect("choose billing worker = dedicated");
     // Esc twice: back to the worker mode, and change it.
     w.answer(&q("scale.worker_replicas"), ESC);
     w.answer(&q("scale.api_replicas"), ESC);

@@ -2,8 +2,9 @@
 //! rule fires on the setting that breaks it, pinned to that setting's line, and its near-misses
 //! stay silent. Tables are kept one case a line (`rustfmt::skip`).
 
+use hostwiz::answers::RawAnswers;
 use hostwiz::catalog::Condition;
-use hostwiz::contracts::{check, rules, Finding, Severity};
+use hostwiz::contracts::{check, rule, rules, Applies, Autofix, Contract, Finding, Severity};
 use hostwiz::plan::{Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target};
 use hostwiz::plan::{Tls, Urls};
 use hostwiz::plan::{MODE_VAR as MODE, REPLAY_FLAG as REPLAY, RETRY_FLAG as RETRY};
@@ -550,6 +551,15 @@ fn svc_004_a_needed_conditional_api_is_info_unless_extra_or_already_enabled() {
         let f = fires(&plan, "SVC-004", Info, CONDITION);
         assert!(f.message.contains(api), "{}", f.message);
         assert_eq!(f.fix, cmd(api));
+        let fix = Autofix::Append {
+            key: "gcp.extra_services",
+            item: api.clone(),
+        };
+        assert_eq!(
+            f.autofix,
+            Some(fix),
+            "the finding carries the API it misses"
+        );
 
         let mut extra = plan.clone();
         services(&mut extra).extra = vec![src(api.clone(), Gcp, NEW)];
@@ -576,4 +586,169 @@ fn svc_005_an_override_list_dropping_an_always_api_is_an_error_at_the_list() {
     services(&mut plan).overrides = apis(&[&ALWAYS[..6], &ALWAYS[7..]], OVERRIDES);
     let f = &check(&plan)[0];
     assert!(f.message.contains("drops iam.googleapis.com"), "{}", f.message);
+}
+
+// ---- The table of rules and its consumers ----
+
+#[test]
+fn every_rule_is_one_entry_with_its_words_and_a_unique_id() {
+    let mut seen = std::collections::HashSet::new();
+    for r in rules() {
+        assert!(seen.insert(r.id), "{} twice", r.id);
+        let prefix = match r.contract {
+            Contract::Routing => "ROUTE-",
+            Contract::Billing => "BILL-",
+            Contract::Services => "SVC-",
+            Contract::Suppressions => "IGNORE-",
+        };
+        assert!(r.id.starts_with(prefix), "{} is not a {prefix} rule", r.id);
+        for (what, text) in [
+            ("title", r.title),
+            ("rule", r.rule),
+            ("why", r.why),
+            ("fix", r.fix),
+        ] {
+            assert!(!text.trim().is_empty(), "{}: empty {what}", r.id);
+        }
+        assert!(
+            r.title.chars().count() <= 20,
+            "{}: a title fits the panel",
+            r.id
+        );
+        assert!(std::ptr::eq(rule(r.id).unwrap(), r), "{}", r.id);
+        assert!(
+            std::ptr::eq(rule(&r.id.to_lowercase()).unwrap(), r),
+            "{}",
+            r.id
+        );
+    }
+    assert!(rule("ROUTE-999").is_none());
+}
+
+#[test]
+fn each_host_is_judged_by_the_rules_its_capabilities_call_for() {
+    let gcp_only = [
+        "ROUTE-007",
+        "BILL-008",
+        "SVC-001",
+        "SVC-002",
+        "SVC-003",
+        "SVC-004",
+        "SVC-005",
+    ];
+    let judged = |capabilities| -> Vec<&str> {
+        rules()
+            .filter(|r| r.judges_answers(capabilities))
+            .map(|r| r.id)
+            .collect()
+    };
+    let all: Vec<&str> = rules()
+        .map(|r| r.id)
+        .filter(|id| *id != "IGNORE-001")
+        .collect();
+    let common: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|id| !gcp_only.contains(id))
+        .collect();
+    assert_eq!(judged(Gcp.capabilities()), all);
+    assert_eq!(judged(K8s.capabilities()), common);
+    assert_eq!(judged(Vps.capabilities()), common);
+    assert_eq!(judged(&[]), common, "before a host is chosen");
+    let files_only: Vec<&str> = rules()
+        .filter(|r| r.applies == Applies::FilesOnly)
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(files_only, ["IGNORE-001"]);
+    for host in Host::ALL {
+        assert!(
+            rule("IGNORE-001").unwrap().applies_to(host.capabilities()),
+            "{host}: its files"
+        );
+    }
+}
+
+#[test]
+fn every_autofix_sets_an_answer_that_exists() {
+    let current = |key: &str| match key {
+        "domains.web" => "app.example.com".to_string(),
+        _ => String::new(),
+    };
+    let mut fixed = Vec::new();
+    for r in rules() {
+        let Some(fix) = &r.autofix else { continue };
+        let (key, value) = fix.answer(current);
+        let mut raw = RawAnswers::default();
+        raw.set(&format!("{key}={value}"))
+            .unwrap_or_else(|e| panic!("{}: {e}", r.id));
+        fixed.push((r.id, key, value));
+    }
+    #[rustfmt::skip]
+    assert_eq!(fixed, [
+        ("ROUTE-003", "domains.api", "api.example.com".to_string()),
+        ("ROUTE-005", "k8s.tls_secret", "starter-tls".to_string()),
+        ("ROUTE-007", "domains.api", "api.example.com".to_string()),
+        ("BILL-004", "billing.worker", "dedicated".to_string()),
+        ("BILL-005", "scale.worker_replicas", "1".to_string()),
+        ("SVC-002", "gcp.enable_project_services", "true".to_string()),
+    ]);
+}
+
+#[test]
+fn every_report_format_lists_every_rule() {
+    let ids: Vec<&str> = rules().map(|r| r.id).collect();
+    let sarif = hostwiz::report::sarif(&[]);
+    let driver = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let listed: Vec<&str> = driver.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids);
+    for (r, entry) in rules().zip(driver) {
+        assert_eq!(entry["shortDescription"]["text"], r.rule);
+        assert!(
+            entry["help"]["text"].as_str().unwrap().contains(r.fix),
+            "{}",
+            r.id
+        );
+    }
+    let junit = hostwiz::report::junit(&[("values.yaml", &[])]);
+    for id in &ids {
+        assert!(
+            junit.contains(&format!(
+                "<testcase name=\"{id}\" classname=\"values.yaml\"/>"
+            )),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn rules_and_explain_print_every_rule() {
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("hostwiz")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed = run(&["rules"]);
+    for r in rules() {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.starts_with(r.id) && l.ends_with(r.rule)),
+            "{}",
+            r.id
+        );
+        let explained = run(&["explain", r.id]);
+        for text in [r.rule, r.why, r.fix] {
+            assert!(explained.contains(text), "{}: {explained}", r.id);
+        }
+    }
 }

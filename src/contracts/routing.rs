@@ -1,75 +1,9 @@
 //! Routing: the browser reaches the API only through the web app (the BFF).
 
-use super::{Contract, Finding, Rule, Severity};
-use crate::answers::Host;
+use super::rules::{ROUTE_001, ROUTE_002, ROUTE_003, ROUTE_004, ROUTE_005, ROUTE_006, ROUTE_007};
+use super::Finding;
 use crate::names::Hostname;
 use crate::plan::{Plan, Role, Target, Tls};
-
-/// Every rule here belongs to the routing contract.
-const fn rule(
-    id: &'static str,
-    severity: Severity,
-    rule: &'static str,
-    why: &'static str,
-    fix: &'static str,
-) -> Rule {
-    Rule::new(Contract::Routing, id, severity, rule, why, fix)
-}
-
-pub const RULES: &[Rule] = &[
-    rule(
-        "ROUTE-001",
-        Severity::Error,
-        "On every web host, `/api` and everything under it reaches the web service (the BFF), never the API.",
-        "Browser code calls /api on the web host. The Next.js API routes attach the session cookie and the \
-         server-only credentials; sent straight to FastAPI, authenticated browser calls fail or skip server-side auth.",
-        "route /api to web; use a separate API host for server-to-server calls",
-    ),
-    rule(
-        "ROUTE-002",
-        Severity::Error,
-        "Every web host sends `/` (everything not matched before) to the web service.",
-        "The web app is the browser's only entry point: a page path that reaches anything else shows the wrong app or a 404.",
-        "add the catch-all route to web",
-    ),
-    rule(
-        "ROUTE-003",
-        Severity::Error,
-        "The API host, when set, is a valid DNS name (RFC 1123, no scheme, path, port or spaces) and differs from every web host.",
-        "One name cannot route `/api` both to the web app and to the API; an invalid name never gets a certificate or a DNS record.",
-        "choose a distinct name such as `api.<domain>`",
-    ),
-    rule(
-        "ROUTE-004",
-        Severity::Error,
-        "No browser-exposed setting (`NEXT_PUBLIC_*` on web) points at the API host or the API service.",
-        "NEXT_PUBLIC_* values are compiled into the browser bundle: a browser given the API's address calls it directly and bypasses the BFF.",
-        "keep the API base URL server-side (`API_BASE_URL`)",
-    ),
-    rule(
-        "ROUTE-005",
-        Severity::Warning,
-        "Every routed host is covered by TLS (k8s: a `tls`/`apiTls` entry listing the host; the API host falls back to `ingress.tls`, which usually lacks it).",
-        "A routed host without a certificate serves plain HTTP or a mismatched certificate; callers fail or send credentials in the clear.",
-        "add the host to `apiTls` / `tls`",
-    ),
-    rule(
-        "ROUTE-006",
-        Severity::Warning,
-        "An API host that is configured actually routes to the API, and a routed API host is configured: no dead half.",
-        "Half an API host (API_HOST set while the Caddy site is commented out, or a route nobody configured) looks deployed and is not: \
-         server-to-server callers fail, or an unreviewed door to the API stays open.",
-        "add the site block / remove the unused setting",
-    ),
-    rule(
-        "ROUTE-007",
-        Severity::Error,
-        "GCP: `app_public_url` and `api_base_url` are `https://` URLs on different hosts.",
-        "The blueprint requires both; the web app calls the API server-side at api_base_url and builds links with app_public_url. \
-         Plain http or one host for both breaks cookies and the BFF split.",
-        "set both to their own https URLs",
-    ),
-];
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     for web in &plan.web_hosts {
@@ -86,14 +20,10 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         for path in ["/api", "/api/"].into_iter().chain(under_api) {
             if let Some(r) = plan.resolve(host, path) {
                 if r.target != Target::Service(Role::Web) {
-                    out.push(Finding::new(
-                        "ROUTE-001",
-                        r.origin.clone(),
-                        format!(
-                            "{path} on {host} goes to {}, not to the web app (BFF)",
-                            r.target
-                        ),
-                    ));
+                    let to = &r.target;
+                    let message =
+                        format!("{path} on {host} goes to {to}, not to the web app (BFF)");
+                    out.push(Finding::new(&ROUTE_001, r.origin.clone(), message));
                     break;
                 }
             }
@@ -101,12 +31,12 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         match plan.resolve(host, "/") {
             Some(r) if r.target == Target::Service(Role::Web) => {}
             Some(r) => out.push(Finding::new(
-                "ROUTE-002",
+                &ROUTE_002,
                 r.origin.clone(),
                 format!("/ on {host} goes to {}, not to the web app", r.target),
             )),
             None => out.push(Finding::new(
-                "ROUTE-002",
+                &ROUTE_002,
                 web.origin.clone(),
                 format!("{host} has no catch-all route: / reaches nothing"),
             )),
@@ -117,7 +47,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         let name = api.value.as_str();
         if !is_placeholder(name) && Hostname::parse(name).is_err() {
             out.push(Finding::new(
-                "ROUTE-003",
+                &ROUTE_003,
                 api.origin.clone(),
                 format!("API host {name:?} is not a valid DNS name"),
             ));
@@ -127,7 +57,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .any(|w| w.value.eq_ignore_ascii_case(name))
         {
             out.push(Finding::new(
-                "ROUTE-003",
+                &ROUTE_003,
                 api.origin.clone(),
                 format!("API host {name} is also a web host: one name cannot route /api to both"),
             ));
@@ -149,7 +79,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 .find(|needle| !needle.is_empty() && names(&v, needle));
             if let Some(needle) = hit {
                 out.push(Finding::new(
-                    "ROUTE-004",
+                    &ROUTE_004,
                     value.origin.clone(),
                     format!("{key} exposes the API address {needle} to the browser"),
                 ));
@@ -169,7 +99,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             }
             seen.push(r.host.clone());
             out.push(Finding::new(
-                "ROUTE-005",
+                &ROUTE_005,
                 r.origin.clone(),
                 format!("{} is routed but no TLS entry lists it", r.host),
             ));
@@ -187,14 +117,9 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .iter()
             .any(|w| w.value.eq_ignore_ascii_case(&api.value));
         if !is_web && !routes_to_api(&api.value) {
-            out.push(Finding::new(
-                "ROUTE-006",
-                api.origin.clone(),
-                format!(
-                    "API host {} is configured but nothing routes it to the API",
-                    api.value
-                ),
-            ));
+            let name = &api.value;
+            let message = format!("API host {name} is configured but nothing routes it to the API");
+            out.push(Finding::new(&ROUTE_006, api.origin.clone(), message));
         }
     }
     let mut reported = Vec::new();
@@ -213,18 +138,13 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .any(|w| w.value.eq_ignore_ascii_case(&r.host));
         if !configured && !is_web && !reported.contains(&r.host) {
             reported.push(r.host.clone());
-            out.push(Finding::new(
-                "ROUTE-006",
-                r.origin.clone(),
-                format!(
-                    "{} routes to the API but is not configured as the API host",
-                    r.host
-                ),
-            ));
+            let name = &r.host;
+            let message = format!("{name} routes to the API but is not configured as the API host");
+            out.push(Finding::new(&ROUTE_006, r.origin.clone(), message));
         }
     }
 
-    if plan.host == Host::Gcp {
+    if ROUTE_007.applies_to(plan.host.capabilities()) {
         check_urls(plan, out);
     }
 }
@@ -238,14 +158,14 @@ fn check_urls(plan: &Plan, out: &mut Vec<Finding>) {
     ] {
         match url {
             None => out.push(Finding::new(
-                "ROUTE-007",
+                &ROUTE_007,
                 urls.origin.clone(),
                 format!("{name} is not set; the blueprint requires it"),
             )),
             Some(u) => match https_host(&u.value) {
                 Some(h) => hosts.push((h, u)),
                 None => out.push(Finding::new(
-                    "ROUTE-007",
+                    &ROUTE_007,
                     u.origin.clone(),
                     format!("{name} = {:?} is not an https:// URL", u.value),
                 )),
@@ -255,7 +175,7 @@ fn check_urls(plan: &Plan, out: &mut Vec<Finding>) {
     if let [(a, _), (b, api)] = hosts.as_slice() {
         if a.eq_ignore_ascii_case(b) {
             out.push(Finding::new(
-                "ROUTE-007",
+                &ROUTE_007,
                 api.origin.clone(),
                 format!("app_public_url and api_base_url share the host {a}"),
             ));

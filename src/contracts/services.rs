@@ -1,59 +1,9 @@
 //! Services: a first GCP apply needs no manual API enablement, or says exactly what to enable.
 
-use super::{Contract, Finding, Rule, Severity};
+use super::rules::{SVC_001, SVC_002, SVC_003, SVC_004, SVC_005};
+use super::{Autofix, Finding, Severity};
 use crate::catalog::{self, When};
 use crate::plan::{Plan, Services};
-
-/// Every rule here belongs to the services contract.
-const fn rule(
-    id: &'static str,
-    severity: Severity,
-    rule: &'static str,
-    why: &'static str,
-    fix: &'static str,
-) -> Rule {
-    Rule::new(Contract::Services, id, severity, rule, why, fix)
-}
-
-pub const RULES: &[Rule] = &[
-    rule(
-        "SVC-001",
-        Severity::Error,
-        "With `enable_project_services = true`, the blueprint's `required_project_services` contains every \"always\" API of the catalog.",
-        "Terraform enables only what the list names; a missing API fails the first apply in a fresh project halfway through.",
-        "add the missing APIs to the list",
-    ),
-    rule(
-        "SVC-002",
-        Severity::Error,
-        "With `enable_project_services = false`, every \"always\" API is enabled out of band: with `--enabled-services` \
-         each missing one is an error; without it, a warning that names the exact `gcloud services enable …` command.",
-        "With enablement off Terraform assumes the APIs are on; any that is not fails the apply.",
-        "enable them, or turn enablement on",
-    ),
-    rule(
-        "SVC-003",
-        Severity::Warning,
-        "The bootstrap APIs (`serviceusage`, `cloudresourcemanager`) are enabled before the first apply; an error when \
-         an enabled-services list shows them missing.",
-        "Terraform needs Service Usage to enable anything and Resource Manager for IAM bindings; neither can enable itself.",
-        "`gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com`",
-    ),
-    rule(
-        "SVC-004",
-        Severity::Info,
-        "A conditional API is needed by the answers (custom domains on Cloud DNS, images on Artifact Registry, signed URLs) and not enabled.",
-        "The blueprint enables only the always-needed APIs; a feature that needs another one fails when first used.",
-        "enable it",
-    ),
-    rule(
-        "SVC-005",
-        Severity::Error,
-        "An operator's override list never drops an \"always\" API.",
-        "An override replaces the blueprint's list; dropping a needed API from it breaks the first apply as surely as a short list.",
-        "keep it, or disable enablement and enable by hand",
-    ),
-];
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     let Some(s) = &plan.services else { return };
@@ -76,7 +26,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             if !missing.is_empty() {
                 out.push(
                     Finding::new(
-                        "SVC-001",
+                        &SVC_001,
                         list.origin.clone(),
                         format!("required_project_services lacks {}", missing.join(", ")),
                     )
@@ -93,7 +43,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 for name in missing_from(&enabled.value, &always) {
                     out.push(
                         Finding::new(
-                            "SVC-002",
+                            &SVC_002,
                             s.enable_project_services.origin.clone(),
                             format!("enable_project_services = false and {name} is not enabled in the project"),
                         )
@@ -103,7 +53,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             }
             None => out.push(
                 Finding::new(
-                    "SVC-002",
+                    &SVC_002,
                     s.enable_project_services.origin.clone(),
                     "enable_project_services = false: Terraform will not enable the APIs the blueprint needs",
                 )
@@ -120,7 +70,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             if !missing.is_empty() {
                 out.push(
                     Finding::new(
-                        "SVC-003",
+                        &SVC_003,
                         enabled.origin.clone(),
                         format!("bootstrap APIs not enabled: {}", missing.join(", ")),
                     )
@@ -131,7 +81,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
         None => out.push(
             Finding::new(
-                "SVC-003",
+                &SVC_003,
                 origin,
                 "enable the bootstrap APIs by hand before the first terraform apply",
             )
@@ -153,7 +103,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             if !enabled && !planned {
                 out.push(
                     Finding::new(
-                        "SVC-004",
+                        &SVC_004,
                         cond.origin.clone(),
                         format!(
                             "{} is needed ({}) and not enabled",
@@ -161,7 +111,11 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                             cond.value.describe()
                         ),
                     )
-                    .fix(enable_command(s, &[api.name.as_str()])),
+                    .fix(enable_command(s, &[api.name.as_str()]))
+                    .autofix(Autofix::Append {
+                        key: "gcp.extra_services",
+                        item: api.name.clone(),
+                    }),
                 );
             }
         }
@@ -171,7 +125,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         let missing = missing_from(&list.value, &always);
         if !missing.is_empty() {
             out.push(Finding::new(
-                "SVC-005",
+                &SVC_005,
                 list.origin.clone(),
                 format!("the override list drops {}", missing.join(", ")),
             ));

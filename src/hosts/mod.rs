@@ -11,6 +11,7 @@ pub mod k8s;
 pub mod vps;
 
 use crate::answers::{Answers, Host};
+use crate::contracts::Capability;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
 use crate::ingest::Input;
@@ -28,9 +29,12 @@ pub trait HostModule: Sync {
     fn layout(&self) -> &'static str;
     /// How the migration guide names this host ("Kubernetes (Helm)").
     fn title(&self) -> &'static str;
-    /// Whether the host has cloud APIs to enable (the GCP API screen and `gcp services`).
-    fn has_project_services(&self) -> bool {
-        false
+    /// What the host offers that some rules are about (none: the rules every host has).
+    fn capabilities(&self) -> &'static [Capability] {
+        &[]
+    }
+    fn has(&self, c: Capability) -> bool {
+        self.capabilities().contains(&c)
     }
 
     /// The deployment these answers describe, as the rules judge it.

@@ -61,10 +61,7 @@ pub struct ParseError {
 
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
-        Error::Parse {
-            path: format!("{}:{}:{}", e.path, e.line, e.column),
-            message: e.message,
-        }
+        Error::Syntax(e)
     }
 }
 

@@ -156,7 +156,7 @@ pub fn apply(findings: &mut Vec<Finding>, suppressions: &[Suppression], today: (
         if let Some(problem) = &s.problem {
             findings.push(
                 Finding::new(
-                    "IGNORE-001",
+                    &contracts::rules::IGNORE_001,
                     Origin::File {
                         path: s.path.clone(),
                         line: s.line,

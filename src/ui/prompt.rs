@@ -8,6 +8,7 @@ use crate::ui::session;
 use crate::ui::wizard::{self, Start};
 use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
 use hostwiz::apply;
+use hostwiz::contracts::rules::BILL_004;
 use hostwiz::contracts::{self, Finding, Severity};
 use hostwiz::error::{Error, Result};
 use hostwiz::plan::{Origin, Plan};
@@ -33,8 +34,7 @@ const INTERRUPTED: &str = "interrupted; answers saved for resume";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
 const COUNT_EXPECTED: &str = "expected a whole number from 1 to 1000";
-const HINT_DEDICATED: &str =
-    "hint: more than one API process: choose dedicated (Esc back to Billing worker)";
+const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
 const WRITE_HELP: &str = "a file that exists is replaced and its old content kept as .bak; \
                           no goes back to the questions";
 const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard error, which is \
@@ -208,8 +208,8 @@ impl<W: Write> Plain<'_, W> {
                 self.shown = now;
             }
         }
-        if !hinted && needs_dedicated(&self.raw) {
-            self.say(HINT_DEDICATED)?;
+        if let (false, true, Some(hint)) = (hinted, needs_dedicated(&self.raw), BILL_004.hint) {
+            self.say(&format!("hint: {hint} {BACK_TO_WORKER}"))?;
         }
         Ok(())
     }

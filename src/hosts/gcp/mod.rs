@@ -15,6 +15,7 @@ pub use tfvars::plan as files_plan;
 use super::{inputs, HostModule};
 use crate::answers::{Answers, Host, RawAnswers};
 use crate::catalog::{self, Api, Condition, When};
+use crate::contracts::Capability;
 use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
@@ -122,8 +123,12 @@ impl HostModule for Gcp {
         "GCP Cloud Run (Terraform)"
     }
 
-    fn has_project_services(&self) -> bool {
-        true
+    fn capabilities(&self) -> &'static [Capability] {
+        &[
+            Capability::ProjectServices,
+            Capability::PublicUrls,
+            Capability::ScalableWorker,
+        ]
     }
 
     fn plan(&self, a: &Answers) -> Plan {

@@ -2,27 +2,29 @@
 //! (saving the session, reading the files to diff, writing) comes back as a [`Cmd`] for the
 //! loop to run, and its result comes back as a [`Msg`].
 
+use super::failure::Failure;
 use crate::ui::wizard::Start;
-use hostwiz::answers::{check_value, Answers, Host, Kind, RawAnswers};
-use hostwiz::contracts::{self, Finding};
+use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
+use hostwiz::contracts::rules::{BILL_004, BILL_005};
+use hostwiz::contracts::{self, Capability, Finding, Rule, Severity};
 use hostwiz::plan::{Origin, Plan};
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::write::Planned;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
     /// The files as they would be written, compared with the disk.
-    Reviewed(Result<Vec<Planned>, String>),
+    Reviewed(Result<Vec<Planned>, Failure>),
     /// What writing did: lines to show, or why it failed.
-    Written(Result<Vec<String>, String>),
+    Written(Result<Vec<String>, Failure>),
     /// The migration plan of the checkout: MIGRATION.md and the files of both phases.
-    Migration(Result<(String, Vec<Planned>), String>),
+    Migration(Result<(String, Vec<Planned>), hostwiz::Error>),
     /// The GCP API review of the checkout, as `hostwiz gcp services` prints it.
-    Services(Result<String, String>),
+    Services(Result<String, hostwiz::Error>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,11 +79,11 @@ pub struct State {
     pub field: usize,
     pub edit: Option<Edit>,
     /// The checked answers, or the first answer that is not accepted.
-    pub answers: Result<Answers, String>,
+    pub answers: Result<Answers, AnswerError>,
     pub findings: Vec<Finding>,
     pub modal: Option<Modal>,
     pub review: Vec<Planned>,
-    pub review_error: Option<String>,
+    pub review_error: Option<Failure>,
     pub selected_file: usize,
     pub scroll: u16,
     pub done: Option<Vec<String>>,
@@ -99,6 +101,7 @@ impl State {
         } else {
             None
         };
+        let answers = Answers::from_raw(&start.raw);
         let mut s = State {
             raw: start.raw,
             values: Default::default(),
@@ -110,7 +113,7 @@ impl State {
             step: Step::Host,
             field: 0,
             edit: None,
-            answers: Err(String::new()),
+            answers,
             findings: Vec::new(),
             modal,
             review: Vec::new(),
@@ -133,6 +136,25 @@ impl State {
 
     pub fn host(&self) -> Option<Host> {
         self.raw.host.as_deref().and_then(Host::parse)
+    }
+
+    /// What the chosen host offers that rules are about; nothing before a host is chosen.
+    pub fn capabilities(&self) -> &'static [Capability] {
+        self.host().map_or(&[], Host::capabilities)
+    }
+
+    /// The rules these answers can break, in table order: what the contracts panel lists.
+    pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        contracts::rules().filter(|r| r.judges_answers(self.capabilities()))
+    }
+
+    /// The most severe finding of a rule now, if it has any.
+    pub fn worst(&self, rule: &Rule) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .map(|f| f.severity)
+            .max()
     }
 
     pub fn steps(&self) -> Vec<Step> {
@@ -160,7 +182,7 @@ impl State {
     pub fn evaluate(&mut self) {
         self.values = self.raw.values();
         let raw = self.tentative();
-        self.answers = Answers::from_raw(&raw).map_err(|e| e.to_string());
+        self.answers = Answers::from_raw(&raw);
         self.findings = match &self.answers {
             Ok(a) => contracts::check(&Plan::from(a)),
             Err(_) => Vec::new(),
@@ -193,9 +215,9 @@ impl State {
             "billing.worker" | "scale.api_replicas"
                 if replicas > 1 && self.value("billing.worker") == "inline" =>
             {
-                Some(super::strings::HINT_DEDICATED.into())
+                BILL_004.hint.map(Into::into)
             }
-            "scale.worker_replicas" => Some(super::strings::HINT_WORKER_ONE.into()),
+            "scale.worker_replicas" => BILL_005.hint.map(Into::into),
             _ => None,
         }
     }
@@ -225,7 +247,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
         Msg::Written(r) if matches!(s.screen, Some(Screen::Migration { .. })) => {
             match (r, &mut s.screen) {
                 (Ok(lines), Some(Screen::Migration { written, .. })) => *written = Some(lines),
-                (Err(e), _) => s.status = Some(e),
+                (Err(e), _) => s.status = Some(e.to_string()),
                 _ => {}
             }
             Vec::new()
@@ -237,7 +259,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.dirty = false;
                     s.status = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }
@@ -252,7 +274,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.scroll = 0;
                     s.modal = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }
@@ -263,7 +285,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                     s.scroll = 0;
                     s.modal = None;
                 }
-                Err(e) => s.status = Some(e),
+                Err(e) => s.status = Some(e.to_string()),
             }
             Vec::new()
         }
@@ -515,9 +537,9 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
             return vec![Cmd::PlanMigration];
         }
         (Modal::Welcome { selected }, KeyCode::Char('g'))
-            if s.existing
-                .get(selected)
-                .is_some_and(|e| hostwiz::hosts::module(e.host).has_project_services()) =>
+            if s.existing.get(selected).is_some_and(|e| {
+                hostwiz::hosts::module(e.host).has(hostwiz::contracts::Capability::ProjectServices)
+            }) =>
         {
             return vec![Cmd::ReviewServices];
         }
@@ -540,8 +562,8 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
         }
         (Modal::Explain { selected }, KeyCode::Enter) => {
             let rules = explainable(s);
-            if let Some(id) = rules.get(selected) {
-                match autofix(s, id) {
+            if let Some(rule) = rules.get(selected) {
+                match autofix(s, rule) {
                     Some((key, value)) => {
                         set(s, key, &value);
                         s.status = Some(format!("set {key} = {value:?}"));
@@ -562,65 +584,17 @@ fn after_resume(s: &State) -> Option<Modal> {
 }
 
 /// The rules that apply to this host, failing ones first: what the explain view lists.
-pub fn explainable(s: &State) -> Vec<&'static str> {
-    let host = s.host();
-    let mut ids: Vec<&'static str> = contracts::rules()
-        .map(|r| r.id)
-        .filter(|id| applies(id, host))
-        .collect();
-    ids.sort_by_key(|id| {
-        let worst = s
-            .findings
-            .iter()
-            .filter(|f| f.rule == *id)
-            .map(|f| f.severity)
-            .max();
-        std::cmp::Reverse(worst.map_or(0, |sev| sev as u8 + 1))
-    });
-    ids
-}
-
-pub fn applies(id: &str, host: Option<Host>) -> bool {
-    let gcp = host == Some(Host::Gcp);
-    match id {
-        "IGNORE-001" => false,
-        "ROUTE-007" | "BILL-008" => gcp,
-        id if id.starts_with("SVC-") => gcp,
-        _ => true,
-    }
+pub fn explainable(s: &State) -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = s.rules().collect();
+    rules.sort_by_key(|r| std::cmp::Reverse(s.worst(r).map_or(0, |sev| sev as u8 + 1)));
+    rules
 }
 
 /// The answer that fixes a failing rule, where one answer does.
-pub fn autofix(s: &State, rule: &str) -> Option<(&'static str, String)> {
-    let failing = s.findings.iter().find(|f| f.rule == rule)?;
-    let web = s.value("domains.web");
-    let api_host = || {
-        let parent = web.split_once('.').map_or(web, |(_, p)| p);
-        format!("api.{parent}")
-    };
-    match rule {
-        "BILL-004" => Some(("billing.worker", "dedicated".into())),
-        "BILL-005" => Some(("scale.worker_replicas", "1".into())),
-        "ROUTE-003" | "ROUTE-007" => Some(("domains.api", api_host())),
-        "ROUTE-005" if s.value("k8s.tls_secret").is_empty() => {
-            Some(("k8s.tls_secret", "starter-tls".into()))
-        }
-        "ROUTE-005" => Some(("k8s.api_tls_secret", "starter-api-tls".into())),
-        "SVC-002" => Some(("gcp.enable_project_services", "true".into())),
-        "SVC-004" => {
-            let api = failing.message.split_whitespace().next()?.to_string();
-            let mut extra: Vec<String> = s
-                .raw
-                .get("gcp.extra_services")
-                .split(',')
-                .map(|x| x.trim().to_string())
-                .filter(|x| !x.is_empty())
-                .collect();
-            extra.push(api);
-            Some(("gcp.extra_services", extra.join(",")))
-        }
-        _ => None,
-    }
+pub fn autofix(s: &State, rule: &Rule) -> Option<(&'static str, String)> {
+    let failing = s.findings.iter().find(|f| f.rule == rule.id)?;
+    let fix = failing.autofix.as_ref()?;
+    Some(fix.answer(|key| s.value(key).to_string()))
 }
 
 /// A one-line summary of what the review found, for the status bar.

@@ -7,6 +7,7 @@
 //! and exits).
 
 pub mod app;
+mod failure;
 pub mod strings;
 pub mod view;
 mod widgets;
@@ -14,6 +15,7 @@ mod widgets;
 use crate::ui::session;
 use crate::ui::wizard::{self, Start};
 use app::{Cmd, Msg, State};
+use failure::Failure;
 use hostwiz::answers::Answers;
 use hostwiz::apply;
 use hostwiz::error::{Error, Result};
@@ -112,31 +114,33 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn checked(state: &State) -> std::result::Result<&Answers, String> {
-    state.answers.as_ref().map_err(Clone::clone)
+fn checked(state: &State) -> std::result::Result<&Answers, Failure> {
+    state
+        .answers
+        .as_ref()
+        .map_err(|e| Failure::Answers(e.clone()))
 }
 
 /// What writing would do, read from the disk for the diff.
-fn review(state: &State) -> std::result::Result<Vec<write::Planned>, String> {
+fn review(state: &State) -> std::result::Result<Vec<write::Planned>, Failure> {
     let a = checked(state)?;
     match apply::prepare(a.clone(), state.out.as_deref()) {
         Ok(o) => Ok(o.planned),
         Err((_, Error::Refused { .. })) => Ok(prepare_anyway(state, a)?),
-        Err((_, e)) => Err(e.to_string()),
+        Err((_, e)) => Err(e.into()),
     }
 }
 
 /// The files of answers that break a contract, so the review can still show them.
-fn prepare_anyway(state: &State, a: &Answers) -> std::result::Result<Vec<write::Planned>, String> {
+fn prepare_anyway(state: &State, a: &Answers) -> Result<Vec<write::Planned>> {
     let out = wizard::out_dir(state.out.as_deref(), a);
-    write::prepare(&out, hostwiz::render::render(a)).map_err(|e| e.to_string())
+    write::prepare(&out, hostwiz::render::render(a))
 }
 
-fn write_files(state: &State) -> std::result::Result<Vec<String>, String> {
+fn write_files(state: &State) -> std::result::Result<Vec<String>, Failure> {
     let a = checked(state)?;
-    let outcome =
-        apply::prepare(a.clone(), state.out.as_deref()).map_err(|(_, e)| e.to_string())?;
-    let written = write::commit(&outcome.out, &outcome.planned).map_err(|e| e.to_string())?;
+    let outcome = apply::prepare(a.clone(), state.out.as_deref()).map_err(|(_, e)| e)?;
+    let written = write::commit(&outcome.out, &outcome.planned)?;
     let mut lines: Vec<String> = written
         .iter()
         .map(|w| match &w.backup {
@@ -171,24 +175,24 @@ fn migrate_options(state: &State) -> hostwiz::migrate::Options {
 }
 
 /// The checkout's migration plan: MIGRATION.md to read, and the phase files with their diffs.
-fn plan_migration(state: &State) -> std::result::Result<(String, Vec<write::Planned>), String> {
-    let outcome = hostwiz::migrate::plan(&migrate_options(state)).map_err(|e| e.to_string())?;
+fn plan_migration(state: &State) -> Result<(String, Vec<write::Planned>)> {
+    let outcome = hostwiz::migrate::plan(&migrate_options(state))?;
     let doc = outcome
         .files
         .iter()
         .find(|f| f.path == hostwiz::migrate::GUIDE)
         .map(|f| f.contents.clone())
         .unwrap_or_else(|| "Already in dedicated mode: nothing to migrate.".to_string());
-    let planned = write::prepare(&outcome.out, outcome.files).map_err(|e| e.to_string())?;
+    let planned = write::prepare(&outcome.out, outcome.files)?;
     Ok((doc, planned))
 }
 
-fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
+fn write_migration(state: &State) -> std::result::Result<Vec<String>, Failure> {
     let Some(app::Screen::Migration { planned, .. }) = &state.screen else {
-        return Err("no migration plan to write".into());
+        return Err(Failure::NoMigrationPlan);
     };
     let out = migration_out(state);
-    let written = hostwiz::migrate::write_phases(&out, planned).map_err(|e| e.to_string())?;
+    let written = hostwiz::migrate::write_phases(&out, planned)?;
     let mut lines: Vec<String> = written
         .iter()
         .map(|w| format!("{:<10} {}", w.change, w.target.display()))
@@ -201,14 +205,14 @@ fn write_migration(state: &State) -> std::result::Result<Vec<String>, String> {
 }
 
 /// What `hostwiz gcp services` says of the checkout's blueprint.
-fn review_services(state: &State) -> std::result::Result<String, String> {
+fn review_services(state: &State) -> Result<String> {
     let tf = state.repo.as_ref().map(|r| r.join("ops/infra/gcp"));
     let opts = hostwiz::hosts::gcp::services_review::Options {
         tf,
         answers: None,
         enabled: None,
     };
-    let services = hostwiz::hosts::gcp::services_review::load(&opts).map_err(|e| e.to_string())?;
+    let services = hostwiz::hosts::gcp::services_review::load(&opts)?;
     Ok(hostwiz::hosts::gcp::services_review::text(
         &hostwiz::hosts::gcp::services_review::review(&services),
     ))

@@ -1,5 +1,6 @@
 //! Every word the full-screen wizard shows, in one place, so the texts read as one document.
-//! The questions themselves live in `questions.rs`, shared with the plain prompts.
+//! The questions themselves live in `questions.rs`, shared with the plain prompts; the rules'
+//! titles, texts and hints in `hostwiz::contracts::rules`, shared with every other consumer.
 
 pub const STEPS: &str = " Steps ";
 pub const CONTRACTS: &str = " Contracts ";
@@ -41,37 +42,7 @@ pub const INFO: &str = "i";
 pub const REFUSED: &str = "Fix the failing contracts first: the files would break them.";
 pub const WRITE_HINT: &str = "Press ⏎ to write these files. Nothing is written before that.";
 pub const WROTE: &str = "Written. Next:";
-pub const HINT_DEDICATED: &str = "More than one API process: choose billing worker = dedicated (each inline API would retry and replay).";
-pub const HINT_WORKER_ONE: &str = "Keep the worker at 1: the retry worker has no lease yet.";
 pub const HINT_SERVICES_OFF: &str = "Enablement off: enable these by hand before the first apply:";
 pub const REQUIRED_API: &str = "required";
 pub const NEEDED_API: &str = "needed";
 pub const OPTIONAL_API: &str = "off";
-
-/// A short title per rule for the contracts panel.
-pub fn rule_title(id: &str) -> &'static str {
-    match id {
-        "ROUTE-001" => "/api → web",
-        "ROUTE-002" => "/ → web",
-        "ROUTE-003" => "API host",
-        "ROUTE-004" => "no public API",
-        "ROUTE-005" => "TLS",
-        "ROUTE-006" => "API host used",
-        "ROUTE-007" => "https URLs",
-        "BILL-001" => "API retry off",
-        "BILL-002" => "API replay off",
-        "BILL-003" => "worker owns",
-        "BILL-004" => "1 inline API",
-        "BILL-005" => "1 worker",
-        "BILL-006" => "retry owner",
-        "BILL-007" => "replay owner",
-        "BILL-008" => "worker ≥ 1",
-        "BILL-009" => "mode labels",
-        "SVC-001" => "blueprint",
-        "SVC-002" => "APIs enabled",
-        "SVC-003" => "bootstrap",
-        "SVC-004" => "feature APIs",
-        "SVC-005" => "override",
-        _ => "",
-    }
-}

@@ -121,7 +121,11 @@ fn contracts_rerun_on_every_keystroke_and_a_fix_applies_from_explain() {
     snap("scale-failing-bill-004", &s);
     press(&mut s, KeyCode::Char('?'));
     assert_eq!(s.modal, Some(Modal::Explain { selected: 0 }));
-    assert_eq!(app::explainable(&s)[0], "BILL-004", "failing rules first");
+    assert_eq!(
+        app::explainable(&s)[0].id,
+        "BILL-004",
+        "failing rules first"
+    );
     snap("explain-bill-004", &s);
     press(&mut s, KeyCode::Enter);
     assert_eq!(s.raw.get("billing.worker"), "dedicated");

@@ -2,7 +2,7 @@
 //! change, each with its mark; below them, what the worst finding says and which answer causes it.
 
 use super::verdict;
-use crate::ui::tui::app::{self, State};
+use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -13,35 +13,26 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(strings::CONTRACTS);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let ids: Vec<&str> = hostwiz::contracts::rules()
-        .map(|r| r.id)
-        .filter(|id| app::applies(id, s.host()))
-        .collect();
-    let rows = ids.len() as u16;
+    let rules: Vec<_> = s.rules().collect();
+    let rows = rules.len() as u16;
     let [list, detail] = Layout::vertical([
         Constraint::Length(rows.min(inner.height)),
         Constraint::Min(0),
     ])
     .areas(inner);
-    let lines: Vec<Line> = ids
+    let lines: Vec<Line> = rules
         .iter()
-        .map(|id| {
-            let worst = s
-                .findings
-                .iter()
-                .filter(|f| f.rule == *id)
-                .map(|f| f.severity)
-                .max();
-            let (mark, style) = verdict(worst);
+        .map(|r| {
+            let (mark, style) = verdict(s.worst(r));
             Line::from(vec![
                 Span::styled(format!("{mark} "), style),
-                Span::raw(format!("{id:<9} {}", strings::rule_title(id))),
+                Span::raw(format!("{:<9} {}", r.id, r.title)),
             ])
         })
         .collect();
     f.render_widget(Paragraph::new(lines), list);
     let text = match (&s.answers, s.findings.first()) {
-        (Err(e), _) => e.clone(),
+        (Err(e), _) => e.to_string(),
         (Ok(_), Some(f)) => {
             let at = match &f.origin {
                 hostwiz::plan::Origin::Answer(k) => format!(" ({k})"),

@@ -2,7 +2,6 @@
 
 use crate::ui::tui::app::{self, Modal, State};
 use crate::ui::tui::strings;
-use hostwiz::contracts;
 use ratatui::layout::Rect;
 use ratatui::style::Stylize;
 use ratatui::text::Line;
@@ -43,7 +42,7 @@ fn welcome(s: &State, selected: usize) -> Vec<Line<'static>> {
         if e.inline {
             lines.push(Line::from(strings::WELCOME_MIGRATE).dim());
         }
-        if hostwiz::hosts::module(e.host).has_project_services() {
+        if hostwiz::hosts::module(e.host).has(hostwiz::contracts::Capability::ProjectServices) {
             lines.push(Line::from(strings::WELCOME_SERVICES).dim());
         }
     }
@@ -55,11 +54,8 @@ fn text(t: &str) -> Vec<Line<'static>> {
 }
 
 fn explain(s: &State, selected: usize) -> Vec<Line<'static>> {
-    let ids = app::explainable(s);
-    let Some(id) = ids.get(selected) else {
-        return Vec::new();
-    };
-    let Some(rule) = contracts::rule(id) else {
+    let rules = app::explainable(s);
+    let Some(rule) = rules.get(selected) else {
         return Vec::new();
     };
     let mut lines = vec![Line::from(format!(
@@ -68,17 +64,17 @@ fn explain(s: &State, selected: usize) -> Vec<Line<'static>> {
         rule.severity,
         rule.contract.as_str(),
         selected + 1,
-        ids.len()
+        rules.len()
     ))
     .bold()];
-    for f in s.findings.iter().filter(|f| f.rule == *id) {
+    for f in s.findings.iter().filter(|f| f.rule == rule.id) {
         lines.push(Line::from(format!("now: {}", f.message)));
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(format!("Rule: {}", rule.rule)));
     lines.push(Line::raw(format!("Why: {}", rule.why)));
     lines.push(Line::raw(format!("Fix: {}", rule.fix)));
-    if let Some((key, value)) = app::autofix(s, id) {
+    if let Some((key, value)) = app::autofix(s, rule) {
         lines.push(Line::from(format!("⏎ sets {key} = {value:?}")).bold());
     }
     lines

@@ -24,12 +24,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     }
     let mut header: Vec<Line> = Vec::new();
     if let Err(e) = &s.answers {
-        header.push(Line::from(e.clone()).fg(Color::Red));
+        header.push(Line::from(e.to_string()).fg(Color::Red));
     } else if s.has_errors() {
         header.push(Line::from(strings::REFUSED).fg(Color::Red));
     }
     if let Some(e) = &s.review_error {
-        header.push(Line::from(e.clone()).fg(Color::Red));
+        header.push(Line::from(e.to_string()).fg(Color::Red));
     }
     if s.step == Step::Write && header.is_empty() {
         header.push(Line::from(strings::WRITE_HINT).bold());

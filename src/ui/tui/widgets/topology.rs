@@ -5,12 +5,24 @@
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::WorkerMode;
-use hostwiz::contracts::Severity;
+use hostwiz::contracts::rules;
+use hostwiz::contracts::{Rule, Severity};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
+
+// The rules whose failure marks each part of the drawing.
+static ENTRY: [&Rule; 3] = [&rules::ROUTE_001, &rules::ROUTE_002, &rules::ROUTE_005];
+static API: [&Rule; 3] = [&rules::BILL_004, &rules::BILL_001, &rules::BILL_002];
+static API_HOST: [&Rule; 3] = [&rules::ROUTE_003, &rules::ROUTE_006, &rules::ROUTE_007];
+static WORKER: [&Rule; 4] = [
+    &rules::BILL_003,
+    &rules::BILL_005,
+    &rules::BILL_006,
+    &rules::BILL_008,
+];
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(strings::TOPOLOGY);
@@ -23,11 +35,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    let failing = |ids: &[&str]| {
-        s.findings
-            .iter()
-            .any(|f| f.severity >= Severity::Warning && ids.contains(&f.rule))
-    };
+    let failing = |part: &[&Rule]| part.iter().any(|r| s.worst(r) >= Some(Severity::Warning));
     let mark = |bad: bool| {
         if bad {
             Span::raw(format!(" {}", strings::FAIL)).fg(Color::Red)
@@ -40,26 +48,23 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let api_count = hostwiz::render::api_count(&host.plan(a));
     let mut lines = vec![Line::from(vec![
         Span::raw(format!("browser ─▶ {entry} ─▶ {}", a.domains.web)),
-        mark(failing(&["ROUTE-001", "ROUTE-002", "ROUTE-005"])),
+        mark(failing(&ENTRY)),
     ])];
     lines.push(Line::from(vec![
         Span::raw(format!("  / and /api ─▶ web ─▶ api ×{api_count}")),
-        mark(failing(&["BILL-004", "BILL-001", "BILL-002"])),
+        mark(failing(&API)),
     ]));
     if let Some(api) = &a.domains.api {
         lines.push(Line::from(vec![
             Span::raw(format!("servers ─▶ {api} ─▶ api")),
-            mark(failing(&["ROUTE-003", "ROUTE-006", "ROUTE-007"])),
+            mark(failing(&API_HOST)),
         ]));
     }
     let owner = match a.worker {
         WorkerMode::Inline => "api owns billing retries+replay".to_string(),
         WorkerMode::Dedicated => format!("worker ×{} owns retries+replay", a.scale.worker_replicas),
     };
-    lines.push(Line::from(vec![
-        Span::raw(owner),
-        mark(failing(&["BILL-003", "BILL-005", "BILL-006", "BILL-008"])),
-    ]));
+    lines.push(Line::from(vec![Span::raw(owner), mark(failing(&WORKER))]));
     f.render_widget(
         Paragraph::new(lines)
             .block(block)

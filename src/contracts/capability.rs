@@ -1,0 +1,12 @@
+//! What a host offers that some rules are about. Rules name capabilities, never hosts; each
+//! host says which capabilities it has (`Host::capabilities`).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// The project's cloud APIs are enabled by the blueprint or by hand (SVC-*).
+    ProjectServices,
+    /// The web app and the API are given their public URLs as settings (ROUTE-007).
+    PublicUrls,
+    /// The worker runs on a platform that can scale it to zero (BILL-008).
+    ScalableWorker,
+}

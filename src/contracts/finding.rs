@@ -1,0 +1,48 @@
+//! One violation of a rule, pinned to the setting that caused it.
+
+use super::{Autofix, Rule, Severity};
+use crate::plan::Origin;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The ID of the rule it breaks.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub fix: String,
+    pub origin: Origin,
+    /// The answer that fixes it, where one does.
+    pub autofix: Option<Autofix>,
+    /// The reason of the in-file suppression that hides this finding, if one does.
+    pub suppressed: Option<String>,
+}
+
+impl Finding {
+    /// A finding at the rule's own severity with its documented fix and autofix.
+    pub(crate) fn new(rule: &'static Rule, origin: Origin, message: impl Into<String>) -> Self {
+        Self {
+            rule: rule.id,
+            severity: rule.severity,
+            message: message.into(),
+            fix: rule.fix.to_string(),
+            origin,
+            autofix: rule.autofix.clone(),
+            suppressed: None,
+        }
+    }
+
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    pub(crate) fn autofix(mut self, autofix: Autofix) -> Self {
+        self.autofix = Some(autofix);
+        self
+    }
+}
