@@ -132,7 +132,7 @@ impl State {
     }
 
     pub fn host(&self) -> Option<Host> {
-        self.raw.host.as_deref().and_then(Host::parse)
+        self.raw.host()
     }
 
     pub fn steps(&self) -> Vec<Step> {
