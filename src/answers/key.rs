@@ -160,9 +160,10 @@ impl Key {
         if let Some(hosts) = self.only_on() {
             notes.push(format!("{hosts} only"));
         }
-        match notes.is_empty() {
-            true => self.help.to_string(),
-            false => format!("{} ({})", self.help, notes.join("; ")),
+        if notes.is_empty() {
+            self.help.to_string()
+        } else {
+            format!("{} ({})", self.help, notes.join("; "))
         }
     }
 

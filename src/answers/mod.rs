@@ -257,7 +257,25 @@ web = "ghcr.io/acme/starter-web:1.4.0"
     fn unknown_keys_in_a_file_are_refused() {
         let e = RawAnswers::from_toml(&format!("{MINIMAL}\n[billing]\nworkers = \"inline\"\n"))
             .unwrap_err();
-        assert!(e.to_string().contains("workers"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unknown field `workers`, expected `worker`"),
+            "{e}"
+        );
+        let e = RawAnswers::from_toml(&MINIMAL.replace("version = 1", "version = 1\nreplicas = 3"))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "expected one of `version`, `host`, `environment`, `domains`, `billing`, \
+                 `scale`, `images`, `k8s`, `gcp`"
+            ),
+            "{e}"
+        );
+        let e = RawAnswers::from_toml("version = 1\n[scale]\nautoscaling = \"no\"\n").unwrap_err();
+        assert!(
+            e.to_string().contains("line 3") && e.to_string().contains("expected a boolean"),
+            "{e}"
+        );
     }
 
     #[test]
