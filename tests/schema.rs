@@ -18,7 +18,7 @@ fn schema_path() -> PathBuf {
 
 #[test]
 fn committed_schema_matches_the_rust_types() {
-    let generated = hostwiz::render::answers_schema();
+    let generated = hostwiz::answers::schema();
     let path = schema_path();
     if std::env::var("HOSTWIZ_UPDATE_SCHEMA").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &generated).expect("write assets/answers.schema.json");
@@ -28,7 +28,7 @@ fn committed_schema_matches_the_rust_types() {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; {REFRESH}", path.display()));
     assert!(
         committed == generated,
-        "assets/answers.schema.json is out of date with src/answers.rs; {REFRESH}"
+        "assets/answers.schema.json is out of date with the key table in src/answers/; {REFRESH}"
     );
 }
 
@@ -42,7 +42,7 @@ fn the_schema_subcommand_prints_the_committed_schema() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        hostwiz::render::answers_schema()
+        hostwiz::answers::schema()
     );
 }
 

@@ -10,7 +10,7 @@ pub mod gcp;
 pub mod k8s;
 pub mod vps;
 
-use crate::answers::{Answers, Host};
+use crate::answers::Answers;
 use crate::contracts::Capability;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
@@ -19,7 +19,43 @@ use crate::migrate::{Operations, Phase};
 use crate::pipeline::{Context, Deployment, Found, Src};
 use crate::plan::Plan;
 use crate::render::{Checklist, File};
+use std::fmt;
 use std::path::Path;
+
+/// Where the starter runs; [`module`] gives what each host does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Host {
+    K8s,
+    Vps,
+    Gcp,
+}
+
+impl Host {
+    pub const ALL: [Host; 3] = [Host::K8s, Host::Vps, Host::Gcp];
+    /// The names answers and `--host` use, in the order of [`Host::ALL`].
+    pub const NAMES: [&'static str; 3] = ["k8s", "vps", "gcp"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Host {
+    /// What the host offers that rules are about: which rules judge it.
+    pub fn capabilities(self) -> &'static [Capability] {
+        module(self).capabilities()
+    }
+}
 
 /// What one host does. Every method is pure or reads only the files it is handed, except
 /// `discover`, which lists folders of the checkout it is given.

@@ -54,24 +54,6 @@ fn answers_file(a: &Answers) -> String {
     )
 }
 
-/// The JSON Schema (draft-07, which TOML editors support) of the answers file, derived from
-/// [`crate::answers::RawAnswers`]; `assets/answers.schema.json` holds a copy, kept equal by
-/// `tests/schema.rs`.
-pub fn answers_schema() -> String {
-    // serde's defaults are empty sections; shown as `{"web": null, ...}` they would only
-    // mislead an editor (TOML has no null), so schemas carry no "default".
-    let drop_defaults = schemars::transform::RecursiveTransform(|s: &mut schemars::Schema| {
-        s.remove("default");
-    });
-    let generator = schemars::generate::SchemaSettings::draft07()
-        .with_transform(drop_defaults)
-        .into_generator();
-    let schema = generator.into_root_schema_for::<crate::answers::RawAnswers>();
-    let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialize");
-    text.push('\n');
-    text
-}
-
 /// A YAML double-quoted scalar. Values are validated before they get here; quoting anyway
 /// means no value can ever change the document's structure.
 pub fn yaml_str(s: &str) -> String {

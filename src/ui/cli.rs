@@ -220,8 +220,8 @@ read or parsed (with file:line and what was expected).";
 
 fn apply_after_help() -> String {
     let mut s = String::from("Answer keys for --set (KEY=VALUE):\n");
-    for k in KEYS {
-        s.push_str(&format!("  {:<28} {}\n", k.name, k.help));
+    for k in KEYS.iter() {
+        s.push_str(&format!("  {:<28} {}\n", k.name, k.summary()));
     }
     s.push_str(
         "\nExamples:\n  hostwiz apply --preset k8s-single --set domains.web=app.acme.io --dry-run\n  \
@@ -364,7 +364,7 @@ where
         Command::Completions { shell } => completions(shell, &mut out),
         Command::Manpage => manpage(&mut out),
         Command::Schema => out
-            .write_all(hostwiz::render::answers_schema().as_bytes())
+            .write_all(hostwiz::answers::schema().as_bytes())
             .map_err(io_err),
         Command::Migrate(MigrateCommand::Worker(a)) => super::migrate::run_worker(
             &hostwiz::migrate::Options {

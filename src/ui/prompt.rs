@@ -6,7 +6,7 @@
 
 use crate::ui::session;
 use crate::ui::wizard::{self, Start};
-use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
+use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers, COUNT_EXPECTED};
 use hostwiz::apply;
 use hostwiz::contracts::rules::BILL_004;
 use hostwiz::contracts::{self, Finding, Severity};
@@ -33,7 +33,6 @@ const QUIT_DONE: &str = "quit; answers saved for resume";
 const INTERRUPTED: &str = "interrupted; answers saved for resume";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
-const COUNT_EXPECTED: &str = "expected a whole number from 1 to 1000";
 const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
 const WRITE_HELP: &str = "a file that exists is replaced and its old content kept as .bak; \
                           no goes back to the questions";
@@ -281,7 +280,7 @@ impl<W: Write> Plain<'_, W> {
     }
 
     fn host(&self) -> Option<Host> {
-        self.raw.host.as_deref().and_then(Host::parse)
+        self.raw.host()
     }
 
     /// Every question this host is asked, step after step.
@@ -340,9 +339,10 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
             .prompt_skippable()?
             .map(|b| b.to_string()),
         Kind::Count => {
+            let count_expected = format!("expected {COUNT_EXPECTED}");
             let mut p = CustomType::<u32>::new(q.label)
                 .with_help_message(q.help)
-                .with_error_message(COUNT_EXPECTED)
+                .with_error_message(&count_expected)
                 .with_validator(move |n: &u32| {
                     hostwiz::fault::panic_point(step);
                     Ok(verdict(check_value(key, &n.to_string())))
@@ -437,8 +437,12 @@ fn changes(before: &[Finding], now: &[Finding]) -> Vec<String> {
 
 /// More than one API process in inline mode: each would retry and replay (BILL-004).
 fn needs_dedicated(raw: &RawAnswers) -> bool {
-    let inline = matches!(raw.billing.worker.as_deref(), None | Some("inline"));
-    inline && raw.scale.api_replicas.is_some_and(|n| n > 1)
+    let inline = matches!(raw.get("billing.worker").as_str(), "" | "inline");
+    inline
+        && raw
+            .get("scale.api_replicas")
+            .parse()
+            .is_ok_and(|n: i64| n > 1)
 }
 
 #[cfg(test)]

@@ -5,46 +5,11 @@ use hostwiz::answers::RawAnswers;
 use hostwiz::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
-/// The answers a fresh wizard starts from: the documented defaults, nothing guessed for the
+/// The answers a fresh wizard starts from: every key at its default, nothing guessed for the
 /// hosts and images, which the operator must give.
 pub fn blank() -> RawAnswers {
-    RawAnswers::from_toml(BLANK).expect("the blank answers are valid TOML")
+    RawAnswers::blank()
 }
-
-const BLANK: &str = r#"
-version = 1
-host = "k8s"
-environment = "prod"
-[domains]
-web = ""
-api = ""
-tls_email = ""
-[billing]
-worker = "inline"
-[scale]
-api_replicas = 1
-api_min_replicas = 1
-autoscaling = false
-worker_replicas = 1
-[images]
-api = ""
-web = ""
-worker = ""
-[k8s]
-release = "starter"
-namespace = "starter"
-ingress_class = "nginx"
-tls_secret = "starter-tls"
-api_tls_secret = "starter-api-tls"
-[gcp]
-project_id = ""
-region = "us-central1"
-enable_project_services = true
-cloud_dns = false
-artifact_registry = false
-signed_urls = false
-extra_services = []
-"#;
 
 /// `<state dir>/hostwiz/sessions/<name>.toml`, the name derived from the output folder.
 pub fn file_for(out: &Path) -> Option<PathBuf> {

@@ -135,7 +135,7 @@ impl State {
     }
 
     pub fn host(&self) -> Option<Host> {
-        self.raw.host.as_deref().and_then(Host::parse)
+        self.raw.host()
     }
 
     /// What the chosen host offers that rules are about; nothing before a host is chosen.

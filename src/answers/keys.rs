@@ -1,0 +1,54 @@
+//! The whole table: every answer key, in the order of the file, and the file's sections. The
+//! keys of one host live beside its typed section; this is the one place they are put together.
+
+use super::key::{Key, Section};
+use super::{billing, domains, gcp, images, k8s, scale, top, vps};
+use std::sync::LazyLock;
+
+/// Every answer key, in the order of the file; `--set`, `--help`, the schema and the docs use it.
+pub static KEYS: LazyLock<Vec<&'static Key>> = LazyLock::new(|| {
+    [
+        top::KEYS,
+        domains::KEYS,
+        vps::KEYS,
+        billing::KEYS,
+        scale::KEYS,
+        images::KEYS,
+        k8s::KEYS,
+        gcp::KEYS,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+});
+
+/// The sections, in the order of the file.
+pub const SECTIONS: &[Section] = &[
+    Section {
+        name: "domains",
+        help: "The hosts the app answers on",
+    },
+    Section {
+        name: "billing",
+        help: "Who owns billing retries and stream replay",
+    },
+    Section {
+        name: "scale",
+        help: "Replicas and autoscaling",
+    },
+    Section {
+        name: "images",
+        help: "Container images",
+    },
+    k8s::SECTION,
+    gcp::SECTION,
+];
+
+pub fn find(name: &str) -> Option<&'static Key> {
+    KEYS.iter().copied().find(|k| k.name == name)
+}
+
+/// The keys written at the top of the file or under `section`.
+pub fn in_section(section: Option<&str>) -> impl Iterator<Item = &'static Key> + '_ {
+    KEYS.iter().copied().filter(move |k| k.section() == section)
+}

@@ -1,0 +1,105 @@
+//! `[scale]`: replicas and autoscaling.
+
+use super::key::{Ask, Key, Kind, Need, Value, ALL, ANY};
+use super::read::Reader;
+use super::{AnswerError, Host};
+use crate::questions::Step;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    pub api_replicas: u32,
+    pub api_min_replicas: u32,
+    pub autoscaling: bool,
+    pub worker_replicas: u32,
+}
+
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "scale.api_replicas",
+        kind: Kind::Count,
+        need: Need::Defaulted,
+        default: "1",
+        example: "3",
+        help: "API replicas, HPA max, or Cloud Run max instances",
+        hosts: ALL,
+        check: ANY,
+        write: |a| Value::Count(a.scale.api_replicas.into()),
+        ask: Ask::at(
+            Step::Scale,
+            "API replicas",
+            "More than one API process needs the dedicated worker: each inline API would retry \
+             and replay",
+        ),
+    },
+    Key {
+        name: "scale.api_min_replicas",
+        kind: Kind::Count,
+        need: Need::Defaulted,
+        default: "1",
+        example: "2",
+        help: "HPA min or Cloud Run min instances",
+        hosts: &[Host::K8s, Host::Gcp],
+        check: ANY,
+        write: |a| Value::Count(a.scale.api_min_replicas.into()),
+        ask: Ask::at(
+            Step::Scale,
+            "API minimum",
+            "HPA minimum, or Cloud Run minimum instances",
+        ),
+    },
+    Key {
+        name: "scale.autoscaling",
+        kind: Kind::Flag,
+        need: Need::Defaulted,
+        default: "false",
+        example: "true",
+        help: "a HorizontalPodAutoscaler for api and web",
+        hosts: &[Host::K8s],
+        check: ANY,
+        write: |a| Value::Flag(a.scale.autoscaling),
+        // Whether it autoscales comes before the minimum it autoscales from.
+        ask: Ask::at(
+            Step::Scale,
+            "Autoscaling",
+            "A HorizontalPodAutoscaler for api and web, between the minimum and the replicas \
+             above",
+        )
+        .before("scale.api_min_replicas"),
+    },
+    Key {
+        name: "scale.worker_replicas",
+        kind: Kind::Count,
+        need: Need::Defaulted,
+        default: "1",
+        example: "2",
+        help: "worker replicas, which must be 1",
+        hosts: ALL,
+        check: ANY,
+        write: |a| Value::Count(a.scale.worker_replicas.into()),
+        ask: Ask::at(
+            Step::Scale,
+            "Worker replicas",
+            "Exactly 1: the retry worker has no lease yet, so a second instance retries every \
+             dispatch twice",
+        ),
+    },
+];
+
+impl Scale {
+    pub(super) fn read(r: &Reader) -> Result<Self, AnswerError> {
+        let scale = Scale {
+            api_replicas: r.count("scale.api_replicas")?,
+            api_min_replicas: r.count("scale.api_min_replicas")?,
+            autoscaling: r.flag("scale.autoscaling"),
+            worker_replicas: r.count("scale.worker_replicas")?,
+        };
+        if scale.api_min_replicas > scale.api_replicas {
+            return Err(AnswerError::new(
+                "scale.api_min_replicas",
+                Some(&scale.api_min_replicas.to_string()),
+                format!("at most scale.api_replicas ({})", scale.api_replicas),
+            ));
+        }
+        Ok(scale)
+    }
+}
