@@ -1,8 +1,9 @@
 //! hostwiz's integration tests, as one binary that links once (`cargo test --test suite`).
 //!
 //! One module per area, named after what it tests: `cargo test --test suite check::` runs the
-//! tests of `check`, and the test of a feature is found by its module's name. Every module that
-//! runs the binary goes through [`Test`] (`test.rs`); `support` holds what several areas share.
+//! tests of `check`, and the test of a feature is found by its module's name. Runs of the binary
+//! go through [`Test`] (`test.rs`) unless a test drives the process itself (a pty, SIGKILL);
+//! `support` holds what several areas share.
 //!
 //! The terminal tests (`tui_e2e`, `tui_safety`, `plain`) and the killed-write tests (`faults`)
 //! live here too: each drives its own child process (a pty of its own, its own SIGKILL, its
