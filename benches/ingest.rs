@@ -2,7 +2,7 @@
 //! from 1k to 100k objects, beside the least work any reader does with the same bytes (counting
 //! its lines), measured in the same run.
 
-#[path = "support/stream.rs"]
+#[path = "../tests/support/stream.rs"]
 mod stream;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

@@ -3,7 +3,7 @@
 //!
 //! usage: cargo run --release --example manifest_stream -- N > stream.yaml
 
-#[path = "../benches/support/stream.rs"]
+#[path = "../tests/support/stream.rs"]
 mod stream;
 
 use std::io::Write;

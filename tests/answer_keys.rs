@@ -2,7 +2,7 @@
 //! consumer knows each key (the file, `--set`, the schema, the wizards, `apply --help`, the
 //! README), and that the README's key table is the one the table generates.
 
-use assert_cmd::Command;
+use crate::Test;
 use hostwiz::answers::{check_value, Answers, Ask, Key, Kind, Need, RawAnswers, KEYS};
 use hostwiz::questions;
 use std::path::PathBuf;
@@ -112,14 +112,10 @@ fn every_key_is_asked_where_it_applies_or_says_why_not() {
 
 #[test]
 fn apply_help_lists_every_key() {
-    let out = Command::cargo_bin("hostwiz")
-        .unwrap()
-        .args(["apply", "--help"])
-        .output()
-        .unwrap();
+    let out = Test::new().args(["apply", "--help"]).run().status(0);
     // clap wraps the lines to the terminal's width.
     let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let help = words(&String::from_utf8(out.stdout).unwrap());
+    let help = words(&out.stdout);
     for k in KEYS.iter() {
         assert!(
             help.contains(&words(&format!("{} {}", k.name, k.summary()))),

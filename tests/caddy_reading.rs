@@ -2,11 +2,9 @@
 //! upstream `Site::upstream` names for each probe path is the one the real `caddy adapt`
 //! configuration dials.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
-#[path = "support/caddy_json.rs"]
-mod caddy_json;
+use crate::support::caddy_json;
 
 use hostwiz::ingest::caddy;
 use hostwiz::ingest::{Input, Vars};

@@ -2,8 +2,8 @@
 //! same deployment; single changes to those files are caught with the right rule at the line
 //! changed; the output formats hold their shape; bad input gets exit 2, never a panic.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
+use crate::Test;
 
 use hostwiz::answers::{Answers, Host, RawAnswers, WorkerMode};
 use hostwiz::check::{self, Options};
@@ -308,18 +308,11 @@ fn single_changes_are_caught_at_the_changed_line() {
 }
 
 fn hostwiz(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = assert_cmd::Command::cargo_bin("hostwiz")
-        .unwrap()
-        .current_dir(dir)
+    let run = Test::in_dir(dir)
         .args(args)
         .env("HOSTWIZ_TODAY", "2026-11-25")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+        .run();
+    (run.status, run.stdout, run.stderr)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -441,16 +434,11 @@ fn fail_on_warning_and_stdin() {
     assert!(out.contains("warning ROUTE-005"), "{out}");
     let (code, _, _) = hostwiz(&["check", "values-prod.yaml", "--fail-on", "warning"], dir);
     assert_eq!(code, 1);
-    let out = assert_cmd::Command::cargo_bin("hostwiz")
-        .unwrap()
+    Test::new()
         .args(["check", "-"])
-        .write_stdin(std::fs::read_to_string(&values).unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("<stdin>:"),
-        "{out:?}"
-    );
+        .stdin(std::fs::read_to_string(&values).unwrap())
+        .run()
+        .stdout_has("<stdin>:");
 }
 
 #[test]
@@ -614,13 +602,11 @@ fn rendered_manifests_through_stdin_give_the_findings_of_their_values_file() {
             r
         };
         let (_, from_values, _) = hostwiz(&["check", &values.path, "--format", "json"], dir.path());
-        let out = assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
+        let from_stream = Test::new()
             .args(["check", "-", "--format", "json"])
-            .write_stdin(stream)
-            .output()
-            .unwrap();
-        let from_stream = String::from_utf8(out.stdout).unwrap();
+            .stdin(stream)
+            .run()
+            .stdout;
         assert_eq!(
             rules(&from_stream),
             rules(&from_values),

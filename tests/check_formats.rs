@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::Test;
+
 const DIR: &str = "edge,a:b%";
 
 const CADDYFILE: &str = "{$APP_HOST} {\n\
@@ -26,18 +28,11 @@ const CADDYFILE: &str = "{$APP_HOST} {\n\
 const ENV: &str = "APP_HOST=app.example.com\nAPI_HOST=internal.example.com\n";
 
 fn hostwiz(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = assert_cmd::Command::cargo_bin("hostwiz")
-        .unwrap()
-        .current_dir(dir)
+    let run = Test::in_dir(dir)
         .args(args)
         .env("HOSTWIZ_TODAY", "2026-11-25")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+        .run();
+    (run.status, run.stdout, run.stderr)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

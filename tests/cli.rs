@@ -2,93 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// One run of the binary in its own temporary folder.
-struct Test {
-    dir: tempfile::TempDir,
-    args: Vec<String>,
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Test {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            args: Vec::new(),
-        }
-    }
-
-    fn args<const N: usize>(mut self, args: [&str; N]) -> Self {
-        self.args.extend(args.iter().map(|s| s.to_string()));
-        self
-    }
-
-    fn file(self, name: &str, contents: &str) -> Self {
-        let p = self.dir.path().join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, contents).unwrap();
-        self
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn run(&self) -> Run {
-        let out = assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(&self.args)
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .output()
-            .unwrap();
-        Run {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-
-    fn again(mut self, args: &[&str]) -> Self {
-        self.args = args.iter().map(|s| s.to_string()).collect();
-        self
-    }
-}
-
-impl Run {
-    fn status(self, code: i32) -> Self {
-        assert_eq!(
-            self.status, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn stdout_has(self, s: &str) -> Self {
-        assert!(
-            self.stdout.contains(s),
-            "stdout lacks {s:?}:\n{}",
-            self.stdout
-        );
-        self
-    }
-
-    fn stderr_has(self, s: &str) -> Self {
-        assert!(
-            self.stderr.contains(s),
-            "stderr lacks {s:?}:\n{}",
-            self.stderr
-        );
-        self
-    }
-}
+use crate::Test;
 
 fn tree(dir: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();

@@ -2,7 +2,8 @@
 //! exit code — through the binary, and the review's verdicts through the library.
 
 use hostwiz::hosts::gcp::services_review::{self, Action, Options, Review};
-use std::fs;
+
+use crate::Test;
 
 const ALWAYS: [&str; 9] = [
     "compute.googleapis.com",
@@ -60,95 +61,25 @@ fn answers(gcp: &str) -> String {
     )
 }
 
-/// One run in its own temporary folder, the binary's or the library's.
-struct Test {
-    dir: tempfile::TempDir,
-    args: Vec<String>,
+/// `hostwiz gcp services` in its own temporary folder; the test adds the files and flags.
+fn services() -> Test {
+    Test::new().args(["gcp", "services"])
 }
 
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
+/// The same inputs through the library; paths are relative to the test's folder.
+trait ThroughTheLibrary {
+    fn review(&self, tf: Option<&str>, answers: Option<&str>, enabled: Option<&str>) -> Review;
 }
 
-impl Test {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            args: vec!["gcp".into(), "services".into()],
-        }
-    }
-
-    fn args<const N: usize>(mut self, args: [&str; N]) -> Self {
-        self.args.extend(args.iter().map(|s| s.to_string()));
-        self
-    }
-
-    fn file(self, name: &str, contents: &str) -> Self {
-        let p = self.dir.path().join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, contents).unwrap();
-        self
-    }
-
-    fn run(&self) -> Run {
-        let out = assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(&self.args)
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .output()
-            .unwrap();
-        Run {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-
-    /// The same inputs through the library; paths are relative to the test's folder.
+impl ThroughTheLibrary for Test {
     fn review(&self, tf: Option<&str>, answers: Option<&str>, enabled: Option<&str>) -> Review {
-        let at = |p: Option<&str>| p.map(|p| self.dir.path().join(p));
+        let at = |p: Option<&str>| p.map(|p| self.path(p));
         let opts = Options {
             tf: at(tf),
             answers: at(answers),
             enabled: at(enabled),
         };
         services_review::review(&services_review::load(&opts).unwrap())
-    }
-}
-
-impl Run {
-    fn status(self, code: i32) -> Self {
-        assert_eq!(
-            self.status, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn stdout_has(self, s: &str) -> Self {
-        assert!(
-            self.stdout.contains(s),
-            "stdout lacks {s:?}:\n{}",
-            self.stdout
-        );
-        self
-    }
-
-    fn stderr_has(self, s: &str) -> Self {
-        assert!(
-            self.stderr.contains(s),
-            "stderr lacks {s:?}:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap()
     }
 }
 
@@ -167,7 +98,7 @@ fn without<'a>(names: &[&'a str], drop: &[&str]) -> Vec<&'a str> {
 #[test]
 fn a_blueprint_list_missing_apis_needs_the_terraform_change() {
     let listed = without(&ALWAYS, &["redis.googleapis.com", "storage.googleapis.com"]);
-    let t = Test::new()
+    let t = services()
         .file("gcp/locals.tf", &locals(&listed))
         .file("gcp/prod.tfvars", "project_id = \"acme-prod\"\n")
         .args(["--tf", "gcp"]);
@@ -206,7 +137,7 @@ fn a_blueprint_list_missing_apis_needs_the_terraform_change() {
 #[test]
 fn a_complete_blueprint_with_everything_enabled_passes() {
     let all: Vec<&str> = ALWAYS.iter().chain(&BOOTSTRAP).copied().collect();
-    let t = Test::new()
+    let t = services()
         .file("gcp/locals.tf", &locals(&ALWAYS))
         .file("enabled.txt", &value_form(&all))
         .args(["--tf", "gcp", "--enabled", "enabled.txt"]);
@@ -231,7 +162,7 @@ fn enablement_off_with_an_enabled_list_missing_some_names_exactly_those() {
         &ALWAYS.iter().chain(&BOOTSTRAP).copied().collect::<Vec<_>>(),
         &["sqladmin.googleapis.com", "secretmanager.googleapis.com"],
     );
-    let t = Test::new()
+    let t = services()
         // The blueprint lacks redis: irrelevant with enablement off.
         .file(
             "gcp/locals.tf",
@@ -267,7 +198,7 @@ fn enablement_off_with_an_enabled_list_missing_some_names_exactly_those() {
 
 #[test]
 fn enablement_off_without_an_enabled_list_enables_every_needed_api_by_hand() {
-    let t = Test::new().file(
+    let t = services().file(
         "gcp/prod.tfvars",
         "project_id = \"acme-prod\"\nenable_project_services = false\n",
     );
@@ -285,7 +216,7 @@ fn enablement_off_without_an_enabled_list_enables_every_needed_api_by_hand() {
 #[test]
 fn bootstrap_apis_come_first_in_the_command() {
     let enabled = without(&ALWAYS, &["run.googleapis.com"]);
-    let t = Test::new()
+    let t = services()
         .file("gcp/locals.tf", &locals(&ALWAYS))
         .file("gcp/prod.tfvars", "project_id = \"acme-prod\"\n")
         .file("enabled.json", &json_form(&enabled))
@@ -314,7 +245,7 @@ fn bootstrap_apis_come_first_in_the_command() {
 
 #[test]
 fn bootstrap_first_even_when_other_apis_are_missing_too() {
-    let t = Test::new()
+    let t = services()
         .file(
             "prod.tfvars",
             "enable_project_services = false\napi_image = \"europe-west1-docker.pkg.dev/acme/s/api:1\"\n",
@@ -336,7 +267,7 @@ fn bootstrap_first_even_when_other_apis_are_missing_too() {
 
 #[test]
 fn conditional_apis_are_switched_on_by_the_answers() {
-    let t = Test::new()
+    let t = services()
         .file("gcp/locals.tf", &locals(&ALWAYS))
         .file(
             "hostwiz.toml",
@@ -388,7 +319,7 @@ fn conditional_apis_are_switched_on_by_the_answers() {
         .ends_with("--project acme-prod"));
 
     // Nothing switched on: the conditional APIs are not needed.
-    let plain = Test::new().file("hostwiz.toml", &answers(""));
+    let plain = services().file("hostwiz.toml", &answers(""));
     let r = plain.review(None, Some("hostwiz.toml"), None);
     for c in [
         "dns.googleapis.com",
@@ -406,7 +337,7 @@ fn conditional_apis_are_switched_on_by_the_answers() {
 
 #[test]
 fn answers_switch_enablement_off_unless_the_tfvars_say() {
-    let t = Test::new().file("gcp/locals.tf", &locals(&ALWAYS)).file(
+    let t = services().file("gcp/locals.tf", &locals(&ALWAYS)).file(
         "hostwiz.toml",
         &answers("enable_project_services = false\n"),
     );
@@ -422,7 +353,7 @@ fn answers_switch_enablement_off_unless_the_tfvars_say() {
 
 #[test]
 fn artifact_registry_images_in_the_tfvars_switch_it_on() {
-    let t = Test::new().file("gcp/locals.tf", &locals(&ALWAYS)).file(
+    let t = services().file("gcp/locals.tf", &locals(&ALWAYS)).file(
         "gcp/prod.tfvars",
         "web_image = \"us-central1-docker.pkg.dev/acme/starter/web:1\"\n",
     );
@@ -461,7 +392,7 @@ fn both_gcloud_output_forms_read_the_same() {
             .map(|n| format!("{n}  Some API\n"))
             .collect::<String>()
     );
-    let t = Test::new()
+    let t = services()
         .file(
             "gcp/prod.tfvars",
             "project_id = \"acme-prod\"\nenable_project_services = false\n",
@@ -480,9 +411,7 @@ fn both_gcloud_output_forms_read_the_same() {
     let outputs: Vec<serde_json::Value> = ["value.txt", "list.json"]
         .iter()
         .map(|f| {
-            let run = assert_cmd::Command::cargo_bin("hostwiz")
-                .unwrap()
-                .current_dir(t.dir.path())
+            Test::in_dir(t.dir())
                 .args([
                     "gcp",
                     "services",
@@ -493,10 +422,9 @@ fn both_gcloud_output_forms_read_the_same() {
                     "--format",
                     "json",
                 ])
-                .output()
-                .unwrap();
-            assert_eq!(run.status.code(), Some(1));
-            serde_json::from_slice(&run.stdout).unwrap()
+                .run()
+                .status(1)
+                .json()
         })
         .collect();
     assert_eq!(outputs[0], outputs[1]);
@@ -508,7 +436,7 @@ fn both_gcloud_output_forms_read_the_same() {
 
 #[test]
 fn json_says_null_for_what_is_unknown() {
-    let run = Test::new().args(["--format", "json"]).run().status(1);
+    let run = services().args(["--format", "json"]).run().status(1);
     let v = run.json();
     let apis = v["apis"].as_array().unwrap();
     assert_eq!(apis.len(), 14);
@@ -525,41 +453,41 @@ fn json_says_null_for_what_is_unknown() {
 
 #[test]
 fn unreadable_inputs_exit_2_with_a_clear_message() {
-    Test::new()
+    services()
         .args(["--tf", "nowhere"])
         .run()
         .status(2)
         .stderr_has("cannot read the blueprint folder nowhere");
-    Test::new()
+    services()
         .file("empty/README.md", "nothing here\n")
         .args(["--tf", "empty"])
         .run()
         .status(2)
         .stderr_has("empty has no .tf or .tfvars files");
-    Test::new()
+    services()
         .args(["--enabled", "missing.txt"])
         .run()
         .status(2)
         .stderr_has("cannot read the enabled-services list missing.txt");
-    Test::new()
+    services()
         .file("enabled.txt", "hello\n")
         .args(["--enabled", "enabled.txt"])
         .run()
         .status(2)
         .stderr_has("enabled.txt:1:1: expected a service name");
-    Test::new()
+    services()
         .file("gcp/main.tf", "locals {\n")
         .args(["--tf", "gcp"])
         .run()
         .status(2)
         .stderr_has("not valid HCL");
-    Test::new()
+    services()
         .args(["--answers", "nope.toml"])
         .run()
         .status(2)
         .stderr_has("cannot read the answers file nope.toml");
     let k8s = answers("").replace("host = \"gcp\"", "host = \"k8s\"");
-    Test::new()
+    services()
         .file("hostwiz.toml", &k8s)
         .args(["--answers", "hostwiz.toml"])
         .run()

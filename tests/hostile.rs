@@ -14,8 +14,7 @@
 //! does the reading; without the tools the check is skipped with a note, or fails under
 //! `HOSTWIZ_REQUIRE_VALIDATORS=1`.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
 use hostwiz::answers::{Answers, Kind, RawAnswers, KEYS};
 use hostwiz::render::{self, File};

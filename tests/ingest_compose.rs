@@ -3,8 +3,7 @@
 //! agrees with `compose::load` on every scenario (and refuses where it refuses), env files
 //! parse as compose reads them, and no mutated input makes either reader panic.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
 use hostwiz::ingest::compose::{self, Compose};
 use hostwiz::ingest::{envfile, Input, Vars};

@@ -3,8 +3,7 @@
 //! that caused them; manifests rendered by the real Helm SDK from the same values give the
 //! same findings; bad input is a ParseError with a position, never a panic.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
 use hostwiz::contracts::{check, has_errors, Severity};
 use hostwiz::hosts::k8s::manifests_plan;

@@ -2,25 +2,14 @@
 //! (rendered by groff or man), and the `hostwiz-check` pre-commit hook (run by pre-commit's
 //! `try-repo` in a scratch repository with the starter's ops/ layout).
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
+use crate::Test;
 
-use assert_cmd::Command as Hostwiz;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn hostwiz_stdout(args: &[&str]) -> String {
-    let out = Hostwiz::cargo_bin("hostwiz")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "hostwiz {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    Test::new().args(args).run().status(0).stdout
 }
 
 #[test]
@@ -45,16 +34,8 @@ fn completions_generate_for_every_shell() {
             assert!(script.contains(sub), "{shell} completes `{sub}`");
         }
     }
-    let err = Hostwiz::cargo_bin("hostwiz")
-        .unwrap()
-        .args(["completions", "tcsh"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        err.status.code(),
-        Some(2),
-        "an unknown shell is a usage error"
-    );
+    let err = Test::new().args(["completions", "tcsh"]).run();
+    assert_eq!(err.status, 2, "an unknown shell is a usage error");
 }
 
 #[test]

@@ -13,6 +13,8 @@ use hostwiz::source::{self, Source};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::Test;
+
 const TODAY: &str = "2026-05-24";
 const UNTIL: &str = "until=2026-05-31";
 
@@ -385,15 +387,14 @@ fn already_dedicated_writes_nothing_and_exits_0() {
         let dir = tempfile::tempdir().unwrap();
         let paths = write_dir(&dir.path().join("orig"), &host_files(&preset(name, &[])));
         let out = dir.path().join("out");
-        let assert = assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
+        let stdout = Test::new()
             .env("HOSTWIZ_TODAY", TODAY)
             .args(["migrate", "worker", "--out"])
-            .arg(&out)
+            .args([&out])
             .args(&paths)
-            .assert()
-            .success();
-        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+            .run()
+            .status(0)
+            .stdout;
         assert!(
             stdout.contains("already in dedicated mode") && stdout.contains("nothing was written"),
             "{name}: {stdout}"
@@ -411,15 +412,14 @@ fn the_command_writes_phases_and_the_guide_and_a_dry_run_writes_nothing() {
     );
     let out = dir.path().join("out");
     let run = |extra: &[&str]| {
-        assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
+        Test::new()
             .env("HOSTWIZ_TODAY", TODAY)
             .args(["migrate", "worker", "--out"])
-            .arg(&out)
+            .args([&out])
             .args(extra)
             .args(&paths)
-            .assert()
-            .success()
+            .run()
+            .status(0)
     };
     run(&["--dry-run"]);
     assert!(!out.exists());

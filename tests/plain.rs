@@ -2,7 +2,6 @@
 //! key as an operator would, then compared with what `hostwiz apply` writes for the same answers.
 #![cfg(unix)]
 
-use assert_cmd::Command as Cmd;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{Eof, Expect, Session};
@@ -10,6 +9,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+
+use crate::Test;
 
 const ESC: &str = "\x1b";
 const DOWN: &str = "\x1b[B";
@@ -209,10 +210,7 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
         assert!(answers.contains(line), "{line} in\n{answers}");
     }
 
-    Cmd::cargo_bin("hostwiz")
-        .unwrap()
-        .current_dir(home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
+    Test::in_dir(home)
         .args([
             "apply",
             "--answers",
@@ -221,8 +219,8 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
             "other",
             "--yes",
         ])
-        .assert()
-        .success();
+        .run()
+        .status(0);
     let applied = files(&home.join("other"));
     assert_eq!(
         written.keys().collect::<Vec<_>>(),
@@ -261,17 +259,13 @@ fn ctrl_c_keeps_the_answers_for_resume() {
 #[test]
 fn without_a_terminal_it_points_at_apply() {
     let home = tempfile::tempdir().unwrap();
-    let out = Cmd::cargo_bin("hostwiz")
-        .unwrap()
-        .current_dir(home.path())
+    let out = Test::in_dir(home.path())
         .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .args(["wizard", "--plain"])
-        .write_stdin("vps\n")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+        .stdin("vps\n")
+        .run();
+    let stderr = out.stderr;
+    assert_eq!(out.status, 2, "{stderr}");
     assert!(stderr.contains("needs a terminal"), "{stderr}");
     assert!(stderr.contains("hostwiz apply --answers FILE"), "{stderr}");
 }

@@ -2,6 +2,7 @@
 //! rule fires on the setting that breaks it, pinned to that setting's line, and its near-misses
 //! stay silent. Tables are kept one case a line (`rustfmt::skip`).
 
+use crate::Test;
 use hostwiz::answers::RawAnswers;
 use hostwiz::catalog::Condition;
 use hostwiz::contracts::{check, rule, rules, Applies, Autofix, Contract, Finding, Severity};
@@ -724,19 +725,7 @@ fn every_report_format_lists_every_rule() {
 
 #[test]
 fn rules_and_explain_print_every_rule() {
-    let run = |args: &[&str]| {
-        let out = assert_cmd::Command::cargo_bin("hostwiz")
-            .unwrap()
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| Test::new().args(args).run().status(0).stdout;
     let listed = run(&["rules"]);
     for r in rules() {
         assert!(

@@ -2,13 +2,13 @@
 //! generate, and it accepts every preset and every `hostwiz.toml` that `apply` writes (checked
 //! by check-jsonschema) and rejects wrong answers.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
+use crate::Test;
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-const REFRESH: &str = "run `HOSTWIZ_UPDATE_SCHEMA=1 cargo test --test schema` to refresh it";
+const REFRESH: &str =
+    "run `HOSTWIZ_UPDATE_SCHEMA=1 cargo test --test suite schema::` to refresh it";
 
 fn schema_path() -> PathBuf {
     validators::manifest_dir()
@@ -34,16 +34,8 @@ fn committed_schema_matches_the_rust_types() {
 
 #[test]
 fn the_schema_subcommand_prints_the_committed_schema() {
-    let out = Command::cargo_bin("hostwiz")
-        .unwrap()
-        .arg("schema")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        hostwiz::answers::schema()
-    );
+    let out = Test::new().args(["schema"]).run().status(0);
+    assert_eq!(out.stdout, hostwiz::answers::schema());
 }
 
 /// TOML to JSON, as an editor's schema check sees the document.
@@ -89,12 +81,11 @@ fn every_hostwiz_toml_written_by_apply_validates_and_starts_with_the_directive()
     let tmp = tempfile::tempdir().unwrap();
     for (name, _) in presets() {
         let out = tmp.path().join(&name);
-        Command::cargo_bin("hostwiz")
-            .unwrap()
+        Test::new()
             .args(["apply", "--preset", &name, "--yes", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+            .args([&out])
+            .run()
+            .status(0);
         let written = std::fs::read_to_string(out.join("hostwiz.toml")).unwrap();
         assert_eq!(
             written.lines().next(),

@@ -1,8 +1,9 @@
 //! Snapshots of every file each preset renders, and of the reports the CLI prints.
 
-use assert_cmd::Command;
 use hostwiz::render;
 use hostwiz::source::{self, Source};
+
+use crate::Test;
 
 const PRESETS: &[&str] = &[
     "k8s-single",
@@ -41,13 +42,7 @@ fn gcp_with_enablement_off_renders_the_enable_script() {
 }
 
 fn stdout(args: &[&str]) -> String {
-    let out = Command::cargo_bin("hostwiz")
-        .unwrap()
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()
+    Test::new().args(args).env("NO_COLOR", "1").run().stdout
 }
 
 #[test]

@@ -7,14 +7,11 @@
 
 #![cfg(unix)]
 
-#[path = "support/pty.rs"]
-mod pty;
-
+use crate::support::pty::{Pty, BACKSPACE, ENTER, TAB};
+use crate::Test;
 use expectrl::process::unix::Signal;
-use pty::{Pty, BACKSPACE, ENTER, TAB};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 fn files(dir: &Path) -> BTreeMap<String, String> {
     std::fs::read_dir(dir)
@@ -67,7 +64,7 @@ fn every_step_of_every_host_writes_what_apply_writes() {
         assert_eq!(t.exit_code(), 0, "{preset}");
 
         let reference = home.path().join("apply-out");
-        let status = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+        Test::in_dir(home.path())
             .args([
                 "apply",
                 "--preset",
@@ -76,12 +73,10 @@ fn every_step_of_every_host_writes_what_apply_writes() {
                 "domains.web=shop.acme.io",
                 "--out",
             ])
-            .arg(&reference)
-            .arg("--yes")
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .output()
-            .unwrap();
-        assert!(status.status.success(), "{status:?}");
+            .args([&reference])
+            .args(["--yes"])
+            .run()
+            .status(0);
         assert_eq!(
             files(&out),
             files(&reference),
@@ -148,13 +143,11 @@ fn the_migration_flow_from_the_welcome_screen_writes_both_phases() {
     let repo = home.path().join("repo");
     let chart = repo.join("ops/charts/starter");
     std::fs::create_dir_all(&chart).unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+    Test::in_dir(home.path())
         .args(["apply", "--preset", "k8s-single", "--yes", "--out"])
-        .arg(home.path().join("inline"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{status:?}");
+        .args([home.path().join("inline")])
+        .run()
+        .status(0);
     std::fs::copy(
         home.path().join("inline/values-prod.yaml"),
         chart.join("values.prod.yaml"),

@@ -5,11 +5,8 @@
 
 #![cfg(unix)]
 
-#[path = "support/pty.rs"]
-mod pty;
-
+use crate::support::pty::{Pty, ENTER, TAB};
 use expectrl::process::unix::Signal;
-use pty::{Pty, ENTER, TAB};
 
 /// Every step of the GCP wizard (the host with the most), with text only it shows; the last is
 /// the screen after writing.

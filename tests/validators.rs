@@ -4,13 +4,9 @@
 //! hcl2tojson parses the tfvars; Docker Compose resolves the API's flags to "false" on top of
 //! the starter's base file; yamllint passes every YAML file.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
-#[path = "support/caddy_json.rs"]
-mod caddy_json;
-
-use caddy_json::caddy_dial;
+use crate::support::caddy_json::caddy_dial;
 
 use hostwiz::render::{self, File};
 use hostwiz::source::{self, Source};

