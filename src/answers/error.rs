@@ -10,7 +10,7 @@ pub struct AnswerError {
 }
 
 impl AnswerError {
-    pub(super) fn new(key: &str, value: Option<&str>, expected: impl Into<String>) -> Self {
+    pub(crate) fn new(key: &str, value: Option<&str>, expected: impl Into<String>) -> Self {
         Self {
             key: key.to_string(),
             value: value.map(str::to_string),

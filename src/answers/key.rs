@@ -3,6 +3,7 @@
 //! all follow from it.
 
 use super::{Answers, Host};
+use crate::contracts::Capability;
 use crate::names::Expected;
 use crate::questions::Step;
 
@@ -123,7 +124,7 @@ pub struct Key {
     /// One line, lower case: `apply --help`, the README and the schema.
     pub help: &'static str,
     /// The hosts it means something on; the wizards ask it only there.
-    pub hosts: &'static [Host],
+    pub hosts: Hosts,
     pub check: Check,
     /// How checked answers write it back.
     pub write: fn(&Answers) -> Value,
@@ -141,12 +142,23 @@ impl Key {
         self.name.split_once('.').map_or(self.name, |(_, f)| f)
     }
 
+    /// Whether the key means something on `host`.
+    pub fn applies_to(&self, host: Host) -> bool {
+        match self.hosts {
+            Hosts::Every => true,
+            Hosts::Only(h) => h == host,
+            Hosts::With(c) => host.capabilities().contains(&c),
+        }
+    }
+
     /// The hosts it is limited to, as words; `None` when every host has it.
     pub fn only_on(&self) -> Option<String> {
-        (self.hosts.len() < Host::ALL.len()).then(|| {
-            let names: Vec<&str> = self.hosts.iter().map(|h| h.as_str()).collect();
-            names.join(" and ")
-        })
+        let names: Vec<&str> = Host::ALL
+            .into_iter()
+            .filter(|h| self.applies_to(*h))
+            .map(Host::as_str)
+            .collect();
+        (names.len() < Host::ALL.len()).then(|| names.join(" and "))
     }
 
     /// The help with what the table adds: required or the default, and the hosts.
@@ -213,8 +225,17 @@ pub(super) fn items(v: &str) -> impl Iterator<Item = &str> {
     v.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Hosts lists for the entries.
-pub const ALL: &[Host] = &Host::ALL;
+/// The hosts a key means something on. A host module's own keys name it; a key every host
+/// has names none; a key only some hosts have names what they have in common, never them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hosts {
+    Every,
+    Only(Host),
+    With(Capability),
+}
+
+/// For the entries every host has.
+pub const ALL: Hosts = Hosts::Every;
 
 /// A `[section]` of the file; its keys are those named `section.*`.
 pub struct Section {

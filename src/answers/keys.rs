@@ -2,7 +2,8 @@
 //! keys of one host live beside its typed section; this is the one place they are put together.
 
 use super::key::{Key, Section};
-use super::{billing, domains, gcp, images, k8s, scale, top, vps};
+use super::{billing, domains, images, scale, top};
+use crate::hosts;
 use std::sync::LazyLock;
 
 /// Every answer key, in the order of the file; `--set`, `--help`, the schema and the docs use it.
@@ -10,20 +11,25 @@ pub static KEYS: LazyLock<Vec<&'static Key>> = LazyLock::new(|| {
     [
         top::KEYS,
         domains::KEYS,
-        vps::KEYS,
         billing::KEYS,
         scale::KEYS,
         images::KEYS,
-        k8s::KEYS,
-        gcp::KEYS,
     ]
     .into_iter()
+    .chain(hosts::all().map(|m| m.keys()))
     .flatten()
     .collect()
 });
 
-/// The sections, in the order of the file.
-pub const SECTIONS: &[Section] = &[
+/// The sections, in the order of the file: the ones every host has, then the hosts' own.
+pub static SECTIONS: LazyLock<Vec<&'static Section>> = LazyLock::new(|| {
+    COMMON_SECTIONS
+        .iter()
+        .chain(hosts::all().filter_map(|m| m.section()))
+        .collect()
+});
+
+const COMMON_SECTIONS: &[Section] = &[
     Section {
         name: "domains",
         help: "The hosts the app answers on",
@@ -40,8 +46,6 @@ pub const SECTIONS: &[Section] = &[
         name: "images",
         help: "Container images",
     },
-    k8s::SECTION,
-    gcp::SECTION,
 ];
 
 pub fn find(name: &str) -> Option<&'static Key> {

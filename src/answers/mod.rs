@@ -11,9 +11,7 @@
 mod billing;
 mod domains;
 mod error;
-mod gcp;
 mod images;
-mod k8s;
 mod key;
 mod keys;
 mod raw;
@@ -22,14 +20,13 @@ mod scale;
 mod schema;
 mod suggest;
 mod top;
-mod vps;
 
+pub use crate::hosts::gcp::Gcp;
+pub use crate::hosts::k8s::K8s;
 pub use domains::Domains;
 pub use error::AnswerError;
-pub use gcp::Gcp;
 pub use images::Images;
-pub use k8s::K8s;
-pub use key::{Ask, Check, Key, Kind, Need, Section, Value, COUNT_EXPECTED};
+pub use key::{Ask, Check, Hosts, Key, Kind, Need, Section, Value, ANY, COUNT_EXPECTED};
 pub use keys::{find, KEYS, SECTIONS};
 pub use raw::RawAnswers;
 pub use scale::Scale;
@@ -38,7 +35,7 @@ pub use suggest::suggest;
 
 pub use crate::hosts::Host;
 use crate::names::EnvName;
-use read::Reader;
+pub(crate) use read::Reader;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WorkerMode {

@@ -113,7 +113,7 @@ impl Serialize for RawAnswers {
                 map.serialize_entry(key.name, v)?;
             }
         }
-        for section in SECTIONS {
+        for section in SECTIONS.iter() {
             map.serialize_entry(section.name, &SectionOf(self, section.name))?;
         }
         map.end()

@@ -6,7 +6,7 @@ use super::keys::find;
 use super::{AnswerError, RawAnswers};
 use crate::names::Expected;
 
-pub(super) struct Reader<'a>(pub &'a RawAnswers);
+pub(crate) struct Reader<'a>(pub &'a RawAnswers);
 
 type Parse<T> = fn(&str) -> Result<T, Expected>;
 

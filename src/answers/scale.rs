@@ -1,8 +1,10 @@
 //! `[scale]`: replicas and autoscaling.
 
+use super::key::Hosts;
 use super::key::{Ask, Key, Kind, Need, Value, ALL, ANY};
 use super::read::Reader;
-use super::{AnswerError, Host};
+use super::AnswerError;
+use crate::contracts::Capability;
 use crate::questions::Step;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +40,7 @@ pub const KEYS: &[Key] = &[
         default: "1",
         example: "2",
         help: "HPA min or Cloud Run min instances",
-        hosts: &[Host::K8s, Host::Gcp],
+        hosts: Hosts::With(Capability::ScaleRange),
         check: ANY,
         write: |a| Value::Count(a.scale.api_min_replicas.into()),
         ask: Ask::at(
@@ -54,7 +56,7 @@ pub const KEYS: &[Key] = &[
         default: "false",
         example: "true",
         help: "a HorizontalPodAutoscaler for api and web",
-        hosts: &[Host::K8s],
+        hosts: Hosts::With(Capability::Autoscaler),
         check: ANY,
         write: |a| Value::Flag(a.scale.autoscaling),
         // Whether it autoscales comes before the minimum it autoscales from.

@@ -18,7 +18,7 @@ pub fn schema() -> String {
         }),
     );
     properties.extend(keys(None));
-    for section in SECTIONS {
+    for section in SECTIONS.iter() {
         properties.insert(
             section.name.into(),
             json!({

@@ -1,5 +1,5 @@
-//! What a host offers that some rules are about. Rules name capabilities, never hosts; each
-//! host says which capabilities it has (`Host::capabilities`).
+//! What a host offers that some rules and answer keys are about. Rules and keys name
+//! capabilities, never hosts; each host module says which it has (`Host::capabilities`).
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Capability {
@@ -9,4 +9,8 @@ pub enum Capability {
     PublicUrls,
     /// The worker runs on a platform that can scale it to zero (BILL-008).
     ScalableWorker,
+    /// The API runs between a minimum and a maximum (`scale.api_min_replicas`).
+    ScaleRange,
+    /// Autoscaling is a choice the operator makes (`scale.autoscaling`).
+    Autoscaler,
 }

@@ -10,7 +10,7 @@ pub mod gcp;
 pub mod k8s;
 pub mod vps;
 
-use crate::answers::Answers;
+use crate::answers::{Answers, Key, Section};
 use crate::contracts::Capability;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
@@ -73,6 +73,12 @@ pub trait HostModule: Sync {
         self.capabilities().contains(&c)
     }
 
+    /// The answer keys only this host has, and the `[section]` they are written under.
+    fn keys(&self) -> &'static [Key];
+    fn section(&self) -> Option<&'static Section> {
+        None
+    }
+
     /// The deployment these answers describe, as the rules judge it.
     fn plan(&self, a: &Answers) -> Plan;
     /// The host's own files (the checklist and the answers file are added for every host).
@@ -110,9 +116,9 @@ pub trait HostModule: Sync {
 /// The registry: the one place that lists the hosts.
 pub fn module(host: Host) -> &'static dyn HostModule {
     match host {
-        Host::K8s => &k8s::K8s,
-        Host::Vps => &vps::Vps,
-        Host::Gcp => &gcp::Gcp,
+        Host::K8s => &k8s::Module,
+        Host::Vps => &vps::Module,
+        Host::Gcp => &gcp::Module,
     }
 }
 

@@ -2,18 +2,20 @@
 //! read with the blueprint's variable defaults, the project's APIs reviewed against what the
 //! blueprint enables and what the answers need.
 
+mod answers;
 mod gcloud;
 mod migrate;
 mod render;
 pub mod services_review;
 mod tfvars;
 
+pub use answers::Gcp;
 pub use gcloud::enabled as enabled_services;
 pub use render::ENABLE_SCRIPT;
 pub use tfvars::plan as files_plan;
 
 use super::{inputs, HostModule};
-use crate::answers::{Answers, Host, RawAnswers};
+use crate::answers::{Answers, Host, Key, RawAnswers, Section};
 use crate::catalog::{self, Api, Condition, When};
 use crate::contracts::Capability;
 use crate::error::{Error, Result};
@@ -24,7 +26,7 @@ use crate::plan::{Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
 use crate::render::{Checklist, File};
 use std::path::Path;
 
-pub struct Gcp;
+pub struct Module;
 
 /// `<env>.tfvars`, the file `apply` writes.
 pub fn tfvars_file(a: &Answers) -> String {
@@ -110,7 +112,7 @@ pub(crate) fn project(a: &Answers) -> &str {
         .unwrap_or_default()
 }
 
-impl HostModule for Gcp {
+impl HostModule for Module {
     fn host(&self) -> Host {
         Host::Gcp
     }
@@ -128,7 +130,16 @@ impl HostModule for Gcp {
             Capability::ProjectServices,
             Capability::PublicUrls,
             Capability::ScalableWorker,
+            Capability::ScaleRange,
         ]
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        answers::KEYS
+    }
+
+    fn section(&self) -> Option<&'static Section> {
+        Some(&answers::SECTION)
     }
 
     fn plan(&self, a: &Answers) -> Plan {

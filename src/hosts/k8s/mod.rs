@@ -1,16 +1,19 @@
 //! Kubernetes with the starter's Helm chart (`ops/charts/starter`): values files written and
 //! read with the chart's semantics, rendered manifests read as they are.
 
+mod answers;
 mod manifests;
 mod migrate;
 mod render;
 mod values;
 
+pub use answers::K8s;
 pub use manifests::{manifests_plan, FROM_REFERENCE};
 pub use values::values_plan;
 
 use super::{inputs, HostModule};
-use crate::answers::{Answers, Host, WorkerMode};
+use crate::answers::{Answers, Host, Key, Section, WorkerMode};
+use crate::contracts::Capability;
 use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
@@ -19,14 +22,14 @@ use crate::plan::{Origin, Plan, Replicas, Shape, Sourced, Tls};
 use crate::render::{Checklist, File};
 use std::path::Path;
 
-pub struct K8s;
+pub struct Module;
 
 /// `values-<env>.yaml`, the file `apply` writes.
 pub fn values_file(a: &Answers) -> String {
     format!("values-{}.yaml", a.environment)
 }
 
-impl HostModule for K8s {
+impl HostModule for Module {
     fn host(&self) -> Host {
         Host::K8s
     }
@@ -37,6 +40,18 @@ impl HostModule for K8s {
 
     fn title(&self) -> &'static str {
         "Kubernetes (Helm)"
+    }
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::ScaleRange, Capability::Autoscaler]
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        answers::KEYS
+    }
+
+    fn section(&self) -> Option<&'static Section> {
+        Some(&answers::SECTION)
     }
 
     fn plan(&self, a: &Answers) -> Plan {

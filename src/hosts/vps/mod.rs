@@ -1,6 +1,7 @@
 //! A single VPS with the starter's Compose files and Caddy (`ops/compose`): the Caddyfile
 //! routes, the Compose files run the processes, env files fill the placeholders of both.
 
+mod answers;
 mod migrate;
 mod read;
 mod render;
@@ -10,7 +11,7 @@ pub use read::plan as files_plan;
 pub use render::{CADDYFILE, ENV_FILE, WORKER_OVERRIDE};
 
 use super::{inputs, HostModule};
-use crate::answers::{Answers, Host, WorkerMode};
+use crate::answers::{Answers, Host, Key, WorkerMode};
 use crate::error::Result;
 use crate::ingest::detect::Kind;
 use crate::ingest::{envfile, Input, Vars};
@@ -20,7 +21,7 @@ use crate::plan::{Plan, Replicas, Shape};
 use crate::render::{Checklist, File};
 use std::path::Path;
 
-pub struct Vps;
+pub struct Module;
 
 /// The Compose files the starter ships, in the order one is looked for.
 const COMPOSE_FILES: [&str; 3] = [
@@ -29,7 +30,7 @@ const COMPOSE_FILES: [&str; 3] = [
     "compose.yaml",
 ];
 
-impl HostModule for Vps {
+impl HostModule for Module {
     fn host(&self) -> Host {
         Host::Vps
     }
@@ -40,6 +41,10 @@ impl HostModule for Vps {
 
     fn title(&self) -> &'static str {
         "VPS (Docker Compose + Caddy)"
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        answers::KEYS
     }
 
     fn plan(&self, a: &Answers) -> Plan {

@@ -383,11 +383,11 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
     let existing = crate::ui::wizard::existing(repo.path(), &session::blank()).unwrap();
     let k8s = existing
         .iter()
-        .position(|e| e.host == hostwiz::Host::K8s)
+        .position(|e| e.host.as_str() == "k8s")
         .unwrap();
     let gcp = existing
         .iter()
-        .position(|e| e.host == hostwiz::Host::Gcp)
+        .position(|e| e.host.as_str() == "gcp")
         .unwrap();
     let mut s = State::new(Start {
         raw: session::blank(),

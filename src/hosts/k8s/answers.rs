@@ -1,8 +1,8 @@
 //! `[k8s]`: the keys only the Helm chart uses.
 
-use super::key::{Ask, Key, Kind, Need, Section, Value};
-use super::read::Reader;
-use super::{AnswerError, Host};
+use crate::answers::Reader;
+use crate::answers::{AnswerError, Host};
+use crate::answers::{Ask, Hosts, Key, Kind, Need, Section, Value};
 use crate::names::K8sName;
 use crate::questions::Step;
 
@@ -16,7 +16,7 @@ pub struct K8s {
 }
 
 impl K8s {
-    pub(super) fn read(r: &Reader) -> Result<Self, AnswerError> {
+    pub(crate) fn read(r: &Reader) -> Result<Self, AnswerError> {
         Ok(K8s {
             release: r.value("k8s.release", K8sName::label)?,
             namespace: r.value("k8s.namespace", K8sName::label)?,
@@ -32,7 +32,7 @@ pub const SECTION: Section = Section {
     help: "Kubernetes (host = \"k8s\") settings",
 };
 
-const K8S: &[Host] = &[Host::K8s];
+const K8S: Hosts = Hosts::Only(Host::K8s);
 
 pub const KEYS: &[Key] = &[
     Key {

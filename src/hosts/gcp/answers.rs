@@ -1,8 +1,8 @@
 //! `[gcp]`: the keys only Cloud Run with Terraform uses.
 
-use super::key::{Ask, Key, Kind, Need, Section, Value, ANY};
-use super::read::Reader;
-use super::{AnswerError, Host};
+use crate::answers::Reader;
+use crate::answers::{AnswerError, Host};
+use crate::answers::{Ask, Hosts, Key, Kind, Need, Section, Value, ANY};
 use crate::names::{ProjectId, Region, ServiceName};
 use crate::questions::Step;
 
@@ -19,7 +19,7 @@ pub struct Gcp {
 }
 
 impl Gcp {
-    pub(super) fn read(r: &Reader, host: Host) -> Result<Self, AnswerError> {
+    pub(crate) fn read(r: &Reader, host: Host) -> Result<Self, AnswerError> {
         let gcp = Gcp {
             project_id: r.optional("gcp.project_id", ProjectId::parse)?,
             region: r.value("gcp.region", Region::parse)?,
@@ -45,7 +45,7 @@ pub const SECTION: Section = Section {
     help: "GCP Cloud Run (host = \"gcp\") settings",
 };
 
-const GCP: &[Host] = &[Host::Gcp];
+const GCP: Hosts = Hosts::Only(Host::Gcp);
 
 pub const KEYS: &[Key] = &[
     Key {

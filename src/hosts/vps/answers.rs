@@ -1,7 +1,7 @@
 //! The keys only vps uses.
 
-use super::key::{Ask, Key, Kind, Need, Value};
-use super::Host;
+use crate::answers::Host;
+use crate::answers::{Ask, Hosts, Key, Kind, Need, Value};
 use crate::names::Email;
 use crate::questions::Step;
 
@@ -12,7 +12,7 @@ pub const KEYS: &[Key] = &[Key {
     default: "",
     example: "ops@example.org",
     help: "ACME account for Caddy's certificates",
-    hosts: &[Host::Vps],
+    hosts: Hosts::Only(Host::Vps),
     check: |v| Email::parse(v).map(drop),
     write: |a| Value::optional(a.domains.tls_email.as_ref()),
     ask: Ask::at(
