@@ -42,18 +42,16 @@ impl Host {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|h| h.as_str() == s)
     }
+
+    /// What the host offers that rules and keys are about: which of them judge it.
+    pub fn capabilities(self) -> &'static [Capability] {
+        module(self).capabilities()
+    }
 }
 
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())
-    }
-}
-
-impl Host {
-    /// What the host offers that rules are about: which rules judge it.
-    pub fn capabilities(self) -> &'static [Capability] {
-        module(self).capabilities()
     }
 }
 
