@@ -242,12 +242,11 @@ const MAX_INPUT: u64 = 256 * 1024 * 1024;
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.
 pub fn read(path: &Path) -> Result<Input> {
-    // `--repo .` joins to `./ops/...`; findings read better without the `./`.
-    let shown = path.display().to_string();
-    let shown = shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown);
+    // `--repo .` joins to `./ops/...`; findings read better without the `./` and `..` parts.
+    let shown = match path.as_os_str() == "-" {
+        true => "-".to_string(),
+        false => crate::ingest::shown_path(path),
+    };
     let mut bytes = Vec::new();
     if shown == "-" {
         std::io::stdin()

@@ -32,6 +32,7 @@ mod check_formats;
 mod cli;
 mod exhaustive;
 mod faults;
+mod fresh_clone;
 mod gcp_services;
 mod hostile;
 mod ingest_compose;

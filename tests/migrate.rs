@@ -126,7 +126,9 @@ fn billing_shape(p: &Plan) -> Vec<String> {
             .map(|k| {
                 format!(
                     "{k}={}",
-                    p.env.get(*k).map_or("<unset>", |v| v.value.as_str())
+                    p.env
+                        .get(*k)
+                        .map_or("<unset>".into(), |v| v.value.to_string())
                 )
             })
             .collect();

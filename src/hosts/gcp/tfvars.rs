@@ -6,8 +6,8 @@ use crate::answers::Host;
 use crate::catalog::Condition;
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
-    Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target, Tls, Urls, MODE_VAR,
-    REPLAY_FLAG, RETRY_FLAG,
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting, Sourced, Target,
+    Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
 };
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::Body;
@@ -237,16 +237,10 @@ fn build(
         Some(s) => (0, s.origin.clone()),
         None => (0, Origin::Default(DEFAULTS)),
     };
-    // A range has one origin: the maximum's line (what BILL-004 and BILL-005 judge), unless only
-    // a minimum of 0 is wrong with a pinned worker (what BILL-008 judges).
+    // Each end keeps its own line: BILL-004 and BILL-005 judge the maximum, BILL-008 the minimum.
     let range = |min: &str, max: &str| {
         let ((lo, lo_at), (hi, hi_at)) = (num(min), num(max));
-        let at = if min.starts_with("worker") && lo == 0 && hi == 1 {
-            lo_at
-        } else {
-            hi_at
-        };
-        Sourced::new(Replicas { min: lo, max: hi }, at)
+        ReplicaRange::new(Replicas { min: lo, max: hi }, lo_at, hi_at)
     };
 
     let app_url = text("app_public_url");
@@ -287,7 +281,7 @@ fn build(
     }
 
     let worker = flag("enable_worker_service");
-    let mut api_env: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+    let mut api_env: BTreeMap<String, Sourced<Setting>> = BTreeMap::new();
     if worker.value {
         for (k, v) in [
             (RETRY_FLAG, "false"),
@@ -303,7 +297,12 @@ fn build(
         ..
     }) = get("api_env")
     {
-        api_env.extend(entries.iter().cloned());
+        api_env.extend(entries.iter().map(|(k, v)| {
+            (
+                k.clone(),
+                Sourced::new(v.value.clone().into(), v.origin.clone()),
+            )
+        }));
     }
     let mut processes = vec![
         Process {
@@ -311,14 +310,17 @@ fn build(
             replicas: Sourced::new(
                 Replicas { min: 0, max: 10 },
                 Origin::Default("Cloud Run defaults"),
-            ),
+            )
+            .into(),
             env: BTreeMap::new(),
+            unread_env: Vec::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
         },
         Process {
             role: Role::Api,
             replicas: range("api_min_instances", "api_max_instances"),
             env: api_env,
+            unread_env: Vec::new(),
             origin: file.clone(),
         },
     ];
@@ -332,7 +334,7 @@ fn build(
         .map(|(k, v)| {
             (
                 k.to_string(),
-                Sourced::new(v.to_string(), worker.origin.clone()),
+                Sourced::new(Setting::from(v), worker.origin.clone()),
             )
         })
         .collect();
@@ -340,6 +342,7 @@ fn build(
             role: Role::Worker,
             replicas: range("worker_min_instances", "worker_max_instances"),
             env,
+            unread_env: Vec::new(),
             origin: worker.origin.clone(),
         });
     }

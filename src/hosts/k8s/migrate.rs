@@ -68,7 +68,7 @@ pub(super) fn phases(d: &Deployment) -> Result<(Phase, Phase)> {
             (REPLAY_FLAG, "true"),
             (MODE_VAR, "dedicated"),
         ] {
-            if w.env.get(k).map(|s| s.value.as_str()) != Some(v) {
+            if w.env.get(k).and_then(|s| s.value.known()) != Some(v) {
                 t2 = edit(&t2, &["worker", "env", k], &q(v))?;
             }
         }

@@ -8,7 +8,7 @@ mod render;
 mod values;
 
 pub use answers::K8s;
-pub use manifests::{manifests_plan, FROM_REFERENCE};
+pub use manifests::manifests_plan;
 pub use values::values_plan;
 
 use super::{inputs, HostModule};
