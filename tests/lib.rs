@@ -41,6 +41,7 @@ mod integration_tools;
 mod migrate;
 mod plain;
 mod properties;
+mod releases;
 mod rules;
 mod schema;
 mod snapshots;

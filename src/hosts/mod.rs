@@ -104,6 +104,11 @@ pub trait HostModule: Sync {
     fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>>;
     /// The plan of one deployment's files.
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan>;
+    /// One deployment's files as the deployments they describe (a rendered stream holding
+    /// several releases is several); most files describe one.
+    fn split(&self, d: Deployment) -> Vec<Deployment> {
+        vec![d]
+    }
 
     /// Why `migrate` cannot edit this deployment, if it cannot.
     fn migratable(&self, d: &Deployment) -> Result<()>;

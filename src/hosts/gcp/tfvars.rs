@@ -378,7 +378,9 @@ fn build(
         tls: Tls::Automatic(file.clone()),
         processes,
         api_addresses: Vec::new(),
-        urls: Some(Urls {
+        // The blueprint's defaults alone are no deployment: its URLs are empty until a tfvars
+        // file sets them, so they are judged only with one.
+        urls: first.map(|_| Urls {
             app_public_url: app_url,
             api_base_url: api_url,
             origin: file,
@@ -398,6 +400,24 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_defaults_alone_judge_no_urls() {
+        let tf = Input::new(
+            "variables.tf",
+            "variable \"app_public_url\" {\n  default = \"\"\n}\n",
+        );
+        assert_eq!(
+            plan(&[], std::slice::from_ref(&tf), None).unwrap().urls,
+            None
+        );
+        let with = plan(&[Input::new("p.tfvars", "x = 1\n")], &[tf], None).unwrap();
+        let urls = with.urls.unwrap();
+        assert_eq!(
+            urls.app_public_url.unwrap().origin,
+            Input::new("variables.tf", "").origin(2, 3)
+        );
+    }
 
     fn tfvars(text: &str) -> Plan {
         plan(&[Input::new("prod.tfvars", text)], &[], None).unwrap()

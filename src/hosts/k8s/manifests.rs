@@ -426,7 +426,7 @@ fn role_named(component: &str) -> Option<Role> {
         .find(|r| r.as_str() == component)
 }
 
-fn role_suffix(name: &str) -> Option<Role> {
+pub(super) fn role_suffix(name: &str) -> Option<Role> {
     name.rsplit_once('-')
         .and_then(|(_, suffix)| role_named(suffix))
 }

@@ -5,6 +5,7 @@ mod answers;
 mod manifests;
 mod migrate;
 mod render;
+mod split;
 mod values;
 
 pub use answers::K8s;
@@ -219,6 +220,20 @@ impl HostModule for Module {
             Some(m) => manifests_plan(m)?,
             None => values_plan(&inputs(d, Kind::HelmValues))?,
         })
+    }
+
+    /// A rendered stream once per release it holds (namespace and Helm release).
+    fn split(&self, d: Deployment) -> Vec<Deployment> {
+        match d.files.as_slice() {
+            [(Kind::Manifests, input)] => split::releases(input)
+                .into_iter()
+                .map(|(_, input)| Deployment {
+                    host: d.host,
+                    files: vec![(Kind::Manifests, input)],
+                })
+                .collect(),
+            _ => vec![d],
+        }
     }
 
     fn migratable(&self, d: &Deployment) -> Result<()> {
