@@ -31,6 +31,9 @@ pub struct Context {
     pub env: Vec<Input>,
     pub profiles: Vec<String>,
     pub enabled: Option<Input>,
+    /// Where the deployment runs, as the operator said it (`migrate --namespace/--release`).
+    pub namespace: Option<String>,
+    pub release: Option<String>,
 }
 
 /// A file of a deployment, read when its deployment is: one deployment is in memory at a
@@ -145,6 +148,8 @@ impl Options {
                 .collect::<Result<_>>()?,
             profiles: self.profiles.clone(),
             enabled: self.enabled_services.as_deref().map(read).transpose()?,
+            namespace: None,
+            release: None,
         })
     }
 }

@@ -114,8 +114,15 @@ pub trait HostModule: Sync {
     fn migratable(&self, d: &Deployment) -> Result<()>;
     /// Both migration phases, as edits of the operator's own files.
     fn phases(&self, d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)>;
-    /// How this host deploys, watches and rolls back each phase.
-    fn operations(&self, d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) -> Operations;
+    /// How this host deploys, watches and rolls back each phase (`ctx` names where it runs).
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        p1: &Phase,
+        p2: &Phase,
+        ctx: &Context,
+    ) -> Operations;
 }
 
 /// The registry: the one place that lists the hosts.

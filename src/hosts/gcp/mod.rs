@@ -365,7 +365,14 @@ impl HostModule for Module {
         migrate::phases(d)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        _p1: &Phase,
+        _p2: &Phase,
+        _ctx: &Context,
+    ) -> Operations {
         migrate::operations(d, plan)
     }
 }

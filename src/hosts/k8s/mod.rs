@@ -256,7 +256,14 @@ impl HostModule for Module {
         migrate::phases(d)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
-        migrate::operations(d, plan)
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        _p1: &Phase,
+        _p2: &Phase,
+        ctx: &Context,
+    ) -> Operations {
+        migrate::operations(d, plan, ctx)
     }
 }
