@@ -45,6 +45,7 @@ mod releases;
 mod rules;
 mod schema;
 mod snapshots;
+mod terraform_values;
 mod tui_e2e;
 mod tui_safety;
 mod validators;

@@ -3,6 +3,7 @@
 //! blueprint enables and what the answers need.
 
 mod answers;
+mod expr;
 mod gcloud;
 mod migrate;
 mod render;

@@ -2,6 +2,7 @@
 //! variable defaults — the documented ones, or the `variable` blocks of the blueprint's `.tf`
 //! files when given — and the blueprint's `required_project_services` list.
 
+use super::expr::{self, Scalar};
 use crate::answers::Host;
 use crate::catalog::Condition;
 use crate::ingest::{Input, ParseError};
@@ -165,6 +166,26 @@ fn value(input: &Input, e: &Expression) -> Val {
         Expression::String(s) => Val::Str(s.value().clone()),
         Expression::Bool(b) => Val::Bool(*b.value()),
         Expression::Number(n) => n.value().as_u64().map_or(Val::Opaque, Val::Num),
+        // Arithmetic, conditionals and conversions, as Terraform evaluates them.
+        Expression::BinaryOp(_)
+        | Expression::UnaryOp(_)
+        | Expression::Parenthesis(_)
+        | Expression::Conditional(_) => match expr::eval(e) {
+            Some(Scalar::Str(s)) => Val::Str(s),
+            Some(Scalar::Bool(b)) => Val::Bool(b),
+            Some(n) => n.count().map_or(Val::Opaque, Val::Num),
+            None => Val::Opaque,
+        },
+        Expression::FuncCall(call)
+            if ["tonumber", "tostring", "tobool"].contains(&call.name.name.as_str()) =>
+        {
+            match expr::eval(e) {
+                Some(Scalar::Str(s)) => Val::Str(s),
+                Some(Scalar::Bool(b)) => Val::Bool(b),
+                Some(n) => n.count().map_or(Val::Opaque, Val::Num),
+                None => Val::Opaque,
+            }
+        }
         Expression::Array(items) => Val::List(
             items
                 .iter()
@@ -221,11 +242,19 @@ fn build(
         }) => Some(Sourced::new(s.clone(), origin.clone())),
         _ => None,
     };
+    // A bool or number variable given as a string converts as Terraform converts it.
     let flag = |k: &str| match get(k) {
         Some(Sourced {
             value: Val::Bool(b),
             origin,
         }) => Sourced::new(*b, origin.clone()),
+        Some(Sourced {
+            value: Val::Str(text),
+            origin,
+        }) if Scalar::Str(text.clone()).boolean().is_some() => {
+            let b = Scalar::Str(text.clone()).boolean().unwrap_or_default();
+            Sourced::new(b, origin.clone())
+        }
         Some(s) => Sourced::new(false, s.origin.clone()),
         None => Sourced::new(false, Origin::Default(DEFAULTS)),
     };
@@ -234,6 +263,13 @@ fn build(
             value: Val::Num(n),
             origin,
         }) => (*n as u32, origin.clone()),
+        Some(Sourced {
+            value: Val::Str(text),
+            origin,
+        }) if Scalar::Str(text.clone()).count().is_some() => {
+            let n = Scalar::Str(text.clone()).count().unwrap_or_default();
+            (n as u32, origin.clone())
+        }
         Some(s) => (0, s.origin.clone()),
         None => (0, Origin::Default(DEFAULTS)),
     };
@@ -400,6 +436,18 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_and_expressions_convert_as_terraform_does() {
+        let p = tfvars("api_max_instances = \"7\"\napi_min_instances = 3 - 2\n");
+        let api = p.processes(Role::Api).next().unwrap();
+        assert_eq!(api.replicas.value, Replicas { min: 1, max: 7 });
+        let p = tfvars("enable_worker_service = \"true\"\nworker_max_instances = 2 * (1 + 1)\n");
+        let worker = p.processes(Role::Worker).next().unwrap();
+        assert_eq!(worker.replicas.value.max, 4);
+        let p = tfvars("enable_worker_service = tobool(\"false\")\n");
+        assert_eq!(p.processes(Role::Worker).count(), 0);
+    }
 
     #[test]
     fn the_defaults_alone_judge_no_urls() {
