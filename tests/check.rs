@@ -75,9 +75,9 @@ fn shape(p: &Plan) -> String {
                 "{} replicas {:?} retry {} replay {} mode {}\n",
                 role.as_str(),
                 proc.replicas.value,
-                proc.flag(RETRY_FLAG).0,
-                proc.flag(REPLAY_FLAG).0,
-                proc.mode().0
+                shown(proc.flag(RETRY_FLAG).0),
+                shown(proc.flag(REPLAY_FLAG).0),
+                shown(proc.mode().0)
             );
         }
     }
@@ -632,4 +632,12 @@ fn host_says_how_to_read_input_nothing_else_identifies() {
     assert!(err.contains("cannot tell what notes is"), "{err}");
     let (code, out, _) = hostwiz(&["check", "notes", "--host", "k8s"], dir.path());
     assert_eq!(code, 0, "read as Helm values: {out}");
+}
+
+/// A known fact as it is, an unknown as `unknown (why)`.
+fn shown<T: std::fmt::Display>(fact: Result<T, hostwiz::plan::Unknown>) -> String {
+    match fact {
+        Ok(v) => v.to_string(),
+        Err(why) => format!("unknown ({why})"),
+    }
 }

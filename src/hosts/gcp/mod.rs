@@ -3,6 +3,7 @@
 //! blueprint enables and what the answers need.
 
 mod answers;
+mod expr;
 mod gcloud;
 mod migrate;
 mod render;
@@ -365,7 +366,14 @@ impl HostModule for Module {
         migrate::phases(d)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        _p1: &Phase,
+        _p2: &Phase,
+        _ctx: &Context,
+    ) -> Operations {
         migrate::operations(d, plan)
     }
 }
