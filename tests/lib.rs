@@ -22,6 +22,7 @@ mod support {
     #[cfg(unix)]
     pub mod pty;
     pub mod stream;
+    pub mod terraform;
     pub mod validators;
 }
 
@@ -45,6 +46,7 @@ mod releases;
 mod rules;
 mod schema;
 mod snapshots;
+mod terraform_locals;
 mod terraform_values;
 mod tui_e2e;
 mod tui_safety;

@@ -90,7 +90,7 @@ fn missing(what: &str) -> Option<PathBuf> {
     missing_because(what, "not installed")
 }
 
-fn missing_because(what: &str, why: &str) -> Option<PathBuf> {
+pub fn missing_because(what: &str, why: &str) -> Option<PathBuf> {
     if validators_required() {
         panic!(
             "{what} {why}, and HOSTWIZ_REQUIRE_VALIDATORS=1: run `bash .ci/run`, which installs \

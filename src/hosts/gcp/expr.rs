@@ -90,7 +90,7 @@ pub fn eval(e: &Expression) -> Option<Scalar> {
     }
 }
 
-fn binary(op: BinaryOperator, l: &Scalar, r: &Scalar) -> Option<Scalar> {
+pub fn binary(op: BinaryOperator, l: &Scalar, r: &Scalar) -> Option<Scalar> {
     use BinaryOperator::*;
     let num = |f: fn(f64, f64) -> f64| Some(Scalar::Num(f(l.number()?, r.number()?)));
     let cmp = |f: fn(f64, f64) -> bool| Some(Scalar::Bool(f(l.number()?, r.number()?)));

@@ -3,11 +3,14 @@
 //! blueprint enables and what the answers need.
 
 mod answers;
+mod env;
 mod expr;
 mod gcloud;
+mod locals;
 mod migrate;
 mod render;
 pub mod services_review;
+mod tffuncs;
 mod tfvars;
 
 pub use answers::Gcp;

@@ -2,7 +2,9 @@
 //! variable defaults — the documented ones, or the `variable` blocks of the blueprint's `.tf`
 //! files when given — and the blueprint's `required_project_services` list.
 
+use super::env::{self, BlueprintEnv};
 use super::expr::{self, Scalar};
+use super::locals::{Entry, Locals, Value};
 use crate::answers::Host;
 use crate::catalog::Condition;
 use crate::ingest::{Input, ParseError};
@@ -53,11 +55,19 @@ pub fn plan(
 ) -> Result<Plan, ParseError> {
     let mut vars = documented_defaults();
     let mut blueprint = None;
+    let mut types = BTreeMap::new();
+    let mut locals_at = BTreeMap::new();
+    let mut local_exprs = Vec::new();
     for input in tf {
         let body = parse(input)?;
         for block in body.blocks() {
             match (block.ident.as_str(), block.labels.first()) {
                 ("variable", Some(label)) => {
+                    if let Some(Expression::Variable(t)) =
+                        block.body.get_attribute("type").map(|a| &a.value)
+                    {
+                        types.insert(label.as_str().to_string(), t.as_str().to_string());
+                    }
                     if let Some(default) = block.body.get_attribute("default") {
                         let v = value(input, &default.value);
                         vars.insert(
@@ -67,6 +77,11 @@ pub fn plan(
                     }
                 }
                 ("locals", _) => {
+                    for a in block.body.attributes() {
+                        let name = a.key.as_str().to_string();
+                        locals_at.insert(name.clone(), origin(input, a.span()));
+                        local_exprs.push((input, name, a.value.clone()));
+                    }
                     if let Some(list) = block.body.get_attribute("required_project_services") {
                         if let Val::List(items) = value(input, &list.value) {
                             blueprint = Some(Sourced::new(items, origin(input, list.span())));
@@ -85,7 +100,68 @@ pub fn plan(
         };
         vars.extend(values);
     }
-    Ok(build(tfvars.first(), vars, blueprint, enabled))
+    let mut locals = Locals::new(
+        vars.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    to_value(&v.value, types.get(k).map(String::as_str)),
+                )
+            })
+            .collect(),
+    );
+    for (input, name, e) in &local_exprs {
+        locals.define(input, name, e);
+    }
+    let at = |name: &str| {
+        locals_at
+            .get(name)
+            .cloned()
+            .unwrap_or(Origin::Default(DEFAULTS))
+    };
+    // A service list built with functions (`toset(concat(...))`) is evaluated.
+    if blueprint.is_none() && locals.defines("required_project_services") {
+        if let Value::List(items) = locals.local("required_project_services") {
+            let texts: Option<Vec<String>> =
+                items.iter().map(|v| v.scalar().map(Scalar::text)).collect();
+            blueprint = texts.map(|t| Sourced::new(t, at("required_project_services")));
+        }
+    }
+    let from_locals = env::from_locals(&locals, at);
+    Ok(build(tfvars.first(), vars, blueprint, enabled, from_locals))
+}
+
+/// A variable's value for the locals, converted to its declared type as Terraform does.
+fn to_value(v: &Val, ty: Option<&str>) -> Value {
+    let scalar = |s: Scalar| match ty {
+        Some("bool") => s
+            .boolean()
+            .map_or(Value::Scalar(s.clone()), |b| Value::Scalar(Scalar::Bool(b))),
+        Some("number") => s
+            .number()
+            .map_or(Value::Scalar(s.clone()), |n| Value::Scalar(Scalar::Num(n))),
+        Some("string") => Value::str(s.text()),
+        _ => Value::Scalar(s),
+    };
+    match v {
+        Val::Str(s) => scalar(Scalar::Str(s.clone())),
+        Val::Num(n) => scalar(Scalar::Num(*n as f64)),
+        Val::Bool(b) => scalar(Scalar::Bool(*b)),
+        Val::List(items) => Value::List(items.iter().map(Value::str).collect()),
+        Val::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, e)| {
+                    let entry = Entry {
+                        value: Value::str(e.value.clone()),
+                        origin: e.origin.clone(),
+                    };
+                    (k.clone(), entry)
+                })
+                .collect(),
+        ),
+        Val::Opaque => Value::Unknown("a variable value hostwiz does not evaluate".into()),
+    }
 }
 
 fn parse(input: &Input) -> Result<Body, ParseError> {
@@ -232,6 +308,7 @@ fn build(
     vars: Vars,
     blueprint: Option<Sourced<Vec<String>>>,
     enabled: Option<Sourced<Vec<String>>>,
+    from_locals: Option<BlueprintEnv>,
 ) -> Plan {
     let file = first.map_or(Origin::Default(DEFAULTS), |i| i.origin(1, 1));
     let get = |k: &str| vars.get(k);
@@ -316,7 +393,10 @@ fn build(
         });
     }
 
-    let worker = flag("enable_worker_service");
+    let mut worker = flag("enable_worker_service");
+    if let Some(on) = from_locals.as_ref().and_then(|l| l.worker) {
+        worker.value = on;
+    }
     let mut api_env: BTreeMap<String, Sourced<Setting>> = BTreeMap::new();
     if worker.value {
         for (k, v) in [
@@ -340,6 +420,14 @@ fn build(
             )
         }));
     }
+    let (mut api_unread, mut worker_env, mut worker_unread) = (Vec::new(), None, Vec::new());
+    // The blueprint's own locals, when given, say what each process sees.
+    if let Some(l) = from_locals {
+        api_env = l.api.vars;
+        api_unread = l.api.unread;
+        worker_env = Some(l.worker_env.vars);
+        worker_unread = l.worker_env.unread;
+    }
     let mut processes = vec![
         Process {
             role: Role::Web,
@@ -356,29 +444,31 @@ fn build(
             role: Role::Api,
             replicas: range("api_min_instances", "api_max_instances"),
             env: api_env,
-            unread_env: Vec::new(),
+            unread_env: api_unread,
             origin: file.clone(),
         },
     ];
     if worker.value {
-        let env = [
-            (RETRY_FLAG, "true"),
-            (REPLAY_FLAG, "true"),
-            (MODE_VAR, "dedicated"),
-        ]
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                Sourced::new(Setting::from(v), worker.origin.clone()),
-            )
-        })
-        .collect();
+        let env = worker_env.unwrap_or_else(|| {
+            [
+                (RETRY_FLAG, "true"),
+                (REPLAY_FLAG, "true"),
+                (MODE_VAR, "dedicated"),
+            ]
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    Sourced::new(Setting::from(v), worker.origin.clone()),
+                )
+            })
+            .collect()
+        });
         processes.push(Process {
             role: Role::Worker,
             replicas: range("worker_min_instances", "worker_max_instances"),
             env,
-            unread_env: Vec::new(),
+            unread_env: worker_unread,
             origin: worker.origin.clone(),
         });
     }
