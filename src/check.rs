@@ -17,6 +17,8 @@ pub struct Checked {
     pub primary: String,
     pub plan: Plan,
     pub findings: Vec<Finding>,
+    /// How the host judged it, to say once in the report (`HostModule::note`).
+    pub note: Option<&'static str>,
 }
 
 pub fn run(opts: &Options) -> Result<Vec<Checked>> {
@@ -49,7 +51,9 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
         let d = d.load()?;
         for d in d.module().split(d) {
             let (plan, findings) = d.evaluate(&ctx)?;
+            let note = d.module().note(&d, &ctx);
             f(Checked {
+                note,
                 host: d.host,
                 primary: d.primary().to_string(),
                 plan,

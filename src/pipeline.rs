@@ -22,6 +22,8 @@ pub struct Options {
     pub env_files: Vec<PathBuf>,
     pub profiles: Vec<String>,
     pub enabled_services: Option<PathBuf>,
+    /// The `helm` to render charts with (`--helm`); `HOSTWIZ_HELM` or PATH otherwise.
+    pub helm: Option<PathBuf>,
 }
 
 /// What every deployment is read with: the env files and profiles given, and the project's
@@ -34,6 +36,8 @@ pub struct Context {
     /// Where the deployment runs, as the operator said it (`migrate --namespace/--release`).
     pub namespace: Option<String>,
     pub release: Option<String>,
+    /// The `helm` that renders the repo's chart; `None`: the documented chart semantics apply.
+    pub helm: Option<PathBuf>,
 }
 
 /// A file of a deployment, read when its deployment is: one deployment is in memory at a
@@ -150,6 +154,7 @@ impl Options {
             enabled: self.enabled_services.as_deref().map(read).transpose()?,
             namespace: None,
             release: None,
+            helm: crate::hosts::k8s::helm_binary(self.helm.as_deref()),
         })
     }
 }

@@ -46,6 +46,7 @@ mod releases;
 mod rules;
 mod schema;
 mod snapshots;
+mod starter_corpus;
 mod terraform_locals;
 mod terraform_values;
 mod tui_e2e;

@@ -317,6 +317,10 @@ struct CheckArgs {
     /// `gcloud services list --enabled` output (value(config.name) text or --format=json)
     #[arg(long, value_name = "FILE")]
     enabled_services: Option<PathBuf>,
+    /// The helm binary that renders the repo's chart with the values (default: HOSTWIZ_HELM,
+    /// then helm on PATH; without one, the documented chart semantics apply)
+    #[arg(long, value_name = "PATH")]
+    helm: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
     /// The lowest severity that makes the exit code 1
@@ -495,13 +499,22 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         env_files: args.env_files,
         profiles: args.profiles,
         enabled_services: args.enabled_services,
+        helm: args.helm,
     };
     // Only the findings are kept: each deployment's files and plan are dropped once judged.
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut notes: Vec<&'static str> = Vec::new();
     check::for_each(&opts, |c| {
+        if let Some(n) = c.note.filter(|n| !notes.contains(n)) {
+            notes.push(n);
+        }
         checked.push((c.primary, c.findings));
         Ok(())
     })?;
+    // Notes go to standard error, so every format on standard output stays as it is.
+    for n in notes {
+        eprintln!("note: {n}");
+    }
     let results: Vec<(&str, &[Finding])> = checked
         .iter()
         .map(|(p, f)| (p.as_str(), f.as_slice()))

@@ -2,6 +2,7 @@
 //! read with the chart's semantics, rendered manifests read as they are.
 
 mod answers;
+mod helm;
 mod manifests;
 mod migrate;
 mod render;
@@ -9,6 +10,7 @@ mod split;
 mod values;
 
 pub use answers::K8s;
+pub use helm::binary as helm_binary;
 pub use manifests::manifests_plan;
 pub use values::values_plan;
 
@@ -215,11 +217,31 @@ impl HostModule for Module {
             .collect())
     }
 
-    fn read(&self, d: &Deployment, _ctx: &Context) -> Result<Plan> {
-        Ok(match d.of(Kind::Manifests).next() {
-            Some(m) => manifests_plan(m)?,
-            None => values_plan(&inputs(d, Kind::HelmValues))?,
-        })
+    fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {
+        if let Some(m) = d.of(Kind::Manifests).next() {
+            return Ok(manifests_plan(m)?);
+        }
+        let values = inputs(d, Kind::HelmValues);
+        // With helm, the repo's own chart decides; without, its documented semantics.
+        match (ctx.helm.as_deref(), helm::chart_of(&values)) {
+            (Some(exe), Some(chart)) => helm::plan(
+                exe,
+                &chart,
+                &values,
+                ctx.release.as_deref().unwrap_or("starter"),
+                ctx.namespace.as_deref().unwrap_or("default"),
+            ),
+            _ => Ok(values_plan(&values)?),
+        }
+    }
+
+    fn note(&self, d: &Deployment, ctx: &Context) -> Option<&'static str> {
+        let values =
+            d.of(Kind::HelmValues).next().is_some() && d.of(Kind::Manifests).next().is_none();
+        (values && ctx.helm.is_none()).then_some(
+            "helm not found (--helm, HOSTWIZ_HELM or PATH): Helm values were judged by the \
+             documented chart semantics, not by rendering the repo's chart",
+        )
     }
 
     /// A rendered stream once per release it holds (namespace and Helm release).
