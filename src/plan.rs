@@ -106,6 +106,9 @@ pub struct ReplicaRange {
     pub value: Replicas,
     pub origin: Origin,
     pub min_origin: Origin,
+    /// Why the count is not known from the files (`replicas: ${N:?}` unset); `value` is then the
+    /// default and rules leave verdicts that hinge on it undecided.
+    pub unknown: Option<Unknown>,
 }
 
 impl ReplicaRange {
@@ -115,7 +118,14 @@ impl ReplicaRange {
             value,
             origin: max_origin,
             min_origin,
+            unknown: None,
         }
+    }
+
+    /// The count is not known: `why`.
+    pub fn unknown(mut self, why: Unknown) -> Self {
+        self.unknown = Some(why);
+        self
     }
 
     pub fn max_origin(&self) -> &Origin {
@@ -134,6 +144,7 @@ impl From<Sourced<Replicas>> for ReplicaRange {
             value: s.value,
             min_origin: s.origin.clone(),
             origin: s.origin,
+            unknown: None,
         }
     }
 }
@@ -150,6 +161,8 @@ pub enum Unknown {
     Reference(String),
     /// An expression hostwiz does not evaluate, as written.
     Expression(String),
+    /// A source hostwiz does not read (a remote Compose `include`), named.
+    Unread(String),
 }
 
 impl Unknown {
@@ -162,6 +175,7 @@ impl Unknown {
                 "check the rendered value in the cluster, or set it in the values".into()
             }
             Unknown::Expression(_) => "set the value literally, or check `terraform plan`".into(),
+            Unknown::Unread(_) => "inline it in a file hostwiz reads".into(),
         }
     }
 }
@@ -173,6 +187,7 @@ impl fmt::Display for Unknown {
             Unknown::MissingFile(path) => write!(f, "env file {path} is missing"),
             Unknown::Reference(what) => write!(f, "it comes from {what}"),
             Unknown::Expression(text) => write!(f, "`{text}` is not evaluated"),
+            Unknown::Unread(what) => write!(f, "hostwiz does not read {what}"),
         }
     }
 }

@@ -31,6 +31,7 @@ mod caddy_reading;
 mod check;
 mod check_formats;
 mod cli;
+mod compose_refs;
 mod exhaustive;
 mod faults;
 mod fresh_clone;

@@ -51,7 +51,17 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 }
             }
             let total: u32 = workers.iter().map(|w| w.replicas.value.max).sum();
-            if total != 1 {
+            let uncounted = workers.iter().find(|w| w.replicas.unknown.is_some());
+            if let Some(w) = uncounted {
+                let why = w.replicas.unknown.as_ref().expect("found by it");
+                let what = "whether exactly one worker instance owns retries";
+                out.push(Finding::undecided(
+                    &BILL_005,
+                    w.replicas.origin.clone(),
+                    what,
+                    why,
+                ));
+            } else if total != 1 {
                 let at = workers
                     .iter()
                     .find(|w| w.replicas.value.max != 1)
@@ -105,6 +115,19 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                         &why,
                     )),
                     (false, None) => {}
+                }
+            } else if let Some(a) = apis.iter().find(|a| a.replicas.unknown.is_some()) {
+                // The count is unknown: only an API that is known not to own billing is fine.
+                let off = |flag| matches!(a.flag(flag).0, Ok(false));
+                if !(off(RETRY_FLAG) && off(REPLAY_FLAG)) {
+                    let why = a.replicas.unknown.as_ref().expect("found by it");
+                    let what = "whether inline mode runs more than one API process";
+                    out.push(Finding::undecided(
+                        &BILL_004,
+                        a.replicas.origin.clone(),
+                        what,
+                        why,
+                    ));
                 }
             }
             for api in &apis {

@@ -7,6 +7,11 @@
 //! repeats, scalars (`image`, `scale`, `deploy.replicas`) are replaced, and the `!reset` and
 //! `!override` tags remove or replace a value. Values are interpolated from the given
 //! variables only, never the process environment, so a check answers the same everywhere.
+//! `include` and `extends` are followed and `env_file` entries with `format: raw` kept literally
+//! (`refs`); what cannot be read (a remote include, an unset `${VAR:?}` where a name or count
+//! is needed) is unknown, never skipped.
+
+mod refs;
 
 use super::envfile::{self, interpolate, TemplateError};
 use super::yaml::{self, go_float, GoNumber, Node, Value};
@@ -14,11 +19,14 @@ use super::{Input, ParseError, Vars};
 use crate::plan::{Origin, Setting, Sourced, Unknown};
 use saphyr_parser::{Event, Parser};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Compose {
     pub services: Vec<Service>,
+    /// What hostwiz did not read that may change what runs (a remote `include`, a profile
+    /// named by an unset variable): unknown, so what a process does not set itself is too.
+    pub unread: Vec<Sourced<Unknown>>,
 }
 
 impl Compose {
@@ -44,6 +52,8 @@ pub struct Service {
     pub missing_env_files: Vec<Sourced<Unknown>>,
     /// `deploy.replicas`, or `scale`, default 1 (`Origin::Default`).
     pub replicas: Sourced<u32>,
+    /// Why the replica count is not known (`${N:?}` unset); `replicas` is then 1 at its line.
+    pub replicas_unknown: Option<Unknown>,
     pub profiles: Vec<String>,
     /// No profiles, or one of them is active.
     pub active: bool,
@@ -53,8 +63,7 @@ const NOT_COMPOSE: &str = "expected a Compose file with a `services` map";
 
 /// Compose files layered in order like `docker compose -f a -f b`, interpolated from `vars`
 /// alone (a `${VAR:?err}` with the var missing makes what it sets unknown: an env value, the
-/// image; where hostwiz needs the value to go on — replicas, profiles, env file paths — it is a
-/// ParseError naming it). `env_file` paths are
+/// image, the replica count, an env file, a profile). `env_file` paths are
 /// relative to the project directory, the first file's folder, as docker compose resolves them.
 /// Active profiles are `profiles` when given, else `COMPOSE_PROFILES` from `vars`
 /// (comma-separated): in docker compose `--profile` replaces `COMPOSE_PROFILES`, `*` is all.
@@ -62,7 +71,30 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
     let Some(first) = files.first() else {
         return Err(Input::new("", "").error(0, 0, "no Compose file given"));
     };
+    let env = vars
+        .get("COMPOSE_PROFILES")
+        .map_or("", |v| v.value.as_str());
+    let from_env = env.split(',').map(str::trim).filter(|p| !p.is_empty());
+    let active: Vec<String> = match profiles {
+        [] => from_env.map(String::from).collect(),
+        given => given.to_vec(),
+    };
+    let dir = Path::new(&first.path).parent().unwrap_or(Path::new(""));
+    project(files, vars, &active, dir, 0)
+}
+
+/// One project: `files` layered, relative paths resolved against `dir`, the services of its
+/// `include`s beside its own.
+fn project(
+    files: &[Input],
+    vars: &Vars,
+    active: &[String],
+    dir: &Path,
+    depth: u32,
+) -> Result<Compose, ParseError> {
+    let first = &files[0];
     let mut services: Vec<Acc> = Vec::new();
+    let mut included = Compose::default();
     let mut any_services = false;
     for input in files {
         let docs = yaml::load_all(&input.text).map_err(|e| {
@@ -76,6 +108,8 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
             input,
             vars,
             tags: tags(&input.text),
+            dir: dir.to_path_buf(),
+            depth,
         };
         if docs.is_empty() {
             return Err(input.error(1, 1, NOT_COMPOSE));
@@ -85,6 +119,19 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
                 return Err(layer.err(doc, NOT_COMPOSE));
             }
             layer.check(doc)?;
+            if let Some(include) = doc.get("include") {
+                any_services = true;
+                let more = refs::include(&layer, include, active)?;
+                included.unread.extend(more.unread);
+                for s in more.services {
+                    if services.iter().any(|a| a.name == s.name) {
+                        let what =
+                            format!("service `{}` is also defined by an included file", s.name);
+                        return Err(error_at(&s.origin, what));
+                    }
+                    included.services.push(s);
+                }
+            }
             let Some(map) = doc.get("services") else {
                 continue;
             };
@@ -93,26 +140,36 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
                 return Err(layer.err(map, NOT_COMPOSE));
             }
             for (key, body) in map.entries() {
-                layer.merge_service(&mut services, key, body)?;
+                if let Some(s) = included
+                    .services
+                    .iter()
+                    .find(|s| Some(s.name.as_str()) == key.as_str())
+                {
+                    let what = format!(
+                        "service `{}` is also defined by an included file ({})",
+                        s.name, s.origin
+                    );
+                    return Err(layer.err(key, what));
+                }
+                layer.merge_service(&mut services, key, body, map)?;
             }
         }
     }
     if !any_services {
         return Err(first.error(1, 1, NOT_COMPOSE));
     }
-    let env = vars
-        .get("COMPOSE_PROFILES")
-        .map_or("", |v| v.value.as_str());
-    let from_env = env.split(',').map(str::trim).filter(|p| !p.is_empty());
-    let active: Vec<String> = match profiles {
-        [] => from_env.map(String::from).collect(),
-        given => given.to_vec(),
-    };
-    let dir = Path::new(&first.path).parent().unwrap_or(Path::new(""));
-    let services = services.into_iter().map(|s| s.finish(&active, vars, dir));
-    Ok(Compose {
-        services: services.collect::<Result<_, _>>()?,
-    })
+    let mut compose = included;
+    for acc in services {
+        let unknown_profiles = acc.set.unknown_profiles.clone();
+        let service = acc.finish(active, vars)?;
+        // A profile named by an unset variable may be active: what the service would run is
+        // unknown, and said so.
+        if !service.active {
+            compose.unread.extend(unknown_profiles);
+        }
+        compose.services.push(service);
+    }
+    Ok(compose)
 }
 
 /// A service as the files read so far define it.
@@ -132,11 +189,27 @@ struct Settings {
     /// Whether `environment` is so far one file's map: only then can `KEY: !reset` find the
     /// key, because compose-go turns environments into a list when it merges two of them.
     env_map: Option<bool>,
-    /// Path, required, where it is listed.
-    env_files: Vec<(String, bool, Origin)>,
+    env_files: Vec<EnvFileRef>,
     profiles: Vec<String>,
-    replicas: Option<Sourced<u32>>,
-    scale: Option<Sourced<u32>>,
+    /// Profiles named by an unset required variable.
+    unknown_profiles: Vec<Sourced<Unknown>>,
+    replicas: Option<Sourced<Count>>,
+    scale: Option<Sourced<Count>>,
+}
+
+/// A replica count, or why it is not known.
+type Count = Result<u32, Unknown>;
+
+/// One `env_file` entry.
+#[derive(Clone)]
+struct EnvFileRef {
+    /// Resolved against the folder of the file that lists it; unknown when an unset required
+    /// variable names it.
+    path: Result<PathBuf, Unknown>,
+    required: bool,
+    /// `format: raw`: values kept as written, nothing interpolated.
+    raw: bool,
+    origin: Origin,
 }
 
 impl Settings {
@@ -146,7 +219,10 @@ impl Settings {
             "image" => self.image = None,
             "environment" => (self.env, self.env_map) = (BTreeMap::new(), None),
             "env_file" => self.env_files.clear(),
-            "profiles" => self.profiles.clear(),
+            "profiles" => {
+                self.profiles.clear();
+                self.unknown_profiles.clear();
+            }
             "deploy" => self.replicas = None,
             "scale" => self.scale = None,
             _ => {}
@@ -155,10 +231,10 @@ impl Settings {
 }
 
 impl Acc {
-    fn finish(self, active: &[String], vars: &Vars, dir: &Path) -> Result<Service, ParseError> {
+    fn finish(self, active: &[String], vars: &Vars) -> Result<Service, ParseError> {
         let s = self.set;
-        let is_active =
-            s.profiles.is_empty() || active.iter().any(|a| a == "*" || s.profiles.contains(a));
+        let unprofiled = s.profiles.is_empty() && s.unknown_profiles.is_empty();
+        let is_active = unprofiled || active.iter().any(|a| a == "*" || s.profiles.contains(a));
         // `${VAR}` in an env file reads the project's variables, then the service's own
         // `environment`, then earlier env files and lines (found with `docker compose config`).
         let own = s.env.iter().filter_map(|(k, v)| {
@@ -172,21 +248,42 @@ impl Acc {
         // What earlier env files set, made unknown by a later missing one that may override it.
         let mut unknown_from_files: BTreeMap<String, Sourced<Setting>> = BTreeMap::new();
         let mut missing_env_files = Vec::new();
-        for (path, required, origin) in &s.env_files {
-            let full = dir.join(path);
-            let shown = super::shown_path(&full);
+        for EnvFileRef {
+            path,
+            required,
+            raw,
+            origin,
+        } in &s.env_files
+        {
+            let full = match path {
+                Ok(full) => full,
+                // `env_file: ${DIR:?}/x.env` with DIR unset: which file, and so what it sets,
+                // is unknown.
+                Err(why) => {
+                    if is_active && *required {
+                        for (k, v) in std::mem::take(&mut from_files.0) {
+                            let unknown = Setting::Unknown(why.clone());
+                            unknown_from_files.insert(k, Sourced::new(unknown, v.origin));
+                        }
+                        missing_env_files.push(Sourced::new(why.clone(), origin.clone()));
+                    }
+                    continue;
+                }
+            };
+            let path = full.display();
+            let shown = super::shown_path(full);
             // Only regular files: a FIFO or a device such as /dev/zero would never end.
-            let read = match std::fs::metadata(&full) {
+            let read = match std::fs::metadata(full) {
                 Ok(meta) if !meta.is_file() => Err((false, "not a regular file".to_string())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err((true, e.to_string())),
-                _ => std::fs::read(&full).map_err(|e| (false, e.to_string())),
+                _ => std::fs::read(full).map_err(|e| (false, e.to_string())),
             };
             let text =
                 read.and_then(|b| String::from_utf8(b).map_err(|_| (false, "not UTF-8".into())));
             // Compose reads the env files of active services only.
             let text = match text {
                 Ok(text) => text,
-                Err(_) if !is_active || !required => continue,
+                Err(_) if !is_active || !*required => continue,
                 // A gitignored env file is absent from every fresh clone: what it would set is
                 // unknown, not an error.
                 Err((true, _)) => {
@@ -204,7 +301,15 @@ impl Acc {
                 }
             };
             let input = Input::new(shown, text);
-            match envfile::parse_with(&input, &outer, from_files.clone()) {
+            let parsed = match raw {
+                true => refs::parse_raw(&input).map(|vars| {
+                    let mut merged = from_files.clone();
+                    merged.extend(vars);
+                    merged
+                }),
+                false => envfile::parse_with(&input, &outer, from_files.clone()),
+            };
+            match parsed {
                 Ok(merged) => from_files = merged,
                 Err(e) if is_active => return Err(e),
                 Err(_) => {}
@@ -224,15 +329,17 @@ impl Acc {
             };
         }
         let replicas = match (s.replicas, s.scale) {
-            (Some(r), Some(n)) if r.value != n.value => {
-                let what = format!(
-                    "`scale: {}` and `deploy.replicas: {}` differ",
-                    n.value, r.value
-                );
+            (Some(r), Some(n)) if r.value.is_ok() && n.value.is_ok() && r.value != n.value => {
+                let (rv, nv) = (r.value.unwrap_or_default(), n.value.unwrap_or_default());
+                let what = format!("`scale: {nv}` and `deploy.replicas: {rv}` differ");
                 return Err(error_at(&n.origin, what));
             }
             (Some(r), _) | (None, Some(r)) => r,
-            (None, None) => Sourced::new(1, Origin::Default("Compose replicas")),
+            (None, None) => Sourced::new(Ok(1), Origin::Default("Compose replicas")),
+        };
+        let (replicas, replicas_unknown) = match replicas.value {
+            Ok(n) => (Sourced::new(n, replicas.origin), None),
+            Err(why) => (Sourced::new(1, replicas.origin), Some(why)),
         };
         let (name, origin, image, profiles) = (self.name, self.origin, s.image, s.profiles);
         let active = is_active;
@@ -243,6 +350,7 @@ impl Acc {
             environment,
             missing_env_files,
             replicas,
+            replicas_unknown,
             profiles,
             active,
         })
@@ -284,6 +392,10 @@ struct Layer<'a> {
     input: &'a Input,
     vars: &'a Vars,
     tags: HashMap<(u32, u32, u8), String>,
+    /// What this file's relative paths resolve against.
+    dir: PathBuf,
+    /// How many `include`s and `extends` led here: a cycle ends as an error.
+    depth: u32,
 }
 
 impl Layer<'_> {
@@ -367,7 +479,13 @@ impl Layer<'_> {
         }
     }
 
-    fn merge_service(&self, all: &mut Vec<Acc>, key: &Node, body: &Node) -> Result<(), ParseError> {
+    fn merge_service(
+        &self,
+        all: &mut Vec<Acc>,
+        key: &Node,
+        body: &Node,
+        services: &Node,
+    ) -> Result<(), ParseError> {
         let name = key.as_str().unwrap_or_default().to_string();
         let tag = self.tag(body);
         if tag == RESET {
@@ -390,6 +508,15 @@ impl Layer<'_> {
         if tag == OVERRIDE {
             *acc = Settings::default();
         }
+        self.apply(acc, body, services)
+    }
+
+    /// A service's settings over what `acc` holds; `extends` first, as Compose resolves it
+    /// within the file before the files are merged.
+    fn apply(&self, acc: &mut Settings, body: &Node, services: &Node) -> Result<(), ParseError> {
+        if let Some(base) = body.get("extends") {
+            refs::extends(self, acc, base, services)?;
+        }
         for (k, v) in body.entries() {
             let key = k.as_str().unwrap_or_default();
             let tag = self.tag(v);
@@ -411,9 +538,17 @@ impl Layer<'_> {
                 "env_file" => self.env_files(v, &mut acc.env_files)?,
                 "profiles" if matches!(v.value, Value::Seq(_)) => {
                     for p in v.as_seq() {
-                        let p = self.scalar(p, key)?.unwrap_or_default();
-                        if !acc.profiles.contains(&p) {
-                            acc.profiles.push(p);
+                        match self.scalar_setting(p, key)? {
+                            Some(Setting::Unknown(why)) => {
+                                let at = self.input.origin(p.line, p.column);
+                                acc.unknown_profiles.push(Sourced::new(why, at));
+                            }
+                            known => {
+                                let p = known.map(|s| s.to_string()).unwrap_or_default();
+                                if !acc.profiles.contains(&p) {
+                                    acc.profiles.push(p);
+                                }
+                            }
                         }
                     }
                 }
@@ -424,9 +559,6 @@ impl Layer<'_> {
                     None => {}
                 },
                 "scale" => acc.scale = Some(self.count(v, key)?),
-                "extends" => {
-                    return Err(self.err(k, "hostwiz cannot read `extends` yet: inline it"))
-                }
                 _ => {}
             }
         }
@@ -503,11 +635,7 @@ impl Layer<'_> {
         Ok(())
     }
 
-    fn env_files(
-        &self,
-        node: &Node,
-        list: &mut Vec<(String, bool, Origin)>,
-    ) -> Result<(), ParseError> {
+    fn env_files(&self, node: &Node, list: &mut Vec<EnvFileRef>) -> Result<(), ParseError> {
         let items = match &node.value {
             Value::Seq(items) => items.as_slice(),
             Value::Scalar { .. } if !node.is_null() => std::slice::from_ref(node),
@@ -516,12 +644,32 @@ impl Layer<'_> {
         for item in items {
             let required = item.get("required").map(|r| self.scalar(r, "required"));
             let required = required.transpose()?.flatten().is_none_or(|r| r != "false");
+            let format = item.get("format").map(|f| self.scalar(f, "format"));
+            let format = format.transpose()?.flatten();
+            let raw = match format.as_deref() {
+                None => false,
+                Some("raw") => true,
+                Some(other) => {
+                    let what = format!("unknown env_file format `{other}`: Compose knows `raw`");
+                    return Err(self.err(item, what));
+                }
+            };
             let path = item.get("path").unwrap_or(item);
-            let path = self.scalar(path, "env_file")?.filter(|p| !p.is_empty());
-            let path = path.ok_or_else(|| self.err(item, "expected an env file path"))?;
-            let entry = (path, required, self.input.origin(item.line, item.column));
+            let path = match self.scalar_setting(path, "env_file")? {
+                Some(Setting::Known(p)) if !p.is_empty() => Ok(self.dir.join(p)),
+                Some(Setting::Unknown(why)) => Err(why),
+                _ => return Err(self.err(item, "expected an env file path")),
+            };
+            let origin = self.input.origin(item.line, item.column);
+            let entry = EnvFileRef {
+                path,
+                required,
+                raw,
+                origin,
+            };
             // A path listed again keeps its place and takes the later settings.
-            match list.iter_mut().find(|e| e.0 == entry.0) {
+            let same = |e: &EnvFileRef| e.path.is_ok() && e.path == entry.path;
+            match list.iter_mut().find(|e| same(e)) {
                 Some(e) => *e = entry,
                 None => list.push(entry),
             }
@@ -529,11 +677,18 @@ impl Layer<'_> {
         Ok(())
     }
 
-    /// A replica count: a whole number, or a string that interpolates to one.
-    fn count(&self, node: &Node, what: &str) -> Result<Sourced<u32>, ParseError> {
-        let n: Option<i64> = self.scalar(node, what)?.and_then(|t| t.parse().ok());
+    /// A replica count: a whole number, or a string that interpolates to one; unknown when an
+    /// unset required variable gives it.
+    fn count(&self, node: &Node, what: &str) -> Result<Sourced<Count>, ParseError> {
+        let at = self.input.origin(node.line, node.column);
+        let text = match self.scalar_setting(node, what)? {
+            Some(Setting::Unknown(why)) => return Ok(Sourced::new(Err(why), at)),
+            Some(Setting::Known(text)) => Some(text),
+            None => None,
+        };
+        let n: Option<i64> = text.and_then(|t| t.parse().ok());
         match n.map(u32::try_from) {
-            Some(Ok(n)) => Ok(Sourced::new(n, self.input.origin(node.line, node.column))),
+            Some(Ok(n)) => Ok(Sourced::new(Ok(n), at)),
             _ => Err(self.err(node, format!("`{what}` must be a whole number, 0 or more"))),
         }
     }

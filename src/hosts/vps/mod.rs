@@ -148,10 +148,14 @@ impl HostModule for Module {
     fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>> {
         let mut files = Vec::new();
         // Env files are read now: whether the worker override counts depends on them.
-        let env: Vec<Input> = pipeline::files(dir, |n| n == ".env" || n.ends_with(".env"))?
-            .iter()
-            .map(|p| pipeline::read(p))
-            .collect::<Result<_>>()?;
+        // An explicit `--env-file` replaces the project's `.env`, as in Compose.
+        let dot_env = ctx.env.is_empty();
+        let env: Vec<Input> = pipeline::files(dir, |n| {
+            (n == ".env" && dot_env) || n.ends_with(".env") && n != ".env"
+        })?
+        .iter()
+        .map(|p| pipeline::read(p))
+        .collect::<Result<_>>()?;
         let caddyfile = dir.join("caddy/Caddyfile");
         if caddyfile.is_file() {
             files.push((Kind::Caddyfile, Src::Path(caddyfile)));
@@ -178,6 +182,12 @@ impl HostModule for Module {
         for e in d.of(Kind::EnvFile).chain(&ctx.env) {
             vars.extend(envfile::parse(e)?);
         }
+        // Compose reads the project folder's `.env` unless an env file is given.
+        if d.of(Kind::EnvFile).next().is_none() && ctx.env.is_empty() {
+            if let Some(dot_env) = project_dot_env(d)? {
+                vars.extend(envfile::parse(&dot_env)?);
+            }
+        }
         Ok(files_plan(
             &inputs(d, Kind::Caddyfile),
             &inputs(d, Kind::Compose),
@@ -203,6 +213,21 @@ impl HostModule for Module {
         _ctx: &Context,
     ) -> Operations {
         migrate::operations(d, plan, p1, p2)
+    }
+}
+
+/// The `.env` in the folder of the first Compose file, the project directory.
+fn project_dot_env(d: &Deployment) -> Result<Option<Input>> {
+    let Some(first) = d.of(Kind::Compose).next() else {
+        return Ok(None);
+    };
+    let path = Path::new(&first.path)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(".env");
+    match path.is_file() {
+        true => pipeline::read(&path).map(Some),
+        false => Ok(None),
     }
 }
 

@@ -6,7 +6,9 @@ use crate::answers::Host;
 use crate::ingest::caddy::{self, Caddyfile};
 use crate::ingest::compose::{self, Compose};
 use crate::ingest::{Input, ParseError, Vars};
-use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
+use crate::plan::{
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Sourced, Target, Tls,
+};
 use std::collections::BTreeMap;
 
 const STARTER_COMPOSE: &str = "the starter's docker-compose.prod.yml";
@@ -142,15 +144,18 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 "worker" => Role::Worker,
                 _ => return None,
             };
+            let mut replicas: ReplicaRange =
+                Sourced::new(Replicas::fixed(s.replicas.value), s.replicas.origin.clone()).into();
+            if let Some(why) = &s.replicas_unknown {
+                replicas = replicas.unknown(why.clone());
+            }
+            // What the project does not let hostwiz read may set any variable of any process.
+            let unread = s.missing_env_files.iter().chain(&compose.unread);
             Some(Process {
                 role,
-                replicas: Sourced::new(
-                    Replicas::fixed(s.replicas.value),
-                    s.replicas.origin.clone(),
-                )
-                .into(),
+                replicas,
                 env: s.environment.clone(),
-                unread_env: s.missing_env_files.clone(),
+                unread_env: unread.cloned().collect(),
                 origin: s.origin.clone(),
             })
         })
