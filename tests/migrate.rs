@@ -503,3 +503,46 @@ fn env_files_and_profiles_are_accepted() {
         .run()
         .status(0);
 }
+
+/// Without `--repo`, a worker override already next to the named files (its profile off, so
+/// not read) is backed up before phase 1 replaces it, and the operator's `--profile`s are in
+/// every command MIGRATION.md gives, as in what was checked.
+#[test]
+fn an_unread_override_is_backed_up_and_profiles_repeat() {
+    let t = Test::new()
+        .file(
+            "ops/docker-compose.prod.yml",
+            "services:\n  api:\n    image: a\n    deploy:\n      replicas: 2\n",
+        )
+        .file(
+            "ops/docker-compose.worker.yml",
+            "services:\n  worker:\n    image: old\n    profiles: [worker]\n",
+        )
+        .env("HOSTWIZ_TODAY", TODAY)
+        .args(["migrate", "worker", "ops/docker-compose.prod.yml"])
+        .args(["--profile", "local-db", "--out", "out"]);
+    t.run().status(0);
+    let text = std::fs::read_to_string(t.path("out/MIGRATION.md")).unwrap();
+    let backup = "cp ops/docker-compose.worker.yml ops/docker-compose.worker.yml.pre-migrate\n\
+                  cp \"$OUT/phase-1/docker-compose.worker.yml\" ops/docker-compose.worker.yml\n";
+    assert!(text.contains(backup), "{text}");
+    assert!(
+        text.contains("cp ops/docker-compose.worker.yml.pre-migrate ops/docker-compose.worker.yml"),
+        "{text}"
+    );
+    let commands: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("docker compose") || l.starts_with("hostwiz check"))
+        .collect();
+    assert!(commands.len() >= 8, "{text}");
+    for line in commands {
+        assert!(line.contains("--profile local-db"), "{line}");
+    }
+    assert!(
+        text.contains(
+            "docker compose -f ops/docker-compose.prod.yml -f ops/docker-compose.worker.yml \
+             --profile local-db --profile worker up -d"
+        ),
+        "{text}"
+    );
+}

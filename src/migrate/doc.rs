@@ -75,15 +75,14 @@ pub fn section(
         .iter()
         .map(|(_, i)| i.path.as_str())
         .partition(|p| exists(p));
-    let check = |phase: &Phase| {
+    let check = |phase: &Phase, n: u32| {
         let mut paths: Vec<String> = d.files.iter().map(|(_, i)| sh(&i.path)).collect();
         for (_, i) in &phase.changed {
             if !d.files.iter().any(|(_, o)| o.path == i.path) {
                 paths.push(sh(&i.path));
             }
         }
-        let profiles: String = phase
-            .profiles
+        let profiles: String = super::phase_profiles(ctx, phase, n)
             .iter()
             .map(|p| format!(" --profile {p}"))
             .collect();
@@ -136,7 +135,7 @@ pub fn section(
         out!(s, "cp {} {}", sh(p), sh(&format!("{p}.pre-migrate")));
     }
     copy(&mut s, 1, p1);
-    out!(s, "{}", check(p1));
+    out!(s, "{}", check(p1, 1));
     out!(s, "{}", h.deploy[0]);
     out!(s, "{}", h.settle[0]);
     out!(s, "```");
@@ -181,7 +180,7 @@ pub fn section(
     out!(s);
     out!(s, "```sh");
     copy(&mut s, 2, p2);
-    out!(s, "{}", check(p2));
+    out!(s, "{}", check(p2, 2));
     out!(s, "{}", h.deploy[1]);
     out!(s, "{}", h.settle[1]);
     out!(s, "```");

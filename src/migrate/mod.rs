@@ -245,6 +245,14 @@ fn load(opts: pipeline::Options, ctx: &Context) -> Result<Vec<Deployment>> {
 /// `worker` (the phases decide it), the phase's own, and in phase 2 `worker` when the operator
 /// named profiles (`--profile` replaces the env file's `COMPOSE_PROFILES`).
 fn evaluate(d: &Deployment, phase: &Phase, n: u32, ctx: &Context) -> Result<(Plan, Vec<Finding>)> {
+    d.overlay(&phase.changed).evaluate(&Context {
+        profiles: phase_profiles(ctx, phase, n),
+        ..ctx.clone()
+    })
+}
+
+/// The profiles phase `n` is checked and deployed with (see [`evaluate`]).
+pub(crate) fn phase_profiles(ctx: &Context, phase: &Phase, n: u32) -> Vec<String> {
     let worker = "worker".to_string();
     let mut all: Vec<String> = ctx
         .profiles
@@ -260,10 +268,7 @@ fn evaluate(d: &Deployment, phase: &Phase, n: u32, ctx: &Context) -> Result<(Pla
             all.push(p.clone());
         }
     }
-    d.overlay(&phase.changed).evaluate(&Context {
-        profiles: all,
-        ..ctx.clone()
-    })
+    all
 }
 
 pub fn suppression(until: (i32, u32, u32)) -> String {

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::ingest::detect::Kind;
 use crate::ingest::Input;
 use crate::migrate::{dir_of, file_name, sh, Operations, Phase};
-use crate::pipeline::Deployment;
+use crate::pipeline::{Context, Deployment};
 use crate::plan::{Plan, Role};
 
 pub const PROFILES_VAR: &str = "COMPOSE_PROFILES";
@@ -156,7 +156,13 @@ fn with_worker(text: &str) -> String {
 }
 
 /// Compose with the operator's files and the worker override, its profile passed or set.
-pub(super) fn operations(d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) -> Operations {
+pub(super) fn operations(
+    d: &Deployment,
+    plan: &Plan,
+    p1: &Phase,
+    p2: &Phase,
+    ctx: &Context,
+) -> Operations {
     let _ = plan;
     let paths = |k: Kind| -> Vec<String> { d.of(k).map(|i| i.path.clone()).collect() };
     let override_path = p1
@@ -181,14 +187,29 @@ pub(super) fn operations(d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) ->
     let env = env_target(d);
     let env_arg = env.map_or(String::new(), |e| format!(" --env-file {}", sh(&e.path)));
     let base: String = compose.iter().map(|c| format!(" -f {}", sh(c))).collect();
-    let with = format!("docker compose{base} -f {}{env_arg}", sh(&override_path));
+    // The operator's `--profile`s (replacing the env file's) go into every command, as into
+    // what was checked; `worker` is what the phases decide.
+    let operator: Vec<&String> = ctx.profiles.iter().filter(|p| *p != "worker").collect();
+    let own: String = operator.iter().map(|p| format!(" --profile {p}")).collect();
+    let with = format!(
+        "docker compose{base} -f {}{env_arg}{own}",
+        sh(&override_path)
+    );
     let without = if original_override {
         with.clone()
     } else {
-        format!("docker compose{base}{env_arg}")
+        format!("docker compose{base}{env_arg}{own}")
     };
-    let mut profiles: Vec<String> = other_profiles(env);
-    profiles.extend(p2.profiles.iter().cloned());
+    let mut profiles: Vec<String> = match ctx.profiles.is_empty() {
+        true => other_profiles(env),
+        false => Vec::new(),
+    };
+    profiles.extend(
+        p2.profiles
+            .iter()
+            .filter(|p| !operator.contains(p))
+            .cloned(),
+    );
     if !profiles.iter().any(|p| p == "worker") {
         profiles.push("worker".into());
     }

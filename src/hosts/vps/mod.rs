@@ -210,9 +210,9 @@ impl HostModule for Module {
         plan: &Plan,
         p1: &Phase,
         p2: &Phase,
-        _ctx: &Context,
+        ctx: &Context,
     ) -> Operations {
-        migrate::operations(d, plan, p1, p2)
+        migrate::operations(d, plan, p1, p2, ctx)
     }
 }
 
