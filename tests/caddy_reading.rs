@@ -122,3 +122,48 @@ fn arbitrary_mutations_never_panic() {
         }
     }
 }
+
+/// Site addresses Caddy refuses are refused here too, with Caddy's reason: a port above
+/// 65535 or not a number, a scheme other than http/https. Valid ones still read.
+#[test]
+fn addresses_caddy_rejects_are_errors() {
+    let file = |address: &str| format!("{address} {{\n\treverse_proxy api:8000\n}}\n");
+    let rejected = [
+        ("a.example.com:70000", "port 70000 is out of range"),
+        ("a.example.com:abc", "invalid port `abc`"),
+        ("ftp://a.example.com", "unsupported URL scheme ftp://"),
+        ("wss://a.example.com", "only supported in browsers"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (address, says) in rejected {
+        let text = file(address);
+        let Err(err) = caddy::parse(&Input::new("Caddyfile", text.as_str()), &vars()) else {
+            panic!("{address} is read");
+        };
+        assert!(
+            err.line == 1 && err.message.contains(says),
+            "{address}: {err:?}"
+        );
+        let path = dir.path().join("Caddyfile");
+        std::fs::write(&path, &text).unwrap();
+        if let Some(exe) = validators::require("caddy") {
+            let mut cmd = std::process::Command::new(exe);
+            cmd.args(["adapt", "--adapter", "caddyfile", "--config"])
+                .arg(&path);
+            let out = validators::run_expect_failure(&mut cmd, None);
+            let caddy_says = String::from_utf8_lossy(&out.stderr);
+            let needle = says.split(" `").next().unwrap_or(says);
+            assert!(caddy_says.contains(needle), "{address}: {caddy_says}");
+        }
+    }
+    for address in [
+        "https://a.example.com:65535",
+        "http://a.example.com",
+        "[::1]",
+        ":8080",
+    ] {
+        let text = file(address);
+        caddy::parse(&Input::new("Caddyfile", text.as_str()), &vars())
+            .unwrap_or_else(|e| panic!("{address}: {e:?}"));
+    }
+}

@@ -352,6 +352,9 @@ fn build_site(
     let mut hosts = Vec::new();
     for t in &addresses {
         for a in t.text.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            if let Some(why) = rejected_address(a) {
+                return Err(input.error(t.line, t.column, format!("site address `{a}`: {why}")));
+            }
             hosts.push(Sourced::new(host_of(a), input.origin(t.line, t.column)));
         }
     }
@@ -362,6 +365,35 @@ fn build_site(
         directives,
         matchers,
     })
+}
+
+/// Why Caddy refuses a site address (`caddy adapt` 2.11): a scheme other than `http` and
+/// `https`, a port that is not a number from 0 to 65535. Placeholders are left to Caddy.
+fn rejected_address(address: &str) -> Option<String> {
+    let (scheme, rest) = address
+        .split_once("://")
+        .map_or(("", address), |(s, r)| (s, r));
+    match scheme.to_ascii_lowercase().as_str() {
+        "" | "http" | "https" => {}
+        "ws" | "wss" => {
+            return Some(format!(
+                "the scheme {scheme}:// is only supported in browsers; use https:// instead"
+            ));
+        }
+        _ if scheme.contains('{') => {}
+        _ => return Some(format!("unsupported URL scheme {scheme}://")),
+    }
+    let rest = rest.split('/').next().unwrap_or(rest);
+    if rest.contains('{') || rest.ends_with(']') {
+        return None;
+    }
+    let (_, port) = rest.rsplit_once(':')?;
+    match port.parse::<u64>() {
+        _ if port.is_empty() => None,
+        Ok(n) if n > 65535 => Some(format!("port {n} is out of range")),
+        Ok(_) => None,
+        Err(_) => Some(format!("invalid port `{port}`")),
+    }
 }
 
 /// The host of a site address: scheme, port and path removed; placeholders kept whole.
