@@ -6,6 +6,7 @@ mod autofix;
 mod billing;
 mod capability;
 mod finding;
+mod partial;
 mod routing;
 mod rule;
 pub mod rules;
@@ -14,6 +15,7 @@ mod services;
 pub use autofix::Autofix;
 pub use capability::Capability;
 pub use finding::Finding;
+pub use partial::{judge, Partial};
 pub use rule::{Applies, Contract, Rule, Severity};
 pub use services::enable_command;
 

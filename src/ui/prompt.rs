@@ -11,7 +11,7 @@ use hostwiz::apply;
 use hostwiz::contracts::rules::BILL_004;
 use hostwiz::contracts::{self, Finding, Severity};
 use hostwiz::error::{Error, Result};
-use hostwiz::plan::{Origin, Plan};
+use hostwiz::plan::Origin;
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::report;
 use hostwiz::write::{self, Change};
@@ -39,16 +39,6 @@ const WRITE_HELP: &str = "a file that exists is replaced and its old content kep
 const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard error, which is \
                               not a terminal; without prompts use `hostwiz apply --preset NAME` \
                               or `hostwiz apply --answers FILE`";
-
-/// Stand-ins for required answers that have not been asked yet, so the contracts can judge the
-/// answers from the first one on (BILL-004 shows at the replicas question, before the images are
-/// asked). Findings that point at a stand-in are not shown.
-const PLACEHOLDERS: &[(&str, &str)] = &[
-    ("domains.web", "web.hostwiz.invalid"),
-    ("images.api", "hostwiz.invalid/api:0"),
-    ("images.web", "hostwiz.invalid/web:0"),
-    ("gcp.project_id", "hostwiz-placeholder"),
-];
 
 /// Runs the plain wizard from `start`; prompts go to standard error (inquire's choice), the
 /// verdicts, the review and the result to `out`.
@@ -394,21 +384,18 @@ fn confirm(question: &str, default: bool, help: Option<&str>) -> Result<bool, St
     Ok(p.prompt_skippable()? == Some(true))
 }
 
-/// The findings for the answers so far, with stand-ins for required answers not asked yet.
+/// The findings for the answers so far, judged by the core as far as they go (rules waiting for
+/// an answer not given yet stay silent); a required answer left empty once asked is an error.
 fn judge(raw: &RawAnswers, asked: &HashSet<&str>) -> Result<Vec<Finding>, AnswerError> {
-    let mut probe = raw.clone();
-    let mut stand_ins = Vec::new();
-    for &(key, value) in PLACEHOLDERS {
-        if raw.get(key).is_empty() && !asked.contains(key) {
-            probe
-                .set(&format!("{key}={value}"))
-                .expect("a stand-in is a valid answer");
-            stand_ins.push(key);
-        }
+    let judged = contracts::judge(raw);
+    if let Some(e) = judged
+        .missing
+        .iter()
+        .find(|e| asked.contains(e.key.as_str()))
+    {
+        return Err(e.clone());
     }
-    let mut findings = contracts::check(&Plan::from(&Answers::from_raw(&probe)?));
-    findings.retain(|f| !matches!(f.origin, Origin::Answer(k) if stand_ins.contains(&k)));
-    Ok(findings)
+    Ok(judged.findings)
 }
 
 /// Lines for what changed between two sets of findings: new or reworded ones, then resolved.
@@ -472,9 +459,6 @@ mod tests {
             lines.contains(&"✓ BILL-004 resolved".to_string()),
             "{lines:?}"
         );
-        for (key, value) in PLACEHOLDERS {
-            assert_eq!(check_value(key, value), Ok(()), "{key}");
-        }
     }
 
     #[test]

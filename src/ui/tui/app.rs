@@ -7,7 +7,7 @@ use crate::ui::wizard::Start;
 use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
 use hostwiz::contracts::rules::{BILL_004, BILL_005};
 use hostwiz::contracts::{self, Capability, Finding, Rule, Severity};
-use hostwiz::plan::{Origin, Plan};
+use hostwiz::plan::Origin;
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::write::Planned;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -81,6 +81,8 @@ pub struct State {
     /// The checked answers, or the first answer that is not accepted.
     pub answers: Result<Answers, AnswerError>,
     pub findings: Vec<Finding>,
+    /// The rules whose inputs are not all given yet: the panel shows them pending, not passed.
+    pub pending: Vec<&'static str>,
     pub modal: Option<Modal>,
     pub review: Vec<Planned>,
     pub review_error: Option<Failure>,
@@ -115,6 +117,7 @@ impl State {
             edit: None,
             answers,
             findings: Vec::new(),
+            pending: Vec::new(),
             modal,
             review: Vec::new(),
             review_error: None,
@@ -183,10 +186,15 @@ impl State {
         self.values = self.raw.values();
         let raw = self.tentative();
         self.answers = Answers::from_raw(&raw);
-        self.findings = match &self.answers {
-            Ok(a) => contracts::check(&Plan::from(a)),
-            Err(_) => Vec::new(),
-        };
+        // Judged from the first answer on, as far as the answers go (the core's partial judge).
+        let judged = contracts::judge(&raw);
+        self.findings = judged.findings;
+        self.pending = judged.pending;
+    }
+
+    /// Whether a rule waits for answers not given yet.
+    pub fn is_pending(&self, rule: &Rule) -> bool {
+        self.pending.contains(&rule.id)
     }
 
     /// The reason the value being typed is refused, if it is.

@@ -38,6 +38,7 @@ pub const PASS: &str = "✓";
 pub const FAIL: &str = "✗";
 pub const WARN: &str = "!";
 pub const INFO: &str = "i";
+pub const PENDING: &str = "⋯";
 
 pub const REFUSED: &str = "Fix the failing contracts first: the files would break them.";
 pub const WRITE_HINT: &str = "Press ⏎ to write these files. Nothing is written before that.";

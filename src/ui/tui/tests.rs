@@ -465,3 +465,30 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
     insta::assert_snapshot!("gcp-api-screen-120x40", shown);
     insta::assert_snapshot!("gcp-api-screen-80x24", screen(&s, 80, 24));
 }
+
+/// Issue 15 item 1: the panel judges from the first answer on and never shows ✓ for a rule
+/// whose inputs are missing, nor disagrees with the hint on screen.
+#[test]
+fn the_panel_is_never_falsely_green() {
+    let mut s = start(None);
+    let blank = screen(&s, 120, 40);
+    assert!(blank.contains("⋯ ROUTE-001"), "{blank}");
+    assert!(!blank.contains("✓ ROUTE-"), "{blank}");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.step, Step::Scale);
+    focus(&mut s, "scale.api_replicas");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Backspace);
+    type_text(&mut s, "3");
+    press(&mut s, KeyCode::Enter);
+    assert!(s.hint().unwrap().contains("dedicated"));
+    let inline = screen(&s, 120, 40);
+    assert!(inline.contains("✗ BILL-004"), "{inline}");
+    shift_tab(&mut s);
+    focus(&mut s, "domains.api");
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "api acme.io");
+    let typing = screen(&s, 120, 40);
+    assert!(typing.contains("⋯ ROUTE-003"), "{typing}");
+}

@@ -23,7 +23,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let lines: Vec<Line> = rules
         .iter()
         .map(|r| {
-            let (mark, style) = verdict(s.worst(r));
+            let (mark, style) = if s.is_pending(r) {
+                super::pending()
+            } else {
+                verdict(s.worst(r))
+            };
             Line::from(vec![
                 Span::styled(format!("{mark} "), style),
                 Span::raw(format!("{:<9} {}", r.id, r.title)),
