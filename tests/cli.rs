@@ -386,3 +386,34 @@ fn without_a_terminal_the_wizard_points_at_apply() {
         .stdout_has("gcp.extra_services");
     Test::new().args(["frobnicate"]).run().status(2);
 }
+
+/// Issue 15 item 2: `hostwiz --plain` is `hostwiz wizard --plain`, and an answers file given
+/// without `--out` is applied where it lives.
+#[test]
+fn commands_run_as_the_readme_types_them() {
+    Test::new()
+        .args(["--plain"])
+        .run()
+        .status(2)
+        .stderr_has("needs a terminal");
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--set",
+        "domains.web=app.acme.io",
+        "--out",
+        "deploy/prod",
+    ]);
+    t.run().status(0);
+    let toml = t.path("deploy/prod/hostwiz.toml");
+    let edited = fs::read_to_string(&toml)
+        .unwrap()
+        .replace("app.acme.io", "shop.acme.io");
+    fs::write(&toml, edited).unwrap();
+    let t = t.again(&["apply", "--answers", "deploy/prod/hostwiz.toml", "--yes"]);
+    t.run().status(0).stdout_has("deploy/prod/values-prod.yaml");
+    assert!(!t.path("hostwiz-out").exists(), "nothing in hostwiz-out");
+    let values = fs::read_to_string(t.path("deploy/prod/values-prod.yaml")).unwrap();
+    assert!(values.contains("shop.acme.io"));
+}

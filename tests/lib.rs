@@ -40,6 +40,7 @@ mod integration_tools;
 mod migrate;
 mod plain;
 mod properties;
+mod readme;
 mod rules;
 mod schema;
 mod snapshots;

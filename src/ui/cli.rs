@@ -34,10 +34,19 @@ Exit codes: 0 done; 1 the answers break a contract (nothing written); 2 a usage 
 that cannot be read, parsed or written.";
 
 #[derive(Parser, Debug)]
-#[command(name = "hostwiz", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(
+    name = "hostwiz",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Without a command, `hostwiz` is `hostwiz wizard` and takes its options (`hostwiz --plain`).
+    #[command(flatten)]
+    wizard: WizardArgs,
 }
 
 impl Cli {
@@ -92,14 +101,18 @@ enum Command {
 const COMPLETIONS_LONG_ABOUT: &str = "\
 Print a completion script for the shell to standard output, generated from the same definition
 as --help. For example:
-  bash  hostwiz completions bash > ~/.local/share/bash-completion/completions/hostwiz
-  zsh   hostwiz completions zsh > ~/.zfunc/_hostwiz   (with fpath+=~/.zfunc before compinit)
-  fish  hostwiz completions fish > ~/.config/fish/completions/hostwiz.fish";
+  bash  mkdir -p ~/.local/share/bash-completion/completions &&
+        hostwiz completions bash > ~/.local/share/bash-completion/completions/hostwiz
+  zsh   mkdir -p ~/.zfunc && hostwiz completions zsh > ~/.zfunc/_hostwiz
+        (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish  mkdir -p ~/.config/fish/completions &&
+        hostwiz completions fish > ~/.config/fish/completions/hostwiz.fish";
 
 const MANPAGE_LONG_ABOUT: &str = "\
 Print the hostwiz(1) man page as roff to standard output, generated from the same definition as
 --help. Read it with `hostwiz manpage | man -l -`, or install it with
-`hostwiz manpage > ~/.local/share/man/man1/hostwiz.1`.";
+`mkdir -p ~/.local/share/man/man1 && hostwiz manpage > ~/.local/share/man/man1/hostwiz.1`
+(then `man hostwiz`).";
 
 const SCHEMA_LONG_ABOUT: &str = "\
 Print the JSON Schema of the answers file. Every hostwiz.toml written starts with
@@ -266,7 +279,7 @@ struct ApplyArgs {
     /// Override one answer, by its dotted key (repeatable); keys are listed below
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
-    /// Where to write [default: hostwiz-out/<environment>]
+    /// Where to write [default: beside the --answers file; with --preset, hostwiz-out/<environment>]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Show what would be written, with diffs, and write nothing
@@ -351,10 +364,7 @@ where
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let result = match cli
-        .command
-        .unwrap_or(Command::Wizard(WizardArgs::default()))
-    {
+    let result = match cli.command.unwrap_or(Command::Wizard(cli.wizard)) {
         Command::Wizard(args) => run_wizard(args, &mut out),
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
@@ -429,8 +439,14 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
             ))
         }
     };
+    // An answers file without --out is re-applied where it lives: the README's re-run
+    // (`apply --answers deploy/prod/hostwiz.toml`) updates deploy/prod, not a new folder.
+    let out_dir = args.out.or_else(|| match &source {
+        Source::File(f) => Some(beside(f)),
+        Source::Preset(_) => None,
+    });
     let answers = source::load(&source, &args.sets)?;
-    let outcome = match apply::prepare(answers, args.out.as_deref()) {
+    let outcome = match apply::prepare(answers, out_dir.as_deref()) {
         Ok(o) => o,
         Err((findings, e)) => {
             match args.format {
@@ -469,6 +485,14 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The folder a file is in (`.` for a bare file name).
+fn beside(file: &std::path::Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
@@ -624,9 +648,42 @@ fn completions(shell: clap_complete::Shell, out: &mut impl Write) -> Result<()> 
 }
 
 fn manpage(out: &mut impl Write) -> Result<()> {
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
+    man.render_title(&mut buf)
+        .and_then(|()| man.render_name_section(&mut buf))
+        .and_then(|()| man.render_synopsis_section(&mut buf))
+        .and_then(|()| man.render_description_section(&mut buf))
+        .and_then(|()| man.render_options_section(&mut buf))
         .map_err(io_err)?;
+    // clap_mangen's own section links a hostwiz-COMMAND(1) page per command, which one page
+    // cannot ship; this one names each command and where its options are.
+    buf.extend_from_slice(commands_section(&cmd).as_bytes());
+    man.render_version_section(&mut buf).map_err(io_err)?;
     out.write_all(&buf).map_err(io_err)
+}
+
+/// The COMMANDS section of the man page: each command with what it does.
+fn commands_section(cmd: &clap::Command) -> String {
+    let mut s = String::from(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        s.push_str(&format!(
+            ".TP\n\\fBhostwiz {}\\fR\n{}\n",
+            roff(sub.get_name()),
+            roff(&about)
+        ));
+    }
+    s.push_str(".PP\nEach command's options: \\fBhostwiz help\\fR \\fICOMMAND\\fR.\n");
+    s
+}
+
+/// Text as roff reads it literally: backslashes and hyphens escaped, no line starting a request.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('-', "\\-");
+    match escaped.chars().next() {
+        Some('.' | '\'') => format!("\\&{escaped}"),
+        _ => escaped,
+    }
 }
