@@ -365,7 +365,14 @@ where
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command.unwrap_or(Command::Wizard(cli.wizard)) {
-        Command::Wizard(args) => run_wizard(args, &mut out),
+        Command::Wizard(args) => match run_wizard(args, &mut out) {
+            Ok(wizard::Ended::Interrupted(line)) => {
+                let _ = out.flush();
+                eprintln!("hostwiz: {line}");
+                return ExitCode::from(130);
+            }
+            other => other.map(drop),
+        },
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
         Command::Rules => rules(&mut out),
@@ -410,7 +417,7 @@ fn io_err(e: io::Error) -> Error {
     Error::io("standard output", "write to", e)
 }
 
-fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
+fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<wizard::Ended> {
     let source = match (args.preset, args.answers) {
         (Some(p), _) => Some(Source::Preset(p)),
         (None, Some(f)) => Some(Source::File(f)),

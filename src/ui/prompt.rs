@@ -29,8 +29,6 @@ const INTRO: &str = "hostwiz wizard, plain mode: one question at a time. Enter k
 const BACK: &str = "(back)";
 const RESUME: &str = "Resume the answers you left unfinished for this output folder?";
 const QUIT: &str = "Quit the wizard? Your answers are kept for resume.";
-const QUIT_DONE: &str = "quit; answers saved for resume";
-const INTERRUPTED: &str = "interrupted; answers saved for resume";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
 const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
@@ -42,7 +40,7 @@ const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard err
 
 /// Runs the plain wizard from `start`; prompts go to standard error (inquire's choice), the
 /// verdicts, the review and the result to `out`.
-pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
+pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     inquire::set_global_render_config(render_config(std::env::var_os("NO_COLOR").is_some()));
     // `require_terminal` checked stdin and stdout; inquire also needs stderr to draw on.
     if !std::io::stderr().is_terminal() {
@@ -50,6 +48,8 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     }
     // Between prompts the terminal is cooked; during one inquire holds it raw and a signal
     // would leave it so.
+    let hint = wizard::resume_hint(start.out.as_deref(), true);
+    crate::ui::terminal::on_signal_say(hint.clone());
     crate::ui::terminal::restore_on_signals(b"\x1b[?25h");
     let mut w = Plain {
         out,
@@ -59,12 +59,15 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
         asked: HashSet::new(),
         shown: Vec::new(),
         said_error: None,
+        step: Step::Host,
     };
-    match w.walk(start.resume) {
-        Ok(()) => Ok(()),
+    match w.walk(start.resume, start.resume_step) {
+        Ok(()) => Ok(wizard::Ended::Done),
         Err(Stop::Interrupted) => {
             w.save();
-            w.say(INTERRUPTED)
+            // inquire leaves the cursor on the interrupted prompt's line: end it first.
+            w.say("")?;
+            Ok(wizard::Ended::Interrupted(format!("interrupted; {hint}")))
         }
         Err(Stop::Failed(e)) => {
             w.save();
@@ -124,20 +127,28 @@ struct Plain<'o, W: Write> {
     shown: Vec<Finding>,
     /// The answer error last printed, so it is not repeated after every answer.
     said_error: Option<String>,
+    /// The step being asked, saved with the answers so a resume reopens there.
+    step: Step,
 }
 
 impl<W: Write> Plain<'_, W> {
     /// Walks the questions of every step as one list, so Esc at a step's first question lands
     /// on the previous step's last; the list is rebuilt each time, as the host decides it.
-    fn walk(&mut self, resume: Option<RawAnswers>) -> Result<(), Stop> {
+    fn walk(&mut self, resume: Option<RawAnswers>, left_at: Option<Step>) -> Result<(), Stop> {
         self.say(INTRO)?;
+        let mut at = 0;
         if let Some(saved) = resume {
             if confirm(RESUME, true, None)? {
                 self.raw = saved;
+                // Reopen at the first question of the step the operator left.
+                let list = self.questions();
+                at = left_at
+                    .and_then(|step| list.iter().position(|q| q.step == step))
+                    .unwrap_or(0);
             }
         }
         self.report(false)?;
-        let (mut at, mut heading) = (0, None);
+        let mut heading = None;
         loop {
             let list = self.questions();
             let Some(&q) = list.get(at) else {
@@ -150,19 +161,20 @@ impl<W: Write> Plain<'_, W> {
             if heading != Some(q.step) {
                 self.heading(q.step)?;
                 heading = Some(q.step);
+                self.step = q.step;
             }
             match ask(q, &self.raw.get(q.key))? {
                 Some(value) => {
                     self.answer(q, &value)?;
                     at += 1;
-                    if self.questions().get(at).map(|next| next.step) != Some(q.step) {
-                        self.save();
-                    }
+                    // Every answer is kept at once: a signal or a closed terminal loses none.
+                    self.save();
                 }
                 None if at > 0 => at -= 1,
                 None if confirm(QUIT, false, None)? => {
                     self.save();
-                    return Ok(self.say(QUIT_DONE)?);
+                    let hint = wizard::resume_hint(self.out_dir.as_deref(), true);
+                    return Ok(self.say(&format!("Quit: {hint}."))?);
                 }
                 None => {}
             }
@@ -299,7 +311,9 @@ impl<W: Write> Plain<'_, W> {
     }
 
     fn save(&mut self) {
-        if let Err(e) = session::save(&self.session, &self.raw) {
+        let saved = session::save(&self.session, &self.raw)
+            .and_then(|()| session::save_step(&self.session, self.step));
+        if let Err(e) = saved {
             let _ = self.say(&format!("! cannot keep the answers for resume: {e}"));
         }
     }

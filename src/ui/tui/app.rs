@@ -36,6 +36,8 @@ pub enum Cmd {
     WriteMigration,
     ReviewServices,
     Quit,
+    /// Ctrl-C: leave at once, saying how to resume (exit 130).
+    Interrupt,
 }
 
 /// Screens of their own, opened from the welcome screen.
@@ -72,6 +74,8 @@ pub struct State {
     values: std::collections::BTreeMap<&'static str, String>,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
+    /// Where the unfinished run was left: a resume reopens there.
+    pub resume_step: Option<Step>,
     pub existing: Vec<crate::ui::wizard::Existing>,
     pub repo: Option<PathBuf>,
     pub screen: Option<Screen>,
@@ -109,6 +113,7 @@ impl State {
             values: Default::default(),
             out: start.out,
             resume: start.resume,
+            resume_step: start.resume_step,
             existing: start.existing,
             repo: start.repo,
             screen: None,
@@ -304,7 +309,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
-        return vec![Cmd::SaveSession, Cmd::Quit];
+        return vec![Cmd::SaveSession, Cmd::Interrupt];
     }
     if let Some(m) = s.modal.clone() {
         return modal_key(s, m, k);
@@ -317,15 +322,20 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     }
     s.status = None;
     match k.code {
-        KeyCode::Char('q') | KeyCode::Esc => {
+        KeyCode::Char('q') => {
             if s.done.is_some() || !s.dirty {
                 return vec![Cmd::Quit];
             }
             s.modal = Some(Modal::ConfirmQuit);
             Vec::new()
         }
+        // Esc closes what is open (handled above) or goes back; it never quits.
+        KeyCode::Esc if s.step == Step::Host => {
+            s.status = Some(super::strings::FIRST_STEP.into());
+            Vec::new()
+        }
         KeyCode::Tab => go(s, 1),
-        KeyCode::BackTab => go(s, -1),
+        KeyCode::BackTab | KeyCode::Esc => go(s, -1),
         KeyCode::Char('?') => {
             s.modal = Some(Modal::Explain { selected: 0 });
             Vec::new()
@@ -512,6 +522,11 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
                 s.raw = r;
                 s.dirty = true;
                 s.evaluate();
+                // Reopen where the operator left, if that step is still one of this host's.
+                if let Some(step) = s.resume_step.filter(|st| s.steps().contains(st)) {
+                    s.step = step;
+                    s.field = 0;
+                }
             }
             s.modal = after_resume(s);
         }

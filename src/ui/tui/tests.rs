@@ -25,6 +25,7 @@ fn start(preset: Option<&str>) -> State {
         resume: None,
         existing: Vec::new(),
         repo: None,
+        resume_step: None,
     })
 }
 
@@ -234,7 +235,11 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         "nothing changed: no question"
     );
     press(&mut s, KeyCode::Right);
+    // Esc never quits (issue 15 item 9): on the first step it says how to quit.
     assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert_eq!(s.modal, None);
+    assert!(s.status.as_deref().unwrap().contains("q quits"));
+    assert!(press(&mut s, KeyCode::Char('q')).is_empty());
     assert_eq!(s.modal, Some(Modal::ConfirmQuit));
     snap("confirm-quit", &s);
     press(&mut s, KeyCode::Char('n'));
@@ -244,7 +249,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
         ),
-        vec![Cmd::SaveSession, Cmd::Quit]
+        vec![Cmd::SaveSession, Cmd::Interrupt]
     );
 
     let mut saved = session::blank();
@@ -255,6 +260,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         resume: Some(saved),
         existing: Vec::new(),
         repo: None,
+        resume_step: None,
     });
     assert_eq!(r.modal, Some(Modal::Resume));
     snap("resume", &r);
@@ -301,6 +307,7 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
         resume: None,
         existing,
         repo: None,
+        resume_step: None,
     });
     assert_eq!(s.modal, Some(Modal::Welcome { selected: 0 }));
     press(&mut s, KeyCode::Down);
@@ -395,6 +402,7 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
         resume: None,
         existing,
         repo: Some(repo.path().to_path_buf()),
+        resume_step: None,
     });
     s.modal = Some(Modal::Welcome { selected: k8s });
     assert!(screen(&s, 120, 40).contains("m migrate this inline deployment"));
@@ -491,4 +499,21 @@ fn the_panel_is_never_falsely_green() {
     type_text(&mut s, "api acme.io");
     let typing = screen(&s, 120, 40);
     assert!(typing.contains("⋯ ROUTE-003"), "{typing}");
+}
+
+/// Issue 15 item 9: a panel title that does not fit ends with `…`, never mid-word without a mark.
+#[test]
+fn cut_panel_titles_end_with_an_ellipsis() {
+    let s = start(Some("k8s-single"));
+    for width in [80, 100] {
+        let text = screen(&s, width, 30);
+        let row = text
+            .lines()
+            .find(|l| l.contains("ROUTE-004"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            row.contains("no public API") || row.contains('…'),
+            "{width}: {row}"
+        );
+    }
 }
