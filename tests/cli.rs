@@ -417,3 +417,61 @@ fn commands_run_as_the_readme_types_them() {
     let values = fs::read_to_string(t.path("deploy/prod/values-prod.yaml")).unwrap();
     assert!(values.contains("shop.acme.io"));
 }
+
+/// Issue 15 item 7: `hostwiz rules` lines every row up, the suppressions row too.
+#[test]
+fn rules_are_aligned() {
+    let run = Test::new().args(["rules"]).run().status(0);
+    let rows: Vec<&str> = run.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    // Where the rule's text starts: after the ID, severity and contract columns.
+    let text_at = |row: &str| {
+        let mut at = 0;
+        for _ in 0..3 {
+            at += row[at..].find(' ').unwrap();
+            at += row[at..].len() - row[at..].trim_start().len();
+        }
+        at
+    };
+    let first = text_at(rows[0]);
+    for row in &rows {
+        assert_eq!(text_at(row), first, "{row}");
+    }
+    assert!(rows.iter().any(|r| r.starts_with("IGNORE-001")));
+}
+
+/// Issue 15 item 5: a Cloud Run API minimum of 0 is valid and warned about where it stops
+/// billing retries (inline: BILL-008); elsewhere 0 is refused with what is accepted.
+#[test]
+fn a_cloud_run_api_minimum_of_zero_is_valid_with_a_warning() {
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "gcp-cloud-run",
+            "--set",
+            "scale.api_min_replicas=0",
+        ])
+        .args([
+            "--set",
+            "domains.web=app.acme.io",
+            "--set",
+            "domains.api=api.acme.io",
+        ])
+        .args(["--set", "gcp.project_id=acme-prod", "--dry-run"])
+        .run()
+        .status(0)
+        .stdout_has("BILL-008")
+        .stdout_has("api_min_instances = 0");
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "k8s-ha-worker",
+            "--set",
+            "scale.api_min_replicas=0",
+        ])
+        .args(["--dry-run"])
+        .run()
+        .status(2)
+        .stderr_has("0 only where instances scale to zero");
+}

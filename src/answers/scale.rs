@@ -35,18 +35,19 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "scale.api_min_replicas",
-        kind: Kind::Count,
+        kind: Kind::Instances,
         need: Need::Defaulted,
         default: "1",
         example: "2",
-        help: "HPA min or Cloud Run min instances",
+        help: "HPA min or Cloud Run min instances (0 only on gcp: scales to zero)",
         hosts: Hosts::With(Capability::ScaleRange),
         check: ANY,
         write: |a| Value::Count(a.scale.api_min_replicas.into()),
         ask: Ask::at(
             Step::Scale,
             "API minimum",
-            "HPA minimum, or Cloud Run minimum instances",
+            "HPA minimum, or Cloud Run minimum instances (0 lets Cloud Run scale the API to \
+             zero; inline, that stops billing retries while idle)",
         ),
     },
     Key {

@@ -242,10 +242,11 @@ pub static BILL_008: Rule = Rule {
     contract: Billing,
     severity: Warning,
     applies: HostsWith(&[ScalableWorker]),
-    title: "worker ≥ 1",
-    rule: "GCP: a dedicated worker with `worker_min_instances = 0` can scale to zero and stop retrying.",
-    why: "Cloud Run scales an idle internal service to zero; the worker's 30-second retry loop then stops until a request wakes it.",
-    fix: "set `worker_min_instances = 1`",
+    title: "owner ≥ 1",
+    rule: "GCP: the billing owner with a minimum of 0 instances can scale to zero and stop retrying: a dedicated worker \
+         with `worker_min_instances = 0`, or in inline mode the API with `api_min_instances = 0`.",
+    why: "Cloud Run scales an idle service to zero; the owner's 30-second retry loop then stops until a request wakes it.",
+    fix: "set `worker_min_instances = 1` (inline: `api_min_instances = 1`)",
     autofix: None,
     hint: None,
 };

@@ -599,9 +599,14 @@ fn print_json(
 
 fn rules(out: &mut impl Write) -> Result<()> {
     let mut s = String::new();
+    // Columns as wide as their longest entry, so every row lines up (`suppressions` too).
+    let width = |f: fn(&contracts::Rule) -> usize| contracts::rules().map(f).max().unwrap_or(0);
+    let id = width(|r| r.id.len());
+    let severity = width(|r| r.severity.as_str().len());
+    let contract = width(|r| r.contract.as_str().len());
     for r in contracts::rules() {
         s.push_str(&format!(
-            "{:<10} {:<8} {:<9} {}\n",
+            "{:<id$} {:<severity$} {:<contract$} {}\n",
             r.id,
             r.severity,
             r.contract.as_str(),

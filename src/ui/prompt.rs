@@ -342,8 +342,10 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
             .with_default(current == "true")
             .prompt_skippable()?
             .map(|b| b.to_string()),
-        Kind::Count => {
-            let count_expected = format!("expected {COUNT_EXPECTED}");
+        Kind::Count | Kind::Instances => {
+            let expected =
+                hostwiz::answers::find(key).map_or(COUNT_EXPECTED, |k| k.count_expected());
+            let count_expected = format!("expected {expected}");
             let mut p = CustomType::<u32>::new(q.label)
                 .with_help_message(q.help)
                 .with_error_message(&count_expected)

@@ -397,7 +397,9 @@ fn form_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
                 };
                 set(s, q.key, options[(at + step) % options.len()]);
             }
-            Kind::Text | Kind::Count | Kind::List if matches!(k.code, KeyCode::Enter) => {
+            Kind::Text | Kind::Count | Kind::Instances | Kind::List
+                if matches!(k.code, KeyCode::Enter) =>
+            {
                 let buffer = s.value(q.key).to_string();
                 s.edit = Some(Edit {
                     cursor: buffer.chars().count(),

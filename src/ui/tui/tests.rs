@@ -517,3 +517,24 @@ fn cut_panel_titles_end_with_an_ellipsis() {
         );
     }
 }
+
+/// Issue 15 item 5: on gcp the API host is required: its help says so, and leaving it empty
+/// fails ROUTE-007 live, at the field, on the Domains step rather than at the end.
+#[test]
+fn the_gcp_api_host_is_required_at_its_field() {
+    let mut s = start(Some("gcp-cloud-run"));
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.step, Step::Domains);
+    focus(&mut s, "domains.api");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::End);
+    for _ in 0..60 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.raw.get("domains.api"), "");
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("Required on gcp"), "{text}");
+    assert!(text.contains("✗ ROUTE-007"), "{text}");
+    assert!(s.findings_for("domains.api").any(|f| f.rule == "ROUTE-007"));
+}
