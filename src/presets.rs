@@ -25,6 +25,15 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The answers every built-in preset ships, as text per key: the example values an operator
+/// replaces (ANS-001 warns while one is left in).
+pub fn builtin_values() -> impl Iterator<Item = (&'static str, String)> {
+    BUILTIN.iter().flat_map(|(_, text)| {
+        let raw = crate::answers::RawAnswers::from_toml(text).expect("built-in presets parse");
+        raw.values().into_iter().filter(|(_, v)| !v.is_empty())
+    })
+}
+
 #[derive(Clone, Debug)]
 pub struct Preset {
     pub name: String,

@@ -271,7 +271,15 @@ fn json_output_lists_files_and_findings() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["status"], "written");
     assert_eq!(v["files"].as_array().unwrap().len(), 3);
-    assert_eq!(v["findings"][0]["rule"], "SVC-003");
+    // Warnings by rule ID: the preset's example values (ANS-001), then the bootstrap reminder.
+    assert_eq!(v["findings"][0]["rule"], "ANS-001");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"SVC-003"), "{rules:?}");
 }
 
 #[test]
@@ -474,4 +482,31 @@ fn a_cloud_run_api_minimum_of_zero_is_valid_with_a_warning() {
         .run()
         .status(2)
         .stderr_has("0 only where instances scale to zero");
+}
+
+/// Issue 15 item 8: a preset's example values and a mutable image tag are warned (ANS-001),
+/// without refusing; the operator's own pinned values are not.
+#[test]
+fn example_values_and_mutable_tags_are_warned() {
+    Test::new()
+        .args(["apply", "--preset", "vps-single", "--dry-run"])
+        .run()
+        .status(0)
+        .stdout_has("ANS-001 domains.web = \"app.example.com\" is an example value");
+    let own = [
+        "--set",
+        "domains.web=shop.acme.io",
+        "--set",
+        "images.api=ghcr.io/shop/api:latest",
+        "--set",
+        "images.web=ghcr.io/shop/web:2.0.1",
+    ];
+    let run = Test::new()
+        .args(["apply", "--preset", "vps-single", "--dry-run"])
+        .args(own)
+        .run()
+        .status(0)
+        .stdout_has("ANS-001 images.api = \"ghcr.io/shop/api:latest\" is not pinned");
+    assert!(!run.stdout.contains("images.web = "), "{}", run.stdout);
+    assert!(!run.stdout.contains("domains.web = "), "{}", run.stdout);
 }

@@ -5,6 +5,7 @@
 mod autofix;
 mod billing;
 mod capability;
+mod examples;
 mod finding;
 mod partial;
 mod routing;
@@ -14,6 +15,7 @@ mod services;
 
 pub use autofix::Autofix;
 pub use capability::Capability;
+pub use examples::check_answers;
 pub use finding::Finding;
 pub use partial::{judge, Partial};
 pub use rule::{Applies, Contract, Rule, Severity};

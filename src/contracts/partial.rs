@@ -71,6 +71,10 @@ pub fn judge(raw: &RawAnswers) -> Partial {
     };
     let unknown: Vec<&str> = missing.iter().map(|m| m.key.as_str()).collect();
     let findings = check(&Plan::from(&answers));
+    // ANS-001 judges each answer on its own: judged for what is given, silent on stand-ins.
+    let own = super::check_answers(&answers)
+        .into_iter()
+        .filter(|f| !matches!(f.origin, Origin::Answer(k) if unknown.contains(&k)));
     let mut pending: Vec<&'static str> = rules()
         .filter(|r| {
             let reads = READS.iter().find(|(c, _)| *c == r.contract);
@@ -87,11 +91,14 @@ pub fn judge(raw: &RawAnswers) -> Partial {
         .map(|r| r.id)
         .collect();
     pending.dedup();
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| !pending.contains(&f.rule))
+        .chain(own)
+        .collect();
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
     Partial {
-        findings: findings
-            .into_iter()
-            .filter(|f| !pending.contains(&f.rule))
-            .collect(),
+        findings,
         pending,
         missing,
     }
