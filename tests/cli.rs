@@ -510,3 +510,34 @@ fn example_values_and_mutable_tags_are_warned() {
     assert!(!run.stdout.contains("images.web = "), "{}", run.stdout);
     assert!(!run.stdout.contains("domains.web = "), "{}", run.stdout);
 }
+
+/// Issue 15 item 7: `check` given an answers file says what it is and what to run instead; a
+/// clean `check --repo` says which deployments and files it read; completions offer the
+/// presets' names for `--preset`.
+#[test]
+fn check_says_what_it_was_given_and_what_it_read() {
+    let t = Test::new().args(["apply", "--preset", "k8s-single", "--out", "d", "--yes"]);
+    t.run().status(0);
+    let values = fs::read_to_string(t.path("d/values-prod.yaml")).unwrap();
+    let t = t
+        .file("ops/charts/starter/values.yaml", "# chart defaults\n")
+        .file("ops/charts/starter/values.prod.yaml", &values)
+        .again(&["check", "d/hostwiz.toml"]);
+    t.run()
+        .status(2)
+        .stderr_has("d/hostwiz.toml is a hostwiz answers file")
+        .stderr_has("hostwiz apply --answers d/hostwiz.toml");
+    let t = t.again(&["check", "--repo", "."]);
+    t.run()
+        .status(0)
+        .stdout_has("checked 1 deployment:")
+        .stdout_has("ops/charts/starter/values.yaml, ops/charts/starter/values.prod.yaml");
+    for shell in ["bash", "zsh", "fish"] {
+        Test::new()
+            .args(["completions", shell])
+            .run()
+            .status(0)
+            .stdout_has("k8s-ha-worker")
+            .stdout_has("gcp-cloud-run");
+    }
+}

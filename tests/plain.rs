@@ -170,8 +170,9 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");
     w.expect("choose billing worker = dedicated");
-    // Esc twice: back to the worker mode, and change it.
-    w.answer(&q("scale.worker_replicas"), ESC);
+    // Esc twice: back to the worker mode, and change it. Inline asks nothing about the
+    // worker (issue 15), so the question after the replicas is the API image.
+    w.answer(&q("images.api"), ESC);
     w.answer(&q("scale.api_replicas"), ESC);
     w.answer(&q("billing.worker"), &format!("{DOWN}{ENTER}"));
     w.expect("✓ BILL-004 resolved");

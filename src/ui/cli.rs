@@ -249,7 +249,7 @@ struct WizardArgs {
     #[arg(long)]
     plain: bool,
     /// Start from a preset (see `hostwiz presets`)
-    #[arg(long, value_name = "NAME", conflicts_with = "answers")]
+    #[arg(long, value_name = "NAME", conflicts_with = "answers", value_parser = PresetName)]
     preset: Option<String>,
     /// Start from an answers file, such as a hostwiz.toml written before
     #[arg(long, value_name = "FILE")]
@@ -270,7 +270,8 @@ struct ApplyArgs {
         long,
         value_name = "NAME",
         conflicts_with = "answers",
-        required_unless_present = "answers"
+        required_unless_present = "answers",
+        value_parser = PresetName
     )]
     preset: Option<String>,
     /// An answers file (TOML, `version = 1`), such as a hostwiz.toml written before
@@ -323,6 +324,41 @@ struct CheckArgs {
     /// The lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+}
+
+/// A preset name: any text is taken (the preset is looked up, with a clear error, when loaded),
+/// and the presets there are now are offered to shell completion.
+#[derive(Clone)]
+struct PresetName;
+
+impl clap::builder::TypedValueParser for PresetName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names: Vec<clap::builder::PossibleValue> = presets::all()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let help = p.description().to_string();
+                clap::builder::PossibleValue::new(p.name).help(help)
+            })
+            .collect();
+        Some(Box::new(names.into_iter()))
+    }
 }
 
 /// The hosts of the registry, as `--host` accepts them.
@@ -513,7 +549,18 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
     };
     // Only the findings are kept: each deployment's files and plan are dropped once judged.
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
+    // With --repo, what was found is said too: a clean run then shows what it covered.
+    let mut read: Vec<String> = Vec::new();
+    let repo = opts.repo.is_some();
     check::for_each(&opts, |c| {
+        if repo {
+            read.push(format!(
+                "  {} {}: {}",
+                c.host,
+                c.primary,
+                c.files.join(", ")
+            ));
+        }
         checked.push((c.primary, c.findings));
         Ok(())
     })?;
@@ -522,6 +569,15 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         .map(|(p, f)| (p.as_str(), f.as_slice()))
         .collect();
     let text = match args.format {
+        CheckFormat::Text if repo => {
+            let s = if read.len() == 1 { "" } else { "s" };
+            format!(
+                "{}checked {} deployment{s}:\n{}\n",
+                report::check_text(&results),
+                read.len(),
+                read.join("\n")
+            )
+        }
         CheckFormat::Text => report::check_text(&results),
         CheckFormat::Json => format!(
             "{}\n",

@@ -419,6 +419,8 @@ fn set(s: &mut State, key: &str, value: &str) {
     }
     s.dirty = true;
     s.evaluate();
+    // An answer can take questions away (inline billing has no worker to ask about).
+    s.field = s.field.min(s.questions().len().saturating_sub(1));
 }
 
 fn edit_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {

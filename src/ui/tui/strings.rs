@@ -14,6 +14,9 @@ pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn scroll  ⏎ continue  ⇧t
 pub const KEYS_WRITE: &str = "⏎ write the files  ⇧tab/esc back  q quit";
 pub const KEYS_DONE: &str = "q quit";
 pub const KEYS_MODAL: &str = "↑↓ rule  ⏎ apply fix  esc close";
+pub const KEYS_WELCOME: &str =
+    "↑↓ deployment  ⏎ start from it  m migrate  g GCP APIs  esc start blank";
+pub const KEYS_RESUME: &str = "y resume  n start over";
 
 pub const TOO_SMALL: &str = "hostwiz needs a terminal of at least 80×24";
 pub const QUIT_TITLE: &str = " Quit? ";

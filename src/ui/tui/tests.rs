@@ -3,7 +3,7 @@
 
 use crate::ui::session;
 use crate::ui::tui::app::{self, Cmd, Modal, Msg, State};
-use crate::ui::tui::view;
+use crate::ui::tui::{strings, view};
 use crate::ui::wizard::Start;
 use hostwiz::answers::RawAnswers;
 use hostwiz::questions::Step;
@@ -313,6 +313,9 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
     press(&mut s, KeyCode::Down);
     let shown = screen(&s, 120, 40);
     assert!(shown.contains("BILL-004"), "{shown}");
+    // Issue 15 item 7: the footer shows the welcome screen's keys, not the explain view's.
+    assert!(shown.contains(strings::KEYS_WELCOME), "{shown}");
+    assert!(!shown.contains(strings::KEYS_MODAL), "{shown}");
     press(&mut s, KeyCode::Up);
     press(&mut s, KeyCode::Enter);
     assert_eq!(s.modal, None);

@@ -74,7 +74,13 @@ pub fn draw(s: &State, f: &mut Frame) {
 fn render_footer(s: &State, f: &mut Frame, area: Rect) {
     let line = match (&s.status, &s.modal) {
         (Some(msg), _) => Line::from(msg.as_str()).bold(),
-        (None, Some(_)) => Line::from(strings::KEYS_MODAL).dim(),
+        (None, Some(m)) => Line::from(match m {
+            super::app::Modal::Explain { .. } => strings::KEYS_MODAL,
+            super::app::Modal::Welcome { .. } => strings::KEYS_WELCOME,
+            super::app::Modal::Resume => strings::KEYS_RESUME,
+            super::app::Modal::ConfirmQuit => strings::QUIT_KEYS,
+        })
+        .dim(),
         (None, None) => {
             let keys = if s.edit.is_some() {
                 strings::KEYS_EDIT
