@@ -92,6 +92,8 @@ pub struct State {
     pub review_error: Option<Failure>,
     pub selected_file: usize,
     pub scroll: u16,
+    /// How far the preview is scrolled to the right, for lines wider than the pane.
+    pub hscroll: u16,
     pub done: Option<Vec<String>>,
     pub status: Option<String>,
     pub dirty: bool,
@@ -128,6 +130,7 @@ impl State {
             review_error: None,
             selected_file: 0,
             scroll: 0,
+            hscroll: 0,
             done: None,
             status: None,
             dirty: false,
@@ -254,7 +257,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                 }
             }
             s.selected_file = 0;
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
             Vec::new()
         }
         Msg::Written(r) if matches!(s.screen, Some(Screen::Migration { .. })) => {
@@ -477,9 +480,11 @@ fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
             s.modal = Some(Modal::Welcome { selected: 0 });
         }
         KeyCode::Char('q') => return vec![Cmd::Quit],
-        KeyCode::Down | KeyCode::Char('j') => s.scroll = s.scroll.saturating_add(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            s.scroll = s.scroll.saturating_add(1).min(screen_limit(s))
+        }
         KeyCode::Up | KeyCode::Char('k') => s.scroll = s.scroll.saturating_sub(1),
-        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10).min(screen_limit(s)),
         KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
         KeyCode::Enter if matches!(&s.screen, Some(Screen::Migration { written: None, planned, .. }) if !planned.is_empty()) =>
         {
@@ -490,18 +495,31 @@ fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// How far the open screen scrolls: to its last line, never into blank space.
+fn screen_limit(s: &State) -> u16 {
+    s.screen
+        .as_ref()
+        .map_or(0, |screen| super::widgets::screen::scroll_limit(screen, s.size))
+}
+
 fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    let (down, right) = super::widgets::review::scroll_limits(s);
     match k.code {
         KeyCode::Up | KeyCode::Char('k') => {
             s.selected_file = s.selected_file.saturating_sub(1);
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
         }
         KeyCode::Down | KeyCode::Char('j') => {
             s.selected_file = (s.selected_file + 1).min(s.review.len().saturating_sub(1));
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
         }
-        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        // Down to the last line and right to the end of the longest, never into blank space.
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10).min(down),
         KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
+        KeyCode::Right | KeyCode::Char('l') => s.hscroll = s.hscroll.saturating_add(8).min(right),
+        KeyCode::Left | KeyCode::Char('h') => s.hscroll = s.hscroll.saturating_sub(8),
+        KeyCode::End => s.scroll = down,
+        KeyCode::Home => (s.scroll, s.hscroll) = (0, 0),
         KeyCode::Enter => return go(s, 1),
         _ => {}
     }

@@ -10,7 +10,7 @@ pub mod app;
 mod failure;
 pub mod strings;
 pub mod view;
-mod widgets;
+pub(crate) mod widgets;
 
 use crate::ui::session;
 use crate::ui::wizard::{self, Start};

@@ -6,11 +6,12 @@ pub const STEPS: &str = " Steps ";
 pub const CONTRACTS: &str = " Contracts ";
 pub const TOPOLOGY: &str = " Topology ";
 pub const FILES: &str = " Files ";
+pub const FILES_WIDE: &str = " Files · ←→ for wide lines ";
 
 pub const KEYS_FORM: &str =
     "↑↓ move  ⏎ edit/choose  tab next  ⇧tab/esc back  ? explain  p preview  q quit";
 pub const KEYS_EDIT: &str = "type to edit  ⏎ keep  esc undo  ←→ move cursor";
-pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn scroll  ⏎ continue  ⇧tab/esc back  q quit";
+pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn ←→ scroll  ⏎ continue  ⇧tab/esc back  q quit";
 pub const KEYS_WRITE: &str = "⏎ write the files  ⇧tab/esc back  q quit";
 pub const KEYS_DONE: &str = "q quit";
 pub const KEYS_MODAL: &str = "↑↓ rule  ⏎ apply fix  esc close";

@@ -541,3 +541,40 @@ fn the_gcp_api_host_is_required_at_its_field() {
     assert!(text.contains("✗ ROUTE-007"), "{text}");
     assert!(s.findings_for("domains.api").any(|f| f.rule == "ROUTE-007"));
 }
+
+/// Issue 15 item 7: the preview scrolls sideways to its wide lines, and PgDn stops with the last
+/// line on screen instead of scrolling into blank space.
+#[test]
+fn the_preview_scrolls_to_its_ends_and_no_further() {
+    let mut s = start(Some("k8s-ha-worker"));
+    s.out = Some("no-such-folder/out".into());
+    let a = s.answers.clone().unwrap();
+    let planned =
+        hostwiz::write::prepare(s.out.as_deref().unwrap(), hostwiz::render::render(&a)).unwrap();
+    s.step = Step::Review;
+    app::update(&mut s, Msg::Reviewed(Ok(planned)));
+    app::update(&mut s, Msg::Resize(80, 24));
+    let checklist = s
+        .review
+        .iter()
+        .position(|p| p.file.path == "CHECKLIST.md")
+        .unwrap();
+    s.selected_file = checklist;
+    let last = s.review[checklist].file.contents.lines().last().unwrap().to_string();
+    for _ in 0..200 {
+        press(&mut s, KeyCode::PageDown);
+    }
+    let (down, right) = crate::ui::tui::widgets::review::scroll_limits(&s);
+    assert_eq!(s.scroll, down);
+    let text = screen(&s, 80, 24);
+    let tail: String = last.chars().take(20).collect();
+    assert!(text.contains(&tail), "the last line {last:?} is on screen:\n{text}");
+    assert!(right > 0, "CHECKLIST.md has lines wider than the pane");
+    assert!(text.contains("←→ for wide lines"), "{text}");
+    for _ in 0..200 {
+        press(&mut s, KeyCode::Right);
+    }
+    assert_eq!(s.hscroll, right);
+    press(&mut s, KeyCode::Home);
+    assert_eq!((s.scroll, s.hscroll), (0, 0));
+}

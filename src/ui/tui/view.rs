@@ -43,13 +43,7 @@ pub fn draw(s: &State, f: &mut Frame) {
         f.render_widget(Paragraph::new(line), footer);
         return;
     }
-    let side = if area.width >= 120 { 36 } else { 26 };
-    let [left, middle, right] = Layout::horizontal([
-        Constraint::Length(18),
-        Constraint::Min(30),
-        Constraint::Length(side),
-    ])
-    .areas(main);
+    let [left, middle, right] = columns(main);
     steps::render(s, f, left);
     contracts::render(s, f, right);
     match s.step {
@@ -69,6 +63,24 @@ pub fn draw(s: &State, f: &mut Frame) {
     if let Some(m) = &s.modal {
         modal::render(s, m, f, centered(area, 64, 16));
     }
+}
+
+/// The step list, the middle pane and the contracts panel, side by side.
+pub fn columns(main: Rect) -> [Rect; 3] {
+    let side = if main.width >= 120 { 36 } else { 26 };
+    Layout::horizontal([
+        Constraint::Length(18),
+        Constraint::Min(30),
+        Constraint::Length(side),
+    ])
+    .areas(main)
+}
+
+/// The middle pane for a terminal of `size`, as `draw` lays it out: what the preview has.
+pub fn middle(size: (u16, u16)) -> Rect {
+    let area = Rect::new(0, 0, size.0, size.1);
+    let [main, _] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    columns(main)[1]
 }
 
 fn render_footer(s: &State, f: &mut Frame, area: Rect) {
