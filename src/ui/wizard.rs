@@ -128,6 +128,8 @@ pub struct Existing {
     pub summary: String,
     pub findings: Vec<String>,
     pub answers: RawAnswers,
+    /// The files it was read from: a migration started from it reads only these.
+    pub files: Vec<PathBuf>,
 }
 
 /// The repo to look in: the one named, or the current folder when it has the starter's layout.
@@ -165,6 +167,7 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
                     .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
                     .collect(),
                 answers: prefill(&c.plan, base),
+                files: c.files.iter().map(PathBuf::from).collect(),
             }
         })
         .collect())

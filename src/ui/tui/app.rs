@@ -497,9 +497,9 @@ fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
 
 /// How far the open screen scrolls: to its last line, never into blank space.
 fn screen_limit(s: &State) -> u16 {
-    s.screen
-        .as_ref()
-        .map_or(0, |screen| super::widgets::screen::scroll_limit(screen, s.size))
+    s.screen.as_ref().map_or(0, |screen| {
+        super::widgets::screen::scroll_limit(screen, s.size)
+    })
 }
 
 fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {

@@ -190,11 +190,24 @@ fn migration_out(state: &State) -> std::path::PathBuf {
     )
 }
 
+/// The deployment chosen on the welcome screen, alone: `m` on one row migrates that row, not
+/// every deployment of the checkout.
 fn migrate_options(state: &State) -> hostwiz::migrate::Options {
-    hostwiz::migrate::Options {
-        repo: state.repo.clone(),
-        out: Some(migration_out(state)),
-        ..Default::default()
+    let chosen = match state.modal {
+        Some(app::Modal::Welcome { selected }) => state.existing.get(selected),
+        _ => None,
+    };
+    match chosen {
+        Some(e) => hostwiz::migrate::Options {
+            paths: e.files.clone(),
+            out: Some(migration_out(state)),
+            ..Default::default()
+        },
+        None => hostwiz::migrate::Options {
+            repo: state.repo.clone(),
+            out: Some(migration_out(state)),
+            ..Default::default()
+        },
     }
 }
 

@@ -410,6 +410,20 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
     s.modal = Some(Modal::Welcome { selected: k8s });
     assert!(screen(&s, 120, 40).contains("m migrate this inline deployment"));
     assert_eq!(press(&mut s, KeyCode::Char('m')), vec![Cmd::PlanMigration]);
+    // Issue 15 item 7: `m` on the k8s row plans that deployment alone, not the GCP one too.
+    let opts = super::migrate_options(&s);
+    assert!(opts.repo.is_none());
+    assert!(!opts.paths.is_empty());
+    assert!(opts
+        .paths
+        .iter()
+        .all(|p| p.starts_with(repo.path().join("ops/charts/starter"))));
+    let planned = hostwiz::migrate::plan(&opts).unwrap();
+    assert!(
+        planned.files.iter().all(|f| !f.path.ends_with(".tfvars")),
+        "{:?}",
+        planned.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
 
     // A copy at a fixed relative path, so MIGRATION.md (which names the files) snapshots the
     // same on every machine; the suppression's date is pinned by HOSTWIZ_TODAY.
@@ -560,7 +574,13 @@ fn the_preview_scrolls_to_its_ends_and_no_further() {
         .position(|p| p.file.path == "CHECKLIST.md")
         .unwrap();
     s.selected_file = checklist;
-    let last = s.review[checklist].file.contents.lines().last().unwrap().to_string();
+    let last = s.review[checklist]
+        .file
+        .contents
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
     for _ in 0..200 {
         press(&mut s, KeyCode::PageDown);
     }
@@ -568,7 +588,10 @@ fn the_preview_scrolls_to_its_ends_and_no_further() {
     assert_eq!(s.scroll, down);
     let text = screen(&s, 80, 24);
     let tail: String = last.chars().take(20).collect();
-    assert!(text.contains(&tail), "the last line {last:?} is on screen:\n{text}");
+    assert!(
+        text.contains(&tail),
+        "the last line {last:?} is on screen:\n{text}"
+    );
     assert!(right > 0, "CHECKLIST.md has lines wider than the pane");
     assert!(text.contains("←→ for wide lines"), "{text}");
     for _ in 0..200 {

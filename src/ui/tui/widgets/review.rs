@@ -59,7 +59,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         })
         .collect();
     // The title says when lines go on to the right, and how to see them.
-    let wide = preview(p).iter().any(|l| l.chars().count() > usize::from(body.width.saturating_sub(2)));
+    let wide = preview(p)
+        .iter()
+        .any(|l| l.chars().count() > usize::from(body.width.saturating_sub(2)));
     let title = if wide || s.hscroll > 0 {
         strings::FILES_WIDE
     } else {
