@@ -166,7 +166,13 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
                     .iter()
                     .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
                     .collect(),
-                answers: prefill(&c.plan, base),
+                answers: {
+                    let mut raw = prefill(&c.plan, base);
+                    hostwiz::hosts::module(c.host).prefill_files(&c.files, &mut |k, v| {
+                        let _ = raw.set(&format!("{k}={v}"));
+                    });
+                    raw
+                },
                 files: c.files.iter().map(PathBuf::from).collect(),
             }
         })

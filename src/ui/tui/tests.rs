@@ -601,3 +601,37 @@ fn the_preview_scrolls_to_its_ends_and_no_further() {
     press(&mut s, KeyCode::Home);
     assert_eq!((s.scroll, s.hscroll), (0, 0));
 }
+
+/// Issue 15 item 7: starting from a Compose checkout takes the images and the ACME e-mail from
+/// `ops/compose/.env`, not only what the plan says.
+#[test]
+fn starting_from_a_compose_checkout_reads_its_env_file() {
+    let repo = tempfile::tempdir().unwrap();
+    let compose = repo.path().join("ops/compose");
+    std::fs::create_dir_all(compose.join("caddy")).unwrap();
+    let a = source::load(&Source::Preset("vps-single".into()), &[]).unwrap();
+    let mut env = String::new();
+    for f in hostwiz::render::render(&a) {
+        if f.path == "Caddyfile" {
+            std::fs::write(compose.join("caddy/Caddyfile"), &f.contents).unwrap();
+        } else if f.path == "compose.env" {
+            env = f.contents.clone();
+        }
+    }
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compose/docker-compose.prod.yml");
+    std::fs::copy(base, compose.join("docker-compose.prod.yml")).unwrap();
+    // The operator's own values, after what hostwiz would write (later lines win).
+    env.push_str(
+        "API_IMAGE=r.acme.io/api:7.1\nWEB_IMAGE=r.acme.io/web:7.1\nCADDY_EMAIL=ops@acme.io\n",
+    );
+    std::fs::write(compose.join(".env"), env).unwrap();
+    let existing = crate::ui::wizard::existing(repo.path(), &session::blank()).unwrap();
+    let vps = existing
+        .iter()
+        .find(|e| e.host.as_str() == "vps")
+        .unwrap_or_else(|| panic!("{existing:?}"));
+    assert_eq!(vps.answers.get("images.api"), "r.acme.io/api:7.1");
+    assert_eq!(vps.answers.get("images.web"), "r.acme.io/web:7.1");
+    assert_eq!(vps.answers.get("domains.tls_email"), "ops@acme.io");
+}
