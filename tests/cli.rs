@@ -541,3 +541,60 @@ fn check_says_what_it_was_given_and_what_it_read() {
             .stdout_has("gcp-cloud-run");
     }
 }
+
+/// Issue 15 item 7: web replicas are their own answer, carried into the plan and the files of
+/// every host that scales the web app, and read back by `check`.
+#[test]
+fn web_replicas_are_asked_on_their_own() {
+    let t = Test::new().args(["apply", "--preset", "k8s-single", "--out", "k", "--yes"]);
+    let t = t.again(&[
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--out",
+        "k",
+        "--yes",
+        "--set",
+        "scale.web_replicas=4",
+    ]);
+    t.run().status(0);
+    let values = fs::read_to_string(t.path("k/values-prod.yaml")).unwrap();
+    assert!(
+        values.contains("web:\n  image: \"ghcr.io/acme/starter-web:1.4.0\"\n  replicaCount: 4"),
+        "{values}"
+    );
+    assert!(
+        values.contains("api:\n  image: \"ghcr.io/acme/starter-api:1.4.0\"\n  replicaCount: 1"),
+        "{values}"
+    );
+    let t = t.again(&[
+        "apply",
+        "--preset",
+        "gcp-cloud-run",
+        "--out",
+        "g",
+        "--yes",
+        "--set",
+        "scale.web_replicas=4",
+    ]);
+    t.run().status(0);
+    let tfvars = fs::read_to_string(t.path("g/prod.tfvars")).unwrap();
+    assert!(tfvars.contains("web_max_instances = 4"), "{tfvars}");
+    let plan = |dir: &str, file: &str| {
+        let opts = hostwiz::check::Options {
+            paths: vec![t.path(dir).join(file)],
+            ..Default::default()
+        };
+        let c = hostwiz::check::run(&opts).unwrap();
+        let web = c[0]
+            .plan
+            .processes(hostwiz::plan::Role::Web)
+            .next()
+            .unwrap()
+            .replicas
+            .value;
+        web.max
+    };
+    assert_eq!(plan("k", "values-prod.yaml"), 4);
+    assert_eq!(plan("g", "prod.tfvars"), 4);
+}

@@ -177,6 +177,10 @@ impl HostModule for Module {
                     min: a.scale.api_min_replicas,
                     max: a.scale.api_replicas,
                 },
+                web: Replicas {
+                    min: a.scale.web_min_replicas(),
+                    max: a.scale.web_replicas,
+                },
                 // The tfvars pin the minimum to one so the worker never scales to zero.
                 worker: Replicas {
                     min: 1,

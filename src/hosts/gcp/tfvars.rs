@@ -308,10 +308,14 @@ fn build(
     let mut processes = vec![
         Process {
             role: Role::Web,
-            replicas: Sourced::new(
-                Replicas { min: 0, max: 10 },
-                Origin::Default("Cloud Run defaults"),
-            ),
+            // The blueprint's web_min/max_instances where the tfvars set them (0 and 10 else).
+            replicas: match get("web_max_instances") {
+                Some(_) => range("web_min_instances", "web_max_instances"),
+                None => Sourced::new(
+                    Replicas { min: 0, max: 10 },
+                    Origin::Default("Cloud Run defaults"),
+                ),
+            },
             env: BTreeMap::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
         },

@@ -52,6 +52,8 @@ impl HostModule for Module {
             a,
             Shape {
                 api: Replicas::fixed(a.scale.api_replicas),
+                // One server: the starter's Compose runs one web process behind Caddy.
+                web: Replicas::fixed(1),
                 worker: Replicas::fixed(a.scale.worker_replicas),
                 api_env: a.worker == WorkerMode::Dedicated,
             },
