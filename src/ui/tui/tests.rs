@@ -419,6 +419,21 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
         .iter()
         .all(|p| p.starts_with(repo.path().join("ops/charts/starter"))));
     let planned = hostwiz::migrate::plan(&opts).unwrap();
+    // Issue 15 item 10: MIGRATION.md draws each phase's topology.
+    let guide = planned
+        .files
+        .iter()
+        .find(|f| f.path == hostwiz::migrate::GUIDE)
+        .unwrap();
+    assert_eq!(
+        guide.contents.matches("```mermaid").count(),
+        2,
+        "{}",
+        guide.contents
+    );
+    assert!(guide
+        .contents
+        .contains("worker[\"worker × 1 · owns retries + replay\"]"));
     assert!(
         planned.files.iter().all(|f| !f.path.ends_with(".tfvars")),
         "{:?}",
@@ -634,4 +649,16 @@ fn starting_from_a_compose_checkout_reads_its_env_file() {
     assert_eq!(vps.answers.get("images.api"), "r.acme.io/api:7.1");
     assert_eq!(vps.answers.get("images.web"), "r.acme.io/web:7.1");
     assert_eq!(vps.answers.get("domains.tls_email"), "ops@acme.io");
+}
+
+/// Issue 15 item 10: the topology pane draws one box per process with its replicas and what it
+/// does with billing.
+#[test]
+fn the_topology_draws_a_box_per_process() {
+    let mut s = start(Some("k8s-ha-worker"));
+    s.step = Step::Scale;
+    let text = screen(&s, 120, 40);
+    for part in ["┌web ×2–3", "┌api ×2–3", "┌worker ×1", "flags off", "BFF"] {
+        assert!(text.contains(part), "{part}:\n{text}");
+    }
 }
