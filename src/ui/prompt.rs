@@ -478,6 +478,24 @@ mod tests {
     }
 
     #[test]
+    fn no_stand_in_reaches_what_plain_mode_prints() {
+        // Issue 15 item 4: GCP before the project is given printed `--project hostwiz-placeholder`.
+        let findings = judged(&["host=gcp", "gcp.enable_project_services=false"], &[]).unwrap();
+        for line in changes(&[], &findings) {
+            assert!(!line.contains("hostwiz"), "{line}");
+        }
+        let given = judged(
+            &[
+                "host=gcp",
+                "gcp.enable_project_services=false",
+                "gcp.project_id=shop-prod",
+            ],
+            &[],
+        );
+        assert!(given.is_ok());
+    }
+
+    #[test]
     fn a_required_answer_left_empty_is_an_error_once_asked() {
         assert!(judged(&["host=gcp"], &[]).is_ok());
         let e = judged(&["host=gcp"], &["gcp.project_id"]).unwrap_err();
