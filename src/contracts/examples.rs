@@ -70,7 +70,7 @@ fn is_example(key: &'static str, value: &str) -> bool {
     let reserved = RESERVED
         .iter()
         .any(|r| host == *r || host.ends_with(&format!(".{r}")));
-    let shipped = crate::presets::builtin_values().any(|(k, v)| k == key && v == value);
+    let shipped = crate::presets::builtin_values().any(|(k, v)| *k == key && v == value);
     let documented = crate::answers::find(key).is_some_and(|k| k.example == value);
     reserved || shipped || documented
 }
