@@ -26,6 +26,7 @@ fn keystroke(c: &mut Criterion) {
         resume: None,
         existing: Vec::new(),
         repo: None,
+        resume_step: None,
     });
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("baseline/empty-frame-200x60", |b| {

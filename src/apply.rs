@@ -24,7 +24,9 @@ pub fn default_out(a: &Answers) -> PathBuf {
 /// Checks the answers and prepares the writes. `Err(Refused)` means an error finding; the
 /// findings are in the returned outcome either way, so the caller can print them.
 pub fn prepare(answers: Answers, out: Option<&Path>) -> Result<Outcome, (Vec<Finding>, Error)> {
-    let findings = contracts::check(&Plan::from(&answers));
+    let mut findings = contracts::check(&Plan::from(&answers));
+    findings.extend(contracts::check_answers(&answers));
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -19,6 +19,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// How the host judged it, to say once in the report (`HostModule::note`).
     pub note: Option<&'static str>,
+    /// Every file the deployment was read from, in reading order.
+    pub files: Vec<String>,
 }
 
 pub fn run(opts: &Options) -> Result<Vec<Checked>> {
@@ -33,6 +35,9 @@ pub fn run(opts: &Options) -> Result<Vec<Checked>> {
 /// Checks each deployment in turn and hands it to `f`, so a caller that keeps only the
 /// findings holds one deployment's files and plan at a time.
 pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Result<()> {
+    if let Some(answers) = opts.paths.iter().find(|p| is_answers_file(p)) {
+        return Err(answers_given(answers));
+    }
     let ctx = opts.context()?;
     let mut found = pipeline::deployments(opts, &ctx)?;
     if found.is_empty() && opts.repo.is_none() && opts.paths.is_empty() {
@@ -55,6 +60,7 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
             f(Checked {
                 note,
                 host: d.host,
+                files: d.files.iter().map(|(_, i)| i.path.clone()).collect(),
                 primary: d.primary().to_string(),
                 plan,
                 findings,
@@ -62,4 +68,27 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
         }
     }
     Ok(())
+}
+
+/// Whether `path` is a hostwiz answers file (`hostwiz.toml`), which is no deployment file.
+fn is_answers_file(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+        && std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| crate::answers::RawAnswers::from_toml(&text).ok())
+            .is_some_and(|raw| raw.version.is_some())
+}
+
+/// What to do with an answers file given to `check`: apply it, or check what it wrote.
+fn answers_given(path: &std::path::Path) -> Error {
+    let p = path.display();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| ".".to_string(), |d| d.display().to_string());
+    Error::Usage(format!(
+        "{p} is a hostwiz answers file, not deployment configuration: \
+         `hostwiz apply --answers {p}` writes its files into {dir}; check those files, \
+         or the starter's with `hostwiz check --repo DIR`"
+    ))
 }

@@ -79,10 +79,8 @@ impl fmt::Display for Error {
             ),
             Error::ApisMissing { count } => write!(
                 f,
-                "{count} needed API{} missing from the project or the blueprint: the command and the \
-                 Terraform change above fix {}",
+                "{count} needed API{} missing from the project or the blueprint: the fix is printed above",
                 if *count == 1 { " is" } else { "s are" },
-                if *count == 1 { "it" } else { "them" }
             ),
             Error::Refused { errors } => write!(
                 f,

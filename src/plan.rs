@@ -431,6 +431,8 @@ impl From<&Answers> for Plan {
 /// How a host runs the processes the answers ask for.
 pub struct Shape {
     pub api: Replicas,
+    /// The web app's replicas, where the host scales it (`scale.web_replicas`).
+    pub web: Replicas,
     pub worker: Replicas,
     /// Whether the API's billing flags are written (a VPS in inline mode writes none and runs
     /// on the app's defaults, exactly as the starter's Compose file leaves it).
@@ -485,7 +487,7 @@ impl Plan {
         let mut processes = vec![
             Process {
                 role: Role::Web,
-                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")).into(),
+                replicas: Sourced::new(shape.web, Origin::Answer("scale.web_replicas")).into(),
                 env: BTreeMap::new(),
                 unread_env: Vec::new(),
                 origin: from_web(),

@@ -25,6 +25,24 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The answers every built-in preset ships, as text per key: the example values an operator
+/// replaces (ANS-001 warns while one is left in).
+pub fn builtin_values() -> impl Iterator<Item = &'static (&'static str, String)> {
+    // Read once: the live panel asks on every keystroke.
+    static VALUES: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| {
+            BUILTIN
+                .iter()
+                .flat_map(|(_, text)| {
+                    let raw = crate::answers::RawAnswers::from_toml(text)
+                        .expect("built-in presets parse");
+                    raw.values().into_iter().filter(|(_, v)| !v.is_empty())
+                })
+                .collect()
+        });
+    VALUES.iter()
+}
+
 #[derive(Clone, Debug)]
 pub struct Preset {
     pub name: String,

@@ -110,12 +110,19 @@ pub fn all() -> &'static [Question] {
     &QUESTIONS
 }
 
-/// The questions of one step that apply to the answers' host.
+/// The keys that describe the dedicated worker: not asked while billing runs inline, where
+/// there is no worker to scale or give an image.
+const WORKER_ONLY: &[&str] = &["scale.worker_replicas", "images.worker"];
+
+/// The questions of one step that apply to the answers' host (and, for the worker's own
+/// questions, to a dedicated worker).
 pub fn for_step(step: Step, raw: &RawAnswers) -> Vec<&'static Question> {
     let host = raw.host();
+    let inline = raw.get("billing.worker") != "dedicated";
     all()
         .iter()
         .filter(|q| q.step == step && q.applies(host))
+        .filter(|q| !(inline && WORKER_ONLY.contains(&q.key)))
         .collect()
 }
 
@@ -150,6 +157,20 @@ mod tests {
                 assert_eq!(find(b).map(|q| q.step), Some(step), "{}", k.name);
             }
         }
+    }
+
+    #[test]
+    fn inline_billing_asks_nothing_about_the_worker() {
+        let mut raw = RawAnswers::blank();
+        raw.set("host=k8s").unwrap();
+        let keys = |raw: &RawAnswers| -> Vec<&str> {
+            for_step(Step::Scale, raw).iter().map(|q| q.key).collect()
+        };
+        assert!(!keys(&raw).contains(&"scale.worker_replicas"));
+        assert!(!keys(&raw).contains(&"images.worker"));
+        raw.set("billing.worker=dedicated").unwrap();
+        assert!(keys(&raw).contains(&"scale.worker_replicas"));
+        assert!(keys(&raw).contains(&"images.worker"));
     }
 
     #[test]

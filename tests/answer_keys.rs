@@ -134,6 +134,7 @@ fn takes(k: &Key) -> String {
     match k.kind {
         Kind::Text => format!("text, such as `{}`", k.example),
         Kind::Count => "1-1000".into(),
+        Kind::Instances => "0-1000".into(),
         Kind::Flag => "true / false".into(),
         Kind::Choice(options) => options.join(" / "),
         Kind::List => format!("comma-separated list, such as `{}`", k.example),

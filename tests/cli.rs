@@ -271,7 +271,15 @@ fn json_output_lists_files_and_findings() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["status"], "written");
     assert_eq!(v["files"].as_array().unwrap().len(), 3);
-    assert_eq!(v["findings"][0]["rule"], "SVC-003");
+    // Warnings by rule ID: the preset's example values (ANS-001), then the bootstrap reminder.
+    assert_eq!(v["findings"][0]["rule"], "ANS-001");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"SVC-003"), "{rules:?}");
 }
 
 #[test]
@@ -385,4 +393,208 @@ fn without_a_terminal_the_wizard_points_at_apply() {
         .status(0)
         .stdout_has("gcp.extra_services");
     Test::new().args(["frobnicate"]).run().status(2);
+}
+
+/// Issue 15 item 2: `hostwiz --plain` is `hostwiz wizard --plain`, and an answers file given
+/// without `--out` is applied where it lives.
+#[test]
+fn commands_run_as_the_readme_types_them() {
+    Test::new()
+        .args(["--plain"])
+        .run()
+        .status(2)
+        .stderr_has("needs a terminal");
+    let t = Test::new().args([
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--set",
+        "domains.web=app.acme.io",
+        "--out",
+        "deploy/prod",
+    ]);
+    t.run().status(0);
+    let toml = t.path("deploy/prod/hostwiz.toml");
+    let edited = fs::read_to_string(&toml)
+        .unwrap()
+        .replace("app.acme.io", "shop.acme.io");
+    fs::write(&toml, edited).unwrap();
+    let t = t.again(&["apply", "--answers", "deploy/prod/hostwiz.toml", "--yes"]);
+    t.run().status(0).stdout_has("deploy/prod/values-prod.yaml");
+    assert!(!t.path("hostwiz-out").exists(), "nothing in hostwiz-out");
+    let values = fs::read_to_string(t.path("deploy/prod/values-prod.yaml")).unwrap();
+    assert!(values.contains("shop.acme.io"));
+}
+
+/// Issue 15 item 7: `hostwiz rules` lines every row up, the suppressions row too.
+#[test]
+fn rules_are_aligned() {
+    let run = Test::new().args(["rules"]).run().status(0);
+    let rows: Vec<&str> = run.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    // Where the rule's text starts: after the ID, severity and contract columns.
+    let text_at = |row: &str| {
+        let mut at = 0;
+        for _ in 0..3 {
+            at += row[at..].find(' ').unwrap();
+            at += row[at..].len() - row[at..].trim_start().len();
+        }
+        at
+    };
+    let first = text_at(rows[0]);
+    for row in &rows {
+        assert_eq!(text_at(row), first, "{row}");
+    }
+    assert!(rows.iter().any(|r| r.starts_with("IGNORE-001")));
+}
+
+/// Issue 15 item 5: a Cloud Run API minimum of 0 is valid and warned about where it stops
+/// billing retries (inline: BILL-008); elsewhere 0 is refused with what is accepted.
+#[test]
+fn a_cloud_run_api_minimum_of_zero_is_valid_with_a_warning() {
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "gcp-cloud-run",
+            "--set",
+            "scale.api_min_replicas=0",
+        ])
+        .args([
+            "--set",
+            "domains.web=app.acme.io",
+            "--set",
+            "domains.api=api.acme.io",
+        ])
+        .args(["--set", "gcp.project_id=acme-prod", "--dry-run"])
+        .run()
+        .status(0)
+        .stdout_has("BILL-008")
+        .stdout_has("api_min_instances = 0");
+    Test::new()
+        .args([
+            "apply",
+            "--preset",
+            "k8s-ha-worker",
+            "--set",
+            "scale.api_min_replicas=0",
+        ])
+        .args(["--dry-run"])
+        .run()
+        .status(2)
+        .stderr_has("0 only where instances scale to zero");
+}
+
+/// Issue 15 item 8: a preset's example values and a mutable image tag are warned (ANS-001),
+/// without refusing; the operator's own pinned values are not.
+#[test]
+fn example_values_and_mutable_tags_are_warned() {
+    Test::new()
+        .args(["apply", "--preset", "vps-single", "--dry-run"])
+        .run()
+        .status(0)
+        .stdout_has("ANS-001 domains.web = \"app.example.com\" is an example value");
+    let own = [
+        "--set",
+        "domains.web=shop.acme.io",
+        "--set",
+        "images.api=ghcr.io/shop/api:latest",
+        "--set",
+        "images.web=ghcr.io/shop/web:2.0.1",
+    ];
+    let run = Test::new()
+        .args(["apply", "--preset", "vps-single", "--dry-run"])
+        .args(own)
+        .run()
+        .status(0)
+        .stdout_has("ANS-001 images.api = \"ghcr.io/shop/api:latest\" is not pinned");
+    assert!(!run.stdout.contains("images.web = "), "{}", run.stdout);
+    assert!(!run.stdout.contains("domains.web = "), "{}", run.stdout);
+}
+
+/// Issue 15 item 7: `check` given an answers file says what it is and what to run instead; a
+/// clean `check --repo` says which deployments and files it read; completions offer the
+/// presets' names for `--preset`.
+#[test]
+fn check_says_what_it_was_given_and_what_it_read() {
+    let t = Test::new().args(["apply", "--preset", "k8s-single", "--out", "d", "--yes"]);
+    t.run().status(0);
+    let values = fs::read_to_string(t.path("d/values-prod.yaml")).unwrap();
+    let t = t
+        .file("ops/charts/starter/values.yaml", "# chart defaults\n")
+        .file("ops/charts/starter/values.prod.yaml", &values)
+        .again(&["check", "d/hostwiz.toml"]);
+    t.run()
+        .status(2)
+        .stderr_has("d/hostwiz.toml is a hostwiz answers file")
+        .stderr_has("hostwiz apply --answers d/hostwiz.toml");
+    let t = t.again(&["check", "--repo", "."]);
+    t.run()
+        .status(0)
+        .stdout_has("checked 1 deployment:")
+        .stdout_has("ops/charts/starter/values.yaml, ops/charts/starter/values.prod.yaml");
+    for shell in ["bash", "zsh", "fish"] {
+        Test::new()
+            .args(["completions", shell])
+            .run()
+            .status(0)
+            .stdout_has("k8s-ha-worker")
+            .stdout_has("gcp-cloud-run");
+    }
+}
+
+/// Issue 15 item 7: web replicas are their own answer, carried into the plan and the files of
+/// every host that scales the web app, and read back by `check`.
+#[test]
+fn web_replicas_are_asked_on_their_own() {
+    let t = Test::new().args(["apply", "--preset", "k8s-single", "--out", "k", "--yes"]);
+    let t = t.again(&[
+        "apply",
+        "--preset",
+        "k8s-single",
+        "--out",
+        "k",
+        "--yes",
+        "--set",
+        "scale.web_replicas=4",
+    ]);
+    t.run().status(0);
+    let values = fs::read_to_string(t.path("k/values-prod.yaml")).unwrap();
+    assert!(
+        values.contains("web:\n  image: \"ghcr.io/acme/starter-web:1.4.0\"\n  replicaCount: 4"),
+        "{values}"
+    );
+    assert!(
+        values.contains("api:\n  image: \"ghcr.io/acme/starter-api:1.4.0\"\n  replicaCount: 1"),
+        "{values}"
+    );
+    let t = t.again(&[
+        "apply",
+        "--preset",
+        "gcp-cloud-run",
+        "--out",
+        "g",
+        "--yes",
+        "--set",
+        "scale.web_replicas=4",
+    ]);
+    t.run().status(0);
+    let tfvars = fs::read_to_string(t.path("g/prod.tfvars")).unwrap();
+    assert!(tfvars.contains("web_max_instances = 4"), "{tfvars}");
+    let plan = |dir: &str, file: &str| {
+        let opts = hostwiz::check::Options {
+            paths: vec![t.path(dir).join(file)],
+            ..Default::default()
+        };
+        let c = hostwiz::check::run(&opts).unwrap();
+        let web = c[0]
+            .plan
+            .processes(hostwiz::plan::Role::Web)
+            .next()
+            .unwrap()
+            .replicas
+            .value;
+        web.max
+    };
+    assert_eq!(plan("k", "values-prod.yaml"), 4);
+    assert_eq!(plan("g", "prod.tfvars"), 4);
 }

@@ -19,8 +19,9 @@ struct Case {
 impl Case {
     fn answers(&self) -> Answers {
         let mut raw = RawAnswers::from_toml(
-            "version = 1\n[domains]\nweb = \"app.example.com\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
-             [gcp]\nproject_id = \"acme-prod\"\n",
+            // The operator's own values: example ones would add ANS-001 to every case.
+            "version = 1\n[domains]\nweb = \"app.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
+             [gcp]\nproject_id = \"acme-shop\"\n",
         )
         .unwrap();
         let sets = [
@@ -28,7 +29,7 @@ impl Case {
             format!("billing.worker={}", self.mode.as_str()),
             format!(
                 "domains.api={}",
-                if self.api_host { "api.example.com" } else { "" }
+                if self.api_host { "api.acme.io" } else { "" }
             ),
             format!("scale.api_replicas={}", self.api_replicas),
             format!("scale.worker_replicas={}", self.worker_replicas),

@@ -441,8 +441,18 @@ fn both_gcloud_output_forms_read_the_same() {
 
 #[test]
 fn json_says_null_for_what_is_unknown() {
-    // Nothing is known to be missing: exit 0, as `check` gives warnings only.
-    let run = services().args(["--format", "json"]).run().status(0);
+    // Nothing known to be missing is exit 0, as `check` gives warnings only (issue 12);
+    // nothing given is a usage error that says what to give (issue 15).
+    services()
+        .run()
+        .status(2)
+        .stderr_has("--tf DIR")
+        .stderr_has("--answers FILE");
+    let run = services()
+        .file("hostwiz.toml", &answers(""))
+        .args(["--answers", "hostwiz.toml", "--format", "json"])
+        .run()
+        .status(0);
     let v = run.json();
     let apis = v["apis"].as_array().unwrap();
     assert_eq!(apis.len(), 14);
@@ -453,8 +463,63 @@ fn json_says_null_for_what_is_unknown() {
     assert_eq!(v["missing"], serde_json::json!(BOOTSTRAP));
     assert_eq!(
         v["command"],
-        "gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com"
+        "gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com \
+         --project acme-prod"
     );
+}
+
+/// Issue 15 item 5: one decision of what the answers need. An image on Artifact Registry
+/// needs its API with the toggle off: apply says so (SVC-004), enable-apis.sh enables it,
+/// `check` on the written tfvars, `gcp services --answers` and `--tf` all agree.
+#[test]
+fn every_command_agrees_an_artifact_registry_image_needs_its_api() {
+    let registry = "us-docker.pkg.dev/acme/starter";
+    let t = Test::new()
+        .file(
+            "hostwiz.toml",
+            &answers("enable_project_services = false\n").replace("ghcr.io/acme", registry),
+        )
+        .args([
+            "apply",
+            "--answers",
+            "hostwiz.toml",
+            "--out",
+            "out",
+            "--yes",
+        ]);
+    t.run()
+        .status(0)
+        .stdout_has("SVC-004")
+        .stdout_has("artifactregistry.googleapis.com");
+    let script = std::fs::read_to_string(t.path("out/enable-apis.sh")).unwrap();
+    assert!(
+        script.contains("artifactregistry.googleapis.com"),
+        "{script}"
+    );
+    let mut t = t.again(&["check", "out/prod.tfvars"]);
+    t.run().stdout_has("artifactregistry.googleapis.com");
+    for args in [
+        &[
+            "gcp",
+            "services",
+            "--answers",
+            "hostwiz.toml",
+            "--format",
+            "json",
+        ][..],
+        &["gcp", "services", "--tf", "out", "--format", "json"][..],
+    ] {
+        t = t.again(args);
+        let v = t.run().json();
+        let row = v["apis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "artifactregistry.googleapis.com")
+            .unwrap()
+            .clone();
+        assert_eq!(row["needed"], true, "{args:?}: {row}");
+    }
 }
 
 #[test]

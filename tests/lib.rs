@@ -43,6 +43,7 @@ mod integration_tools;
 mod migrate;
 mod plain;
 mod properties;
+mod readme;
 mod releases;
 mod rules;
 mod schema;

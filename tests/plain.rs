@@ -75,14 +75,18 @@ impl Pty {
         self.send(keys);
     }
 
-    fn exits_cleanly(mut self) -> String {
+    fn exits_cleanly(self) -> String {
+        self.exits_with(0)
+    }
+
+    fn exits_with(mut self, code: i32) -> String {
         let rest = self.session.expect(Eof).expect("hostwiz ends");
         self.transcript.push_str(&plain(rest.before()));
         self.transcript
             .push_str(&plain(rest.get(0).unwrap_or_default()));
         let status = self.session.get_process().wait().expect("wait for hostwiz");
         assert!(
-            matches!(status, WaitStatus::Exited(_, 0)),
+            matches!(status, WaitStatus::Exited(_, c) if c == code),
             "{status:?}\n{}",
             self.transcript
         );
@@ -166,8 +170,9 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");
     w.expect("choose billing worker = dedicated");
-    // Esc twice: back to the worker mode, and change it.
-    w.answer(&q("scale.worker_replicas"), ESC);
+    // Esc twice: back to the worker mode, and change it. Inline asks nothing about the
+    // worker (issue 15), so the question after the replicas is the API image.
+    w.answer(&q("images.api"), ESC);
     w.answer(&q("scale.api_replicas"), ESC);
     w.answer(&q("billing.worker"), &format!("{DOWN}{ENTER}"));
     w.expect("✓ BILL-004 resolved");
@@ -234,6 +239,8 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     }
 }
 
+/// Issue 15 item 3: Ctrl-C exits 130 on a line of its own, saying the answers are saved and the
+/// command that resumes them; the resume reopens at the step the operator left.
 #[test]
 fn ctrl_c_keeps_the_answers_for_resume() {
     let home = tempfile::tempdir().unwrap();
@@ -243,17 +250,24 @@ fn ctrl_c_keeps_the_answers_for_resume() {
     w.answer(&q("environment"), ENTER);
     w.answer(&q("domains.web"), CTRL_C);
     w.expect("interrupted; answers saved for resume");
-    w.exits_cleanly();
-    assert_eq!(session_files(home), 1);
+    w.expect("`hostwiz wizard --plain --out out`");
+    w.expect("resuming needs the same --out");
+    let screen = w.exits_with(130);
+    assert!(
+        screen.contains("\nhostwiz: interrupted;"),
+        "the message starts its own line:\n{screen}"
+    );
+    assert_eq!(session_files(home), 2, "the answers and the step");
 
     let mut w = Pty::spawn(home, &["wizard", "--plain", "--out", "out"]);
     w.answer("Resume the answers you left unfinished", ENTER);
-    // The host question starts at the saved answer.
-    w.expect(&q("host"));
-    w.expect("> vps");
+    // Reopens at the step left (Domains), not at the host question.
+    w.expect("Step 2 of");
+    w.expect(&q("domains.web"));
     w.send(CTRL_C);
     w.expect("interrupted");
-    w.exits_cleanly();
+    let screen = w.exits_with(130);
+    assert!(!screen.contains(&q("host")), "{screen}");
 }
 
 #[test]

@@ -71,6 +71,12 @@ const REPLAY: &str = "ops/infra/gcp/prod.tfvars:1:1: error BILL-002 a worker is 
 const BOOTSTRAP: &str = "ops/infra/gcp/variables.tf:23:3: warning SVC-003 enable the bootstrap APIs by hand before the first terraform apply
   fix: gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com --project acme-prod
 ";
+/// What `check --repo` says it read (the same files at both stages).
+const READ: &str = "checked 3 deployments:
+  k8s ops/charts/starter/values.yaml: ops/charts/starter/values.yaml, ops/charts/starter/values.prod.yaml
+  vps ops/compose/caddy/Caddyfile: ops/compose/caddy/Caddyfile, ops/compose/docker-compose.prod.yml
+  gcp ops/infra/gcp/prod.tfvars: ops/infra/gcp/prod.tfvars, ops/infra/gcp/locals.tf, ops/infra/gcp/variables.tf
+";
 const NO_HELM: &str = "note: helm not found (--helm, HOSTWIZ_HELM or PATH): Helm values were judged by the documented chart semantics, not by rendering the repo's chart\n";
 
 fn check(stage: &str, helm: Option<&Path>) -> crate::test::Run {
@@ -93,7 +99,8 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
     };
     let run = check("before", Some(&shim)).status(1);
     let expected = [ROUTE_CHART, MODE, ROUTE_CADDY, REPLAY, BOOTSTRAP].concat()
-        + "3 errors, 1 warning, 1 info, 0 suppressed\n";
+        + "3 errors, 1 warning, 1 info, 0 suppressed\n"
+        + READ;
     assert_eq!(run.stdout, expected);
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
 }
@@ -102,7 +109,8 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
 fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
     let run = check("before", None).status(1);
     let expected = [MODE, ROUTE_CADDY, REPLAY, BOOTSTRAP].concat()
-        + "2 errors, 1 warning, 1 info, 0 suppressed\n";
+        + "2 errors, 1 warning, 1 info, 0 suppressed\n"
+        + READ;
     assert_eq!(run.stdout, expected);
     assert_eq!(run.stderr.matches("note:").count(), 1, "{}", run.stderr);
     assert!(run.stderr.starts_with(NO_HELM), "{}", run.stderr);
@@ -111,7 +119,8 @@ fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
 #[test]
 fn after_the_remediation_nothing_breaks_with_or_without_helm() {
     let bin = tempfile::tempdir().unwrap();
-    let expected = [MODE, BOOTSTRAP].concat() + "0 errors, 1 warning, 1 info, 0 suppressed\n";
+    let expected =
+        [MODE, BOOTSTRAP].concat() + "0 errors, 1 warning, 1 info, 0 suppressed\n" + READ;
     if let Some(shim) = helm_shim(&bin.path().join("bin")) {
         assert_eq!(check("after", Some(&shim)).status(0).stdout, expected);
     }

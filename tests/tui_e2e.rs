@@ -111,6 +111,10 @@ fn sigterm_half_way_restores_the_terminal_and_writes_nothing() {
     t.wait_for("Billing worker");
     t.session.get_process_mut().signal(Signal::SIGTERM).unwrap();
     assert_eq!(t.exit_code(), 128 + 15);
+    t.pump();
+    let said = String::from_utf8_lossy(&t.raw).to_string();
+    assert!(said.contains("answers saved for resume"), "{said}");
+    assert!(said.contains("resuming needs the same --out"), "{said}");
     assert!(t.canonical(), "cooked mode restored");
     let raw = String::from_utf8_lossy(&t.raw);
     assert!(raw.contains("\x1b[?1049l"), "alternate screen left");
@@ -180,4 +184,50 @@ fn the_migration_flow_from_the_welcome_screen_writes_both_phases() {
     assert!(phase2.contains("enabled: true"), "{phase2}");
     assert!(out.join("migrate/MIGRATION.md").is_file());
     assert!(t.canonical(), "terminal restored");
+}
+
+/// Issue 15 item 3: Ctrl-C saves the answers in progress, says how to resume and exits 130; the
+/// resume reopens at the step the operator left.
+#[test]
+fn ctrl_c_saves_says_how_to_resume_and_reopens_at_the_step() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let args = [
+        "wizard",
+        "--preset",
+        "vps-worker",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let mut t = Pty::spawn(&args, home.path());
+    t.wait_for("Contracts");
+    t.keys(TAB);
+    t.wait_for("Web host");
+    t.keys(ENTER);
+    t.keys(&BACKSPACE.repeat(40));
+    t.keys("shop.acme.io");
+    t.keys(ENTER);
+    t.wait_for("shop.acme.io");
+    t.keys("\x03");
+    assert_eq!(t.exit_code(), 130);
+    assert!(t.canonical(), "cooked mode restored");
+    let said = String::from_utf8_lossy(&t.raw).to_string();
+    assert!(
+        said.contains("hostwiz: interrupted; answers saved for resume"),
+        "{said}"
+    );
+    assert!(said.contains("resuming needs the same --out"), "{said}");
+
+    let mut t = Pty::spawn(&["wizard", "--out", out.to_str().unwrap()], home.path());
+    t.wait_for("Resume?");
+    t.keys("y");
+    t.wait_for("Web host");
+    assert!(t.text().contains("shop.acme.io"), "{}", t.text());
+    t.keys("q");
+    t.wait_for("Quit?");
+    t.keys("y");
+    assert_eq!(t.exit_code(), 0);
+    t.pump();
+    let said = String::from_utf8_lossy(&t.raw).to_string();
+    assert!(said.contains("Quit: answers saved for resume"), "{said}");
 }

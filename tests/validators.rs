@@ -411,3 +411,33 @@ fn compose_without_the_override_keeps_the_inline_api() {
     );
     assert!(v["services"]["api"]["environment"]["ENABLE_BILLING_RETRY_WORKER"].is_null());
 }
+
+/// Issue 15 item 11: the build script warns, in a plain `cargo test`, about exactly the tools
+/// these tests skip without; its list names every validator the tests require.
+#[test]
+fn the_build_script_names_every_validator_the_tests_skip_without() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let build = std::fs::read_to_string(root.join("build.rs")).unwrap();
+    let list = build
+        .split("const VALIDATORS: &[&str] = &[")
+        .nth(1)
+        .and_then(|rest| rest.split("];").next())
+        .expect("build.rs lists VALIDATORS");
+    let named: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+    let mut required = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        for piece in text.split("require(\"").skip(1) {
+            required.insert(piece.split('"').next().unwrap().to_string());
+        }
+    }
+    // General tools every developer has (or that only one test uses for its own setup).
+    let general = ["bash", "git", "man", "pre-commit"];
+    for tool in required.iter().filter(|t| !general.contains(&t.as_str())) {
+        assert!(
+            named.contains(&tool.as_str()),
+            "build.rs does not name {tool}"
+        );
+    }
+    assert!(build.contains("cargo:warning="), "build.rs warns");
+}

@@ -37,15 +37,15 @@ pub const KEYS: &[Key] = &[
         need: Need::Optional,
         default: "",
         example: "api.example.org",
-        help: "API host for server-to-server callers; empty: none",
+        help: "API host for server-to-server callers; empty: none (required on gcp)",
         hosts: ALL,
         check: |v| Hostname::parse(v).map(drop),
         write: |a| Value::optional(a.domains.api.as_ref()),
         ask: Ask::at(
             Step::Domains,
             "API host",
-            "Optional, for server-to-server callers only; browsers never use it. Empty: no API \
-             host",
+            "For server-to-server callers only; browsers never use it. Required on gcp (the \
+             blueprint's api_base_url); elsewhere optional, empty: no API host",
         ),
     },
 ];

@@ -9,6 +9,7 @@ use crate::questions::Step;
 
 pub(super) const BOOL_EXPECTED: &str = "true or false";
 pub const COUNT_EXPECTED: &str = "a whole number from 1 to 1000";
+pub const INSTANCES_EXPECTED: &str = "a whole number from 0 to 1000";
 const REQUIRED_EXPECTED: &str = "a value (required)";
 
 /// What a value is parsed as, in the file and from `--set`.
@@ -17,6 +18,8 @@ pub enum Kind {
     Text,
     /// A whole number from 1 to 1000.
     Count,
+    /// A whole number from 0 to 1000: a minimum of instances, which may scale to zero.
+    Instances,
     Flag,
     Choice(&'static [&'static str]),
     /// Text items; on `--set` and in the wizard, comma-separated.
@@ -186,7 +189,9 @@ impl Key {
             Kind::Text => Value::Text(value.to_string()),
             Kind::Choice(options) if options.contains(&value) => Value::Text(value.to_string()),
             Kind::Choice(options) => return Err(format!("one of {}", options.join(", "))),
-            Kind::Count => Value::Count(value.parse().map_err(|_| COUNT_EXPECTED)?),
+            Kind::Count | Kind::Instances => {
+                Value::Count(value.parse().map_err(|_| self.count_expected())?)
+            }
             Kind::Flag => match value {
                 "true" => Value::Flag(true),
                 "false" => Value::Flag(false),
@@ -202,9 +207,9 @@ impl Key {
         let v = value.trim();
         match self.kind {
             Kind::Choice(_) | Kind::Flag => self.parse(v).map(drop),
-            Kind::Count => match v.parse::<i64>() {
-                Ok(n) if in_range(n) => Ok(()),
-                _ => Err(COUNT_EXPECTED.into()),
+            Kind::Count | Kind::Instances => match v.parse::<i64>() {
+                Ok(n) if self.accepts(n) => Ok(()),
+                _ => Err(self.count_expected().into()),
             },
             Kind::Text | Kind::List if v.is_empty() => match self.need {
                 Need::Optional => Ok(()),
@@ -212,6 +217,24 @@ impl Key {
             },
             Kind::Text => (self.check)(v).map_err(str::to_string),
             Kind::List => items(v).try_for_each(self.check).map_err(str::to_string),
+        }
+    }
+}
+
+impl Key {
+    /// Whether a number is in the key's range.
+    pub(super) fn accepts(&self, n: i64) -> bool {
+        match self.kind {
+            Kind::Instances => (0..=1000).contains(&n),
+            _ => in_range(n),
+        }
+    }
+
+    /// What a number of this key must be.
+    pub fn count_expected(&self) -> &'static str {
+        match self.kind {
+            Kind::Instances => INSTANCES_EXPECTED,
+            _ => COUNT_EXPECTED,
         }
     }
 }

@@ -111,6 +111,18 @@ impl Answers {
             WorkerMode::parse(s).ok_or("one of inline, dedicated")
         })?;
         let scale = Scale::read(&r)?;
+        // Zero instances only where the platform scales to zero and wakes on a request.
+        if scale.api_min_replicas == 0
+            && !host
+                .capabilities()
+                .contains(&crate::contracts::Capability::ScalableWorker)
+        {
+            return Err(AnswerError::new(
+                "scale.api_min_replicas",
+                Some("0"),
+                format!("{COUNT_EXPECTED} on {host} (0 only where instances scale to zero: gcp)"),
+            ));
+        }
         let gcp = Gcp::read(&r, host)?;
         Ok(Answers {
             host,
@@ -274,7 +286,7 @@ web = "ghcr.io/acme/starter-web:1.4.0"
         let mut raw = RawAnswers::default();
         for k in KEYS.iter() {
             let v = match k.kind {
-                Kind::Count => "2",
+                Kind::Count | Kind::Instances => "2",
                 Kind::Flag => "true",
                 Kind::Choice(o) => o[0],
                 Kind::Text | Kind::List => "x",

@@ -280,7 +280,7 @@ impl<'de> DeserializeSeed<'de> for ValueOf {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         Ok(match self.0 {
             Kind::Text | Kind::Choice(_) => Value::Text(String::deserialize(d)?),
-            Kind::Count => Value::Count(i64::deserialize(d)?),
+            Kind::Count | Kind::Instances => Value::Count(i64::deserialize(d)?),
             Kind::Flag => Value::Flag(bool::deserialize(d)?),
             Kind::List => Value::List(Vec::<String>::deserialize(d)?),
         })

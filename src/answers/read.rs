@@ -1,7 +1,7 @@
 //! Typed reading of the raw answers, one key at a time, with the key's table entry deciding what
 //! an absent or empty answer means; the typed sections call it (`Domains::read`, …).
 
-use super::key::{in_range, items, Key, Need, Value, COUNT_EXPECTED};
+use super::key::{items, Key, Need, Value};
 use super::keys::find;
 use super::{AnswerError, RawAnswers};
 use crate::names::Expected;
@@ -45,10 +45,12 @@ impl Reader<'_> {
 
     pub fn count(&self, name: &str) -> Result<u32, AnswerError> {
         match self.entry(name) {
-            (_, Some(Value::Count(n))) if in_range(*n) => Ok(*n as u32),
-            (_, Some(Value::Count(n))) => {
-                Err(AnswerError::new(name, Some(&n.to_string()), COUNT_EXPECTED))
-            }
+            (key, Some(Value::Count(n))) if key.accepts(*n) => Ok(*n as u32),
+            (key, Some(Value::Count(n))) => Err(AnswerError::new(
+                name,
+                Some(&n.to_string()),
+                key.count_expected(),
+            )),
             (key, _) => Ok(key.default.parse().expect("a count's default is a number")),
         }
     }

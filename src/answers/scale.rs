@@ -13,6 +13,16 @@ pub struct Scale {
     pub api_min_replicas: u32,
     pub autoscaling: bool,
     pub worker_replicas: u32,
+    /// Web replicas (HPA max, Cloud Run max instances), asked on their own: the web app scales
+    /// with its traffic, not with the API's.
+    pub web_replicas: u32,
+}
+
+impl Scale {
+    /// The web app's minimum where it runs in a range: the API's minimum, at most its maximum.
+    pub fn web_min_replicas(&self) -> u32 {
+        self.api_min_replicas.min(self.web_replicas)
+    }
 }
 
 pub const KEYS: &[Key] = &[
@@ -35,18 +45,19 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "scale.api_min_replicas",
-        kind: Kind::Count,
+        kind: Kind::Instances,
         need: Need::Defaulted,
         default: "1",
         example: "2",
-        help: "HPA min or Cloud Run min instances",
+        help: "HPA min or Cloud Run min instances (0 only on gcp: scales to zero)",
         hosts: Hosts::With(Capability::ScaleRange),
         check: ANY,
         write: |a| Value::Count(a.scale.api_min_replicas.into()),
         ask: Ask::at(
             Step::Scale,
             "API minimum",
-            "HPA minimum, or Cloud Run minimum instances",
+            "HPA minimum, or Cloud Run minimum instances (0 lets Cloud Run scale the API to \
+             zero; inline, that stops billing retries while idle)",
         ),
     },
     Key {
@@ -67,6 +78,23 @@ pub const KEYS: &[Key] = &[
              above",
         )
         .before("scale.api_min_replicas"),
+    },
+    Key {
+        name: "scale.web_replicas",
+        kind: Kind::Count,
+        need: Need::Defaulted,
+        default: "1",
+        example: "3",
+        help: "web replicas, HPA max, or Cloud Run max instances",
+        hosts: Hosts::With(Capability::ScaleRange),
+        check: ANY,
+        write: |a| Value::Count(a.scale.web_replicas.into()),
+        ask: Ask::at(
+            Step::Scale,
+            "Web replicas",
+            "The web app (BFF) scales on its own: any number, it holds no billing work",
+        )
+        .before("scale.worker_replicas"),
     },
     Key {
         name: "scale.worker_replicas",
@@ -94,6 +122,7 @@ impl Scale {
             api_min_replicas: r.count("scale.api_min_replicas")?,
             autoscaling: r.flag("scale.autoscaling"),
             worker_replicas: r.count("scale.worker_replicas")?,
+            web_replicas: r.count("scale.web_replicas")?,
         };
         if scale.api_min_replicas > scale.api_replicas {
             return Err(AnswerError::new(

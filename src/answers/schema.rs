@@ -64,6 +64,7 @@ fn key(k: &Key) -> Value {
         Kind::Text => json!({ "type": "string" }),
         Kind::Choice(options) => json!({ "type": "string", "enum": options }),
         Kind::Count => json!({ "type": "integer", "minimum": 1, "maximum": 1000 }),
+        Kind::Instances => json!({ "type": "integer", "minimum": 0, "maximum": 1000 }),
         Kind::Flag => json!({ "type": "boolean" }),
         Kind::List => json!({ "type": "array", "items": { "type": "string" } }),
     };

@@ -130,6 +130,26 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                     ));
                 }
             }
+            // Inline, the API is the owner: scaled to zero, nobody retries until a request comes.
+            if BILL_008.applies_to(plan.host.capabilities()) {
+                for api in apis
+                    .iter()
+                    .filter(|a| a.replicas.value.min == 0 && a.flag(RETRY_FLAG).0 == Ok(true))
+                {
+                    out.push(
+                        Finding::new(
+                            &BILL_008,
+                            api.replicas.origin.clone(),
+                            "api_min_instances = 0 lets the API, which owns billing retries in inline mode, scale to zero and stop retrying",
+                        )
+                        .fix("set `api_min_instances = 1` (scale.api_min_replicas = 1)")
+                        .autofix(super::Autofix::Set {
+                            key: "scale.api_min_replicas",
+                            value: "1",
+                        }),
+                    );
+                }
+            }
             for api in &apis {
                 match api.flag(RETRY_FLAG) {
                     (Ok(false), origin) => out.push(Finding::new(

@@ -7,7 +7,8 @@ pub enum Capability {
     ProjectServices,
     /// The web app and the API are given their public URLs as settings (ROUTE-007).
     PublicUrls,
-    /// The worker runs on a platform that can scale it to zero (BILL-008).
+    /// Processes run on a platform that can scale them to zero (BILL-008), so a minimum of 0
+    /// instances is a valid answer (`scale.api_min_replicas`).
     ScalableWorker,
     /// The API runs between a minimum and a maximum (`scale.api_min_replicas`).
     ScaleRange,

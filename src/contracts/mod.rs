@@ -5,7 +5,9 @@
 mod autofix;
 mod billing;
 mod capability;
+mod examples;
 mod finding;
+mod partial;
 mod routing;
 mod rule;
 pub mod rules;
@@ -13,7 +15,9 @@ mod services;
 
 pub use autofix::Autofix;
 pub use capability::Capability;
+pub use examples::check_answers;
 pub use finding::Finding;
+pub use partial::{judge, Partial};
 pub use rule::{Applies, Contract, Rule, Severity};
 pub use services::enable_command;
 

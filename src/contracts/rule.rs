@@ -34,6 +34,8 @@ pub enum Contract {
     Services,
     /// Not a contract of the starter's: the rules for hostwiz's own suppression comments.
     Suppressions,
+    /// Not a contract of the starter's: answers that are placeholders rather than decisions.
+    Answers,
 }
 
 impl Contract {
@@ -43,6 +45,7 @@ impl Contract {
             Contract::Billing => "billing",
             Contract::Services => "services",
             Contract::Suppressions => "suppressions",
+            Contract::Answers => "answers",
         }
     }
 }
@@ -55,6 +58,8 @@ pub enum Applies {
     HostsWith(&'static [Capability]),
     /// To files read back alone (their `hostwiz:ignore` comments): answers never break it.
     FilesOnly,
+    /// To answers alone (what was typed, such as an example value): files never break it.
+    AnswersOnly,
 }
 
 /// A rule as documented in CONTRACTS.md.
@@ -84,8 +89,13 @@ impl Rule {
     pub fn applies_to(&self, capabilities: &[Capability]) -> bool {
         match self.applies {
             Applies::HostsWith(needs) => needs.iter().all(|c| capabilities.contains(c)),
-            Applies::FilesOnly => true,
+            Applies::FilesOnly | Applies::AnswersOnly => true,
         }
+    }
+
+    /// Whether files can break the rule: what a file's report lists.
+    pub fn judges_files(&self) -> bool {
+        self.applies != Applies::AnswersOnly
     }
 
     /// Whether answers with these capabilities can break the rule: what the wizard lists.

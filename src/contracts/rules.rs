@@ -3,15 +3,15 @@
 //! from these statics; `hostwiz rules`, `hostwiz explain`, the wizards and every report format
 //! read them.
 
-use super::Applies::{FilesOnly, HostsWith};
+use super::Applies::{AnswersOnly, FilesOnly, HostsWith};
 use super::Autofix::{self, FillFirst, Set};
 use super::Capability::{ProjectServices, PublicUrls, ScalableWorker};
-use super::Contract::{Billing, Routing, Services, Suppressions};
+use super::Contract::{Answers, Billing, Routing, Services, Suppressions};
 use super::Rule;
 use super::Severity::{Error, Info, Warning};
 
 /// Every rule, in ID order within each contract.
-pub static ALL: [&Rule; 22] = [
+pub static ALL: [&Rule; 23] = [
     &ROUTE_001,
     &ROUTE_002,
     &ROUTE_003,
@@ -34,6 +34,7 @@ pub static ALL: [&Rule; 22] = [
     &SVC_004,
     &SVC_005,
     &IGNORE_001,
+    &ANS_001,
 ];
 
 /// The API host named after the web host's domain (`app.example.com` → `api.example.com`).
@@ -242,10 +243,11 @@ pub static BILL_008: Rule = Rule {
     contract: Billing,
     severity: Warning,
     applies: HostsWith(&[ScalableWorker]),
-    title: "worker ≥ 1",
-    rule: "GCP: a dedicated worker with `worker_min_instances = 0` can scale to zero and stop retrying.",
-    why: "Cloud Run scales an idle internal service to zero; the worker's 30-second retry loop then stops until a request wakes it.",
-    fix: "set `worker_min_instances = 1`",
+    title: "owner ≥ 1",
+    rule: "GCP: the billing owner with a minimum of 0 instances can scale to zero and stop retrying: a dedicated worker \
+         with `worker_min_instances = 0`, or in inline mode the API with `api_min_instances = 0`.",
+    why: "Cloud Run scales an idle service to zero; the owner's 30-second retry loop then stops until a request wakes it.",
+    fix: "set `worker_min_instances = 1` (inline: `api_min_instances = 1`)",
     autofix: None,
     hint: None,
 };
@@ -346,6 +348,23 @@ pub static IGNORE_001: Rule = Rule {
     why: "A suppression hides a contract violation from every later reader; without a reason nobody can tell \
           whether it still holds, and a misspelt rule ID hides nothing while looking as if it did.",
     fix: "name the rule and add reason=\"…\" (and until=YYYY-MM-DD for a temporary exception)",
+    autofix: None,
+    hint: None,
+};
+
+// Answers: hostwiz's own, about the answers rather than the deployment they describe.
+
+pub static ANS_001: Rule = Rule {
+    id: "ANS-001",
+    contract: Answers,
+    severity: Warning,
+    applies: AnswersOnly,
+    title: "own values",
+    rule: "No answer is still an example value (a built-in preset's or a documentation name such as `app.example.com`), \
+         and every image is pinned: a version tag or a digest, never `:latest` or no tag.",
+    why: "Presets ship example domains, projects and images so they run as written; left in, the deployment points at \
+          names nobody owns. A mutable tag means a restart can run an image nobody reviewed, and two replicas can run different code.",
+    fix: "set your own value (`--set KEY=VALUE`); pin images to a version tag or `@sha256:` digest",
     autofix: None,
     hint: None,
 };

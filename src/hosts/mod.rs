@@ -89,6 +89,10 @@ pub trait HostModule: Sync {
     fn check_args(&self, a: &Answers, out: &Path) -> String;
     /// Answers only this host's files say, from a plan read back (`set` takes `key=value`).
     fn prefill(&self, _plan: &Plan, _set: &mut dyn FnMut(&str, String)) {}
+    /// Answers the deployment's files say beyond its plan (such as the images and the ACME
+    /// e-mail in an env file), for the wizard's start from a checkout. `files` are the paths
+    /// `check` read it from.
+    fn prefill_files(&self, _files: &[String], _set: &mut dyn FnMut(&str, String)) {}
 
     /// The kinds of file this host reads.
     fn kinds(&self) -> &'static [Kind];

@@ -110,6 +110,7 @@ pub fn section(
 
     out!(s, "### Phase 1: take ownership away from the API");
     out!(s);
+    s.push_str(&diagram(d, p1));
     out!(
         s,
         "The API processes get `ENABLE_BILLING_RETRY_WORKER=false`,"
@@ -172,6 +173,7 @@ pub fn section(
 
     out!(s, "### Phase 2: give ownership to one dedicated worker");
     out!(s);
+    s.push_str(&diagram(d, p2));
     out!(
         s,
         "The worker starts with exactly one instance, owning retries and stream replay; the API"
@@ -212,5 +214,57 @@ pub fn section(
     restore(&mut s);
     out!(s, "{}", h.deploy[2]);
     out!(s, "```");
+    s
+}
+
+/// The topology after a phase, as a Mermaid flowchart (GitHub and GitLab draw it): each process
+/// with its replicas, and who owns billing retries and replay. Empty if the phase cannot be read
+/// back (the phase's own verification reports that).
+fn diagram(d: &Deployment, phase: &Phase) -> String {
+    use crate::plan::{Replicas, Role, REPLAY_FLAG, RETRY_FLAG};
+    let Ok((plan, _)) = d.overlay(&phase.changed).evaluate(&Default::default()) else {
+        return String::new();
+    };
+    let count = |r: Replicas| match r.min == r.max {
+        true => r.max.to_string(),
+        false => format!("{}–{}", r.min, r.max),
+    };
+    let mut s = String::new();
+    out!(s, "```mermaid");
+    out!(s, "flowchart LR");
+    out!(s, "  browser([Browser]) --> web");
+    let mut owners = Vec::new();
+    for p in &plan.processes {
+        let role = p.role.as_str();
+        let (retry, replay) = (p.flag(RETRY_FLAG).0, p.flag(REPLAY_FLAG).0);
+        let duty = match (p.role, retry, replay) {
+            (Role::Web, _, _) => String::new(),
+            (_, Ok(true), _) | (_, _, Ok(true)) => {
+                owners.push(role);
+                " · owns retries + replay".to_string()
+            }
+            (_, Ok(false), Ok(false)) => " · retries and replay off".to_string(),
+            _ => " · billing flags unknown".to_string(),
+        };
+        out!(
+            s,
+            "  {role}[\"{role} × {}{duty}\"]",
+            count(p.replicas.value)
+        );
+    }
+    if plan.processes(Role::Api).next().is_some() {
+        out!(s, "  web -->|server-side only| api");
+    }
+    for owner in &owners {
+        out!(s, "  {owner} -.- billing[(Billing streams)]");
+    }
+    if owners.is_empty() {
+        out!(
+            s,
+            "  none([\"nobody owns billing retries: the gap before phase 2\"])"
+        );
+    }
+    out!(s, "```");
+    out!(s);
     s
 }

@@ -34,10 +34,19 @@ Exit codes: 0 done; 1 the answers break a contract (nothing written); 2 a usage 
 that cannot be read, parsed or written.";
 
 #[derive(Parser, Debug)]
-#[command(name = "hostwiz", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(
+    name = "hostwiz",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Without a command, `hostwiz` is `hostwiz wizard` and takes its options (`hostwiz --plain`).
+    #[command(flatten)]
+    wizard: WizardArgs,
 }
 
 impl Cli {
@@ -92,14 +101,18 @@ enum Command {
 const COMPLETIONS_LONG_ABOUT: &str = "\
 Print a completion script for the shell to standard output, generated from the same definition
 as --help. For example:
-  bash  hostwiz completions bash > ~/.local/share/bash-completion/completions/hostwiz
-  zsh   hostwiz completions zsh > ~/.zfunc/_hostwiz   (with fpath+=~/.zfunc before compinit)
-  fish  hostwiz completions fish > ~/.config/fish/completions/hostwiz.fish";
+  bash  mkdir -p ~/.local/share/bash-completion/completions &&
+        hostwiz completions bash > ~/.local/share/bash-completion/completions/hostwiz
+  zsh   mkdir -p ~/.zfunc && hostwiz completions zsh > ~/.zfunc/_hostwiz
+        (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish  mkdir -p ~/.config/fish/completions &&
+        hostwiz completions fish > ~/.config/fish/completions/hostwiz.fish";
 
 const MANPAGE_LONG_ABOUT: &str = "\
 Print the hostwiz(1) man page as roff to standard output, generated from the same definition as
 --help. Read it with `hostwiz manpage | man -l -`, or install it with
-`hostwiz manpage > ~/.local/share/man/man1/hostwiz.1`.";
+`mkdir -p ~/.local/share/man/man1 && hostwiz manpage > ~/.local/share/man/man1/hostwiz.1`
+(then `man hostwiz`).";
 
 const SCHEMA_LONG_ABOUT: &str = "\
 Print the JSON Schema of the answers file. Every hostwiz.toml written starts with
@@ -248,7 +261,7 @@ struct WizardArgs {
     #[arg(long)]
     plain: bool,
     /// Start from a preset (see `hostwiz presets`)
-    #[arg(long, value_name = "NAME", conflicts_with = "answers")]
+    #[arg(long, value_name = "NAME", conflicts_with = "answers", value_parser = PresetName)]
     preset: Option<String>,
     /// Start from an answers file, such as a hostwiz.toml written before
     #[arg(long, value_name = "FILE")]
@@ -269,7 +282,8 @@ struct ApplyArgs {
         long,
         value_name = "NAME",
         conflicts_with = "answers",
-        required_unless_present = "answers"
+        required_unless_present = "answers",
+        value_parser = PresetName
     )]
     preset: Option<String>,
     /// An answers file (TOML, `version = 1`), such as a hostwiz.toml written before
@@ -278,7 +292,7 @@ struct ApplyArgs {
     /// Override one answer, by its dotted key (repeatable); keys are listed below
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
-    /// Where to write [default: hostwiz-out/<environment>]
+    /// Where to write [default: beside the --answers file; with --preset, hostwiz-out/<environment>]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Show what would be written, with diffs, and write nothing
@@ -328,6 +342,41 @@ struct CheckArgs {
     fail_on: FailOn,
 }
 
+/// A preset name: any text is taken (the preset is looked up, with a clear error, when loaded),
+/// and the presets there are now are offered to shell completion.
+#[derive(Clone)]
+struct PresetName;
+
+impl clap::builder::TypedValueParser for PresetName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names: Vec<clap::builder::PossibleValue> = presets::all()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let help = p.description().to_string();
+                clap::builder::PossibleValue::new(p.name).help(help)
+            })
+            .collect();
+        Some(Box::new(names.into_iter()))
+    }
+}
+
 /// The hosts of the registry, as `--host` accepts them.
 fn host_parser() -> impl clap::builder::TypedValueParser<Value = Host> {
     let names: Vec<&'static str> = Host::ALL.iter().map(|h| h.as_str()).collect();
@@ -367,11 +416,15 @@ where
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let result = match cli
-        .command
-        .unwrap_or(Command::Wizard(WizardArgs::default()))
-    {
-        Command::Wizard(args) => run_wizard(args, &mut out),
+    let result = match cli.command.unwrap_or(Command::Wizard(cli.wizard)) {
+        Command::Wizard(args) => match run_wizard(args, &mut out) {
+            Ok(wizard::Ended::Interrupted(line)) => {
+                let _ = out.flush();
+                eprintln!("hostwiz: {line}");
+                return ExitCode::from(130);
+            }
+            other => other.map(drop),
+        },
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
         Command::Rules => rules(&mut out),
@@ -420,7 +473,7 @@ fn io_err(e: io::Error) -> Error {
     Error::io("standard output", "write to", e)
 }
 
-fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
+fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<wizard::Ended> {
     let source = match (args.preset, args.answers) {
         (Some(p), _) => Some(Source::Preset(p)),
         (None, Some(f)) => Some(Source::File(f)),
@@ -449,8 +502,14 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
             ))
         }
     };
+    // An answers file without --out is re-applied where it lives: the README's re-run
+    // (`apply --answers deploy/prod/hostwiz.toml`) updates deploy/prod, not a new folder.
+    let out_dir = args.out.or_else(|| match &source {
+        Source::File(f) => Some(beside(f)),
+        Source::Preset(_) => None,
+    });
     let answers = source::load(&source, &args.sets)?;
-    let outcome = match apply::prepare(answers, args.out.as_deref()) {
+    let outcome = match apply::prepare(answers, out_dir.as_deref()) {
         Ok(o) => o,
         Err((findings, e)) => {
             match args.format {
@@ -491,6 +550,14 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
+/// The folder a file is in (`.` for a bare file name).
+fn beside(file: &std::path::Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
     let opts = check::Options {
         paths: args.paths,
@@ -504,9 +571,20 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
     // Only the findings are kept: each deployment's files and plan are dropped once judged.
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut notes: Vec<&'static str> = Vec::new();
+    // With --repo, what was found is said too: a clean run then shows what it covered.
+    let mut read: Vec<String> = Vec::new();
+    let repo = opts.repo.is_some();
     check::for_each(&opts, |c| {
         if let Some(n) = c.note.filter(|n| !notes.contains(n)) {
             notes.push(n);
+        }
+        if repo {
+            read.push(format!(
+                "  {} {}: {}",
+                c.host,
+                c.primary,
+                c.files.join(", ")
+            ));
         }
         checked.push((c.primary, c.findings));
         Ok(())
@@ -520,6 +598,15 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         .map(|(p, f)| (p.as_str(), f.as_slice()))
         .collect();
     let text = match args.format {
+        CheckFormat::Text if repo => {
+            let s = if read.len() == 1 { "" } else { "s" };
+            format!(
+                "{}checked {} deployment{s}:\n{}\n",
+                report::check_text(&results),
+                read.len(),
+                read.join("\n")
+            )
+        }
         CheckFormat::Text => report::check_text(&results),
         CheckFormat::Json => format!(
             "{}\n",
@@ -597,9 +684,14 @@ fn print_json(
 
 fn rules(out: &mut impl Write) -> Result<()> {
     let mut s = String::new();
+    // Columns as wide as their longest entry, so every row lines up (`suppressions` too).
+    let width = |f: fn(&contracts::Rule) -> usize| contracts::rules().map(f).max().unwrap_or(0);
+    let id = width(|r| r.id.len());
+    let severity = width(|r| r.severity.as_str().len());
+    let contract = width(|r| r.contract.as_str().len());
     for r in contracts::rules() {
         s.push_str(&format!(
-            "{:<10} {:<8} {:<9} {}\n",
+            "{:<id$} {:<severity$} {:<contract$} {}\n",
             r.id,
             r.severity,
             r.contract.as_str(),
@@ -653,9 +745,42 @@ fn completions(shell: clap_complete::Shell, out: &mut impl Write) -> Result<()> 
 }
 
 fn manpage(out: &mut impl Write) -> Result<()> {
+    let cmd = Cli::command();
+    let man = clap_mangen::Man::new(cmd.clone());
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
+    man.render_title(&mut buf)
+        .and_then(|()| man.render_name_section(&mut buf))
+        .and_then(|()| man.render_synopsis_section(&mut buf))
+        .and_then(|()| man.render_description_section(&mut buf))
+        .and_then(|()| man.render_options_section(&mut buf))
         .map_err(io_err)?;
+    // clap_mangen's own section links a hostwiz-COMMAND(1) page per command, which one page
+    // cannot ship; this one names each command and where its options are.
+    buf.extend_from_slice(commands_section(&cmd).as_bytes());
+    man.render_version_section(&mut buf).map_err(io_err)?;
     out.write_all(&buf).map_err(io_err)
+}
+
+/// The COMMANDS section of the man page: each command with what it does.
+fn commands_section(cmd: &clap::Command) -> String {
+    let mut s = String::from(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        s.push_str(&format!(
+            ".TP\n\\fBhostwiz {}\\fR\n{}\n",
+            roff(sub.get_name()),
+            roff(&about)
+        ));
+    }
+    s.push_str(".PP\nEach command's options: \\fBhostwiz help\\fR \\fICOMMAND\\fR.\n");
+    s
+}
+
+/// Text as roff reads it literally: backslashes and hyphens escaped, no line starting a request.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('-', "\\-");
+    match escaped.chars().next() {
+        Some('.' | '\'') => format!("\\&{escaped}"),
+        _ => escaped,
+    }
 }

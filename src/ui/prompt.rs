@@ -11,7 +11,7 @@ use hostwiz::apply;
 use hostwiz::contracts::rules::BILL_004;
 use hostwiz::contracts::{self, Finding, Severity};
 use hostwiz::error::{Error, Result};
-use hostwiz::plan::{Origin, Plan};
+use hostwiz::plan::Origin;
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::report;
 use hostwiz::write::{self, Change};
@@ -29,8 +29,6 @@ const INTRO: &str = "hostwiz wizard, plain mode: one question at a time. Enter k
 const BACK: &str = "(back)";
 const RESUME: &str = "Resume the answers you left unfinished for this output folder?";
 const QUIT: &str = "Quit the wizard? Your answers are kept for resume.";
-const QUIT_DONE: &str = "quit; answers saved for resume";
-const INTERRUPTED: &str = "interrupted; answers saved for resume";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
 const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
@@ -40,19 +38,9 @@ const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard err
                               not a terminal; without prompts use `hostwiz apply --preset NAME` \
                               or `hostwiz apply --answers FILE`";
 
-/// Stand-ins for required answers that have not been asked yet, so the contracts can judge the
-/// answers from the first one on (BILL-004 shows at the replicas question, before the images are
-/// asked). Findings that point at a stand-in are not shown.
-const PLACEHOLDERS: &[(&str, &str)] = &[
-    ("domains.web", "web.hostwiz.invalid"),
-    ("images.api", "hostwiz.invalid/api:0"),
-    ("images.web", "hostwiz.invalid/web:0"),
-    ("gcp.project_id", "hostwiz-placeholder"),
-];
-
 /// Runs the plain wizard from `start`; prompts go to standard error (inquire's choice), the
 /// verdicts, the review and the result to `out`.
-pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
+pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     inquire::set_global_render_config(render_config(std::env::var_os("NO_COLOR").is_some()));
     // `require_terminal` checked stdin and stdout; inquire also needs stderr to draw on.
     if !std::io::stderr().is_terminal() {
@@ -60,6 +48,8 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     }
     // Between prompts the terminal is cooked; during one inquire holds it raw and a signal
     // would leave it so.
+    let hint = wizard::resume_hint(start.out.as_deref(), true);
+    crate::ui::terminal::on_signal_say(hint.clone());
     crate::ui::terminal::restore_on_signals(b"\x1b[?25h");
     let mut w = Plain {
         out,
@@ -69,12 +59,15 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
         asked: HashSet::new(),
         shown: Vec::new(),
         said_error: None,
+        step: Step::Host,
     };
-    match w.walk(start.resume) {
-        Ok(()) => Ok(()),
+    match w.walk(start.resume, start.resume_step) {
+        Ok(()) => Ok(wizard::Ended::Done),
         Err(Stop::Interrupted) => {
             w.save();
-            w.say(INTERRUPTED)
+            // inquire leaves the cursor on the interrupted prompt's line: end it first.
+            w.say("")?;
+            Ok(wizard::Ended::Interrupted(format!("interrupted; {hint}")))
         }
         Err(Stop::Failed(e)) => {
             w.save();
@@ -134,20 +127,28 @@ struct Plain<'o, W: Write> {
     shown: Vec<Finding>,
     /// The answer error last printed, so it is not repeated after every answer.
     said_error: Option<String>,
+    /// The step being asked, saved with the answers so a resume reopens there.
+    step: Step,
 }
 
 impl<W: Write> Plain<'_, W> {
     /// Walks the questions of every step as one list, so Esc at a step's first question lands
     /// on the previous step's last; the list is rebuilt each time, as the host decides it.
-    fn walk(&mut self, resume: Option<RawAnswers>) -> Result<(), Stop> {
+    fn walk(&mut self, resume: Option<RawAnswers>, left_at: Option<Step>) -> Result<(), Stop> {
         self.say(INTRO)?;
+        let mut at = 0;
         if let Some(saved) = resume {
             if confirm(RESUME, true, None)? {
                 self.raw = saved;
+                // Reopen at the first question of the step the operator left.
+                let list = self.questions();
+                at = left_at
+                    .and_then(|step| list.iter().position(|q| q.step == step))
+                    .unwrap_or(0);
             }
         }
         self.report(false)?;
-        let (mut at, mut heading) = (0, None);
+        let mut heading = None;
         loop {
             let list = self.questions();
             let Some(&q) = list.get(at) else {
@@ -160,19 +161,20 @@ impl<W: Write> Plain<'_, W> {
             if heading != Some(q.step) {
                 self.heading(q.step)?;
                 heading = Some(q.step);
+                self.step = q.step;
             }
             match ask(q, &self.raw.get(q.key))? {
                 Some(value) => {
                     self.answer(q, &value)?;
                     at += 1;
-                    if self.questions().get(at).map(|next| next.step) != Some(q.step) {
-                        self.save();
-                    }
+                    // Every answer is kept at once: a signal or a closed terminal loses none.
+                    self.save();
                 }
                 None if at > 0 => at -= 1,
                 None if confirm(QUIT, false, None)? => {
                     self.save();
-                    return Ok(self.say(QUIT_DONE)?);
+                    let hint = wizard::resume_hint(self.out_dir.as_deref(), true);
+                    return Ok(self.say(&format!("Quit: {hint}."))?);
                 }
                 None => {}
             }
@@ -309,7 +311,9 @@ impl<W: Write> Plain<'_, W> {
     }
 
     fn save(&mut self) {
-        if let Err(e) = session::save(&self.session, &self.raw) {
+        let saved = session::save(&self.session, &self.raw)
+            .and_then(|()| session::save_step(&self.session, self.step));
+        if let Err(e) = saved {
             let _ = self.say(&format!("! cannot keep the answers for resume: {e}"));
         }
     }
@@ -338,8 +342,10 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
             .with_default(current == "true")
             .prompt_skippable()?
             .map(|b| b.to_string()),
-        Kind::Count => {
-            let count_expected = format!("expected {COUNT_EXPECTED}");
+        Kind::Count | Kind::Instances => {
+            let expected =
+                hostwiz::answers::find(key).map_or(COUNT_EXPECTED, |k| k.count_expected());
+            let count_expected = format!("expected {expected}");
             let mut p = CustomType::<u32>::new(q.label)
                 .with_help_message(q.help)
                 .with_error_message(&count_expected)
@@ -394,21 +400,18 @@ fn confirm(question: &str, default: bool, help: Option<&str>) -> Result<bool, St
     Ok(p.prompt_skippable()? == Some(true))
 }
 
-/// The findings for the answers so far, with stand-ins for required answers not asked yet.
+/// The findings for the answers so far, judged by the core as far as they go (rules waiting for
+/// an answer not given yet stay silent); a required answer left empty once asked is an error.
 fn judge(raw: &RawAnswers, asked: &HashSet<&str>) -> Result<Vec<Finding>, AnswerError> {
-    let mut probe = raw.clone();
-    let mut stand_ins = Vec::new();
-    for &(key, value) in PLACEHOLDERS {
-        if raw.get(key).is_empty() && !asked.contains(key) {
-            probe
-                .set(&format!("{key}={value}"))
-                .expect("a stand-in is a valid answer");
-            stand_ins.push(key);
-        }
+    let judged = contracts::judge(raw);
+    if let Some(e) = judged
+        .missing
+        .iter()
+        .find(|e| asked.contains(e.key.as_str()))
+    {
+        return Err(e.clone());
     }
-    let mut findings = contracts::check(&Plan::from(&Answers::from_raw(&probe)?));
-    findings.retain(|f| !matches!(f.origin, Origin::Answer(k) if stand_ins.contains(&k)));
-    Ok(findings)
+    Ok(judged.findings)
 }
 
 /// Lines for what changed between two sets of findings: new or reworded ones, then resolved.
@@ -472,9 +475,24 @@ mod tests {
             lines.contains(&"✓ BILL-004 resolved".to_string()),
             "{lines:?}"
         );
-        for (key, value) in PLACEHOLDERS {
-            assert_eq!(check_value(key, value), Ok(()), "{key}");
+    }
+
+    #[test]
+    fn no_stand_in_reaches_what_plain_mode_prints() {
+        // Issue 15 item 4: GCP before the project is given printed `--project hostwiz-placeholder`.
+        let findings = judged(&["host=gcp", "gcp.enable_project_services=false"], &[]).unwrap();
+        for line in changes(&[], &findings) {
+            assert!(!line.contains("hostwiz"), "{line}");
         }
+        let given = judged(
+            &[
+                "host=gcp",
+                "gcp.enable_project_services=false",
+                "gcp.project_id=shop-prod",
+            ],
+            &[],
+        );
+        assert!(given.is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use hostwiz::answers::RawAnswers;
 use hostwiz::error::{Error, Result};
+use hostwiz::questions::Step;
 use std::path::{Path, PathBuf};
 
 /// The answers a fresh wizard starts from: every key at its default, nothing guessed for the
@@ -46,9 +47,41 @@ pub fn load(out: &Path) -> Option<RawAnswers> {
 
 pub fn clear(out: &Path) {
     if let Some(file) = file_for(out) {
+        let _ = std::fs::remove_file(file.with_extension("step"));
         let _ = std::fs::remove_file(file);
     }
 }
+
+/// The step the operator is at, kept beside the answers so a resume reopens there.
+pub fn save_step(out: &Path, step: Step) -> Result<()> {
+    let Some(file) = file_for(out) else {
+        return Ok(());
+    };
+    let dir = file.parent().expect("a session file has a folder");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the session folder", e))?;
+    let index = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+    hostwiz::write::atomic_write(
+        &file.with_extension("step"),
+        index.to_string().as_bytes(),
+        false,
+    )
+}
+
+/// The step saved with the answers for this output folder, if one was.
+pub fn load_step(out: &Path) -> Option<Step> {
+    let text = std::fs::read_to_string(file_for(out)?.with_extension("step")).ok()?;
+    STEPS.get(text.trim().parse::<usize>().ok()?).copied()
+}
+
+/// Every step, in the order their number is saved.
+const STEPS: [Step; 6] = [
+    Step::Host,
+    Step::Domains,
+    Step::Scale,
+    Step::Services,
+    Step::Review,
+    Step::Write,
+];
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use crate::ui::session;
 use hostwiz::answers::{Answers, Host, RawAnswers};
 use hostwiz::apply;
 use hostwiz::error::Result;
+use hostwiz::questions::Step;
 use hostwiz::source::{self, Source};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ pub struct Start {
     pub existing: Vec<Existing>,
     /// The checkout it was found in, for the migration and GCP API screens.
     pub repo: Option<PathBuf>,
+    /// The step the unfinished run was left at, where a resume reopens.
+    pub resume_step: Option<Step>,
 }
 
 impl Start {
@@ -28,13 +31,16 @@ impl Start {
             Some(s) => source::load(s, &[])?.to_raw(),
             None => session::blank(),
         };
-        let resume = session::load(&session_key(out.as_deref())).filter(|r| *r != raw);
+        let key = session_key(out.as_deref());
+        let resume = session::load(&key).filter(|r| *r != raw);
+        let resume_step = resume.as_ref().and_then(|_| session::load_step(&key));
         Ok(Self {
             raw,
             out,
             resume,
             existing: Vec::new(),
             repo: None,
+            resume_step,
         })
     }
 }
@@ -43,6 +49,44 @@ impl Start {
 /// environment, and so the default folder, may change during the run).
 pub fn session_key(out: Option<&Path>) -> PathBuf {
     out.map_or_else(|| PathBuf::from("hostwiz-out"), Path::to_path_buf)
+}
+
+/// How a wizard run ended: the CLI turns it into the exit code and the last line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// Written, or quit with nothing to keep.
+    Done,
+    /// Ctrl-C: exit 130, with the line that says where the answers are and how to resume.
+    Interrupted(String),
+}
+
+/// What to tell an operator who leaves with answers in progress: that they are saved, and the
+/// command that resumes them (it needs the same `--out`, which keys the saved answers).
+pub fn resume_hint(out: Option<&Path>, plain: bool) -> String {
+    let mut command = String::from("hostwiz wizard");
+    if plain {
+        command.push_str(" --plain");
+    }
+    if let Some(dir) = out {
+        command.push_str(" --out ");
+        command.push_str(&shell_word(&dir.display().to_string()));
+    }
+    let same = if out.is_some() {
+        " (resuming needs the same --out)"
+    } else {
+        " (without --out, as this run)"
+    };
+    format!("answers saved for resume: run `{command}` to continue where you left{same}")
+}
+
+/// A word as a POSIX shell reads it back unchanged.
+fn shell_word(w: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !w.is_empty() && w.chars().all(plain) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
 }
 
 pub fn out_dir(out: Option<&Path>, answers: &Answers) -> PathBuf {
@@ -84,6 +128,8 @@ pub struct Existing {
     pub summary: String,
     pub findings: Vec<String>,
     pub answers: RawAnswers,
+    /// The files it was read from: a migration started from it reads only these.
+    pub files: Vec<PathBuf>,
 }
 
 /// The repo to look in: the one named, or the current folder when it has the starter's layout.
@@ -120,7 +166,14 @@ pub fn existing(repo: &Path, base: &RawAnswers) -> Result<Vec<Existing>> {
                     .iter()
                     .map(|f| format!("{} {} {}", f.severity, f.rule, f.message))
                     .collect(),
-                answers: prefill(&c.plan, base),
+                answers: {
+                    let mut raw = prefill(&c.plan, base);
+                    hostwiz::hosts::module(c.host).prefill_files(&c.files, &mut |k, v| {
+                        let _ = raw.set(&format!("{k}={v}"));
+                    });
+                    raw
+                },
+                files: c.files.iter().map(PathBuf::from).collect(),
             }
         })
         .collect())

@@ -45,16 +45,43 @@ pub const CONDITION_KEYS: [(Condition, &str); 3] = [
     (Condition::SignedUrls, "gcp.signed_urls"),
 ];
 
-/// The conditions these answers switch on, with the answer that switches each.
+/// The conditions these answers switch on, with the answer that switches each: the one
+/// decision of what the answers need, used by the plan (so `apply`'s SVC-004, `check` and
+/// `gcp services --answers`), `enable-apis.sh` and the checklist. A need the answers imply is
+/// derived rather than asked twice: an image on Artifact Registry (`*-docker.pkg.dev`) needs
+/// its API whether or not `gcp.artifact_registry` says so, as `check` reads it from tfvars.
 pub fn conditions(a: &Answers) -> Vec<(Condition, &'static str)> {
     CONDITION_KEYS
         .into_iter()
-        .filter(|(c, _)| match c {
-            Condition::CloudDns => a.gcp.cloud_dns,
-            Condition::ArtifactRegistry => a.gcp.artifact_registry,
-            Condition::SignedUrls => a.gcp.signed_urls,
+        .filter_map(|(c, key)| match c {
+            Condition::CloudDns => a.gcp.cloud_dns.then_some((c, key)),
+            Condition::ArtifactRegistry if a.gcp.artifact_registry => Some((c, key)),
+            Condition::ArtifactRegistry => registry_image(a).map(|image| (c, image)),
+            Condition::SignedUrls => a.gcp.signed_urls.then_some((c, key)),
         })
         .collect()
+}
+
+/// The first image answer on Artifact Registry (`REGION-docker.pkg.dev/…`), by its key.
+fn registry_image(a: &Answers) -> Option<&'static str> {
+    let worker = a
+        .images
+        .worker
+        .as_ref()
+        .map(|w| ("images.worker", w.as_str()));
+    [
+        ("images.api", a.images.api.as_str()),
+        ("images.web", a.images.web.as_str()),
+    ]
+    .into_iter()
+    .chain(worker)
+    .find(|(_, image)| {
+        image
+            .split('/')
+            .next()
+            .is_some_and(|host| host.ends_with("-docker.pkg.dev"))
+    })
+    .map(|(key, _)| key)
 }
 
 /// What the deployment needs of one API of the catalog.
@@ -153,6 +180,10 @@ impl HostModule for Module {
                 api: Replicas {
                     min: a.scale.api_min_replicas,
                     max: a.scale.api_replicas,
+                },
+                web: Replicas {
+                    min: a.scale.web_min_replicas(),
+                    max: a.scale.web_replicas,
                 },
                 // The tfvars pin the minimum to one so the worker never scales to zero.
                 worker: Replicas {

@@ -56,6 +56,13 @@ pub(super) fn tfvars(a: &Answers) -> String {
             ("api_max_instances", a.scale.api_replicas.to_string()),
         ],
     );
+    group(
+        w,
+        &[
+            ("web_min_instances", a.scale.web_min_replicas().to_string()),
+            ("web_max_instances", a.scale.web_replicas.to_string()),
+        ],
+    );
     match a.worker {
         WorkerMode::Inline => group(w, &[("enable_worker_service", "false".into())]),
         WorkerMode::Dedicated => group(

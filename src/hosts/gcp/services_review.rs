@@ -244,6 +244,12 @@ fn snippet(list: &[String], add: &[String]) -> String {
     s
 }
 
+/// What `gcp services` says when given nothing to review.
+pub const NOTHING_GIVEN: &str = "gcp services needs what to review: --tf DIR (the blueprint's \
+     folder, such as ops/infra/gcp) and/or --answers FILE (answers for host = \"gcp\", such as \
+     a hostwiz.toml written before); add --enabled FILE (`gcloud services list --enabled` \
+     output) to compare with the project";
+
 /// Reads the inputs into the [`Services`] the review judges.
 ///
 /// The blueprint's list comes from the `.tf` files in `--tf`; `enable_project_services` and
@@ -251,6 +257,9 @@ fn snippet(list: &[String], add: &[String]) -> String {
 /// from the answers, else the blueprint's defaults; conditions from both; extra APIs from
 /// the answers; the enabled list from `--enabled`.
 pub fn load(opts: &Options) -> Result<Services> {
+    if opts.tf.is_none() && opts.answers.is_none() && opts.enabled.is_none() {
+        return Err(Error::Usage(NOTHING_GIVEN.into()));
+    }
     let from_tf = match &opts.tf {
         Some(dir) => Some(tf_services(dir)?),
         None => None,

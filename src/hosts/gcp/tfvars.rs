@@ -431,11 +431,15 @@ fn build(
     let mut processes = vec![
         Process {
             role: Role::Web,
-            replicas: Sourced::new(
-                Replicas { min: 0, max: 10 },
-                Origin::Default("Cloud Run defaults"),
-            )
-            .into(),
+            // The blueprint's web_min/max_instances where the tfvars set them (0 and 10 else).
+            replicas: match get("web_max_instances") {
+                Some(_) => range("web_min_instances", "web_max_instances"),
+                None => Sourced::new(
+                    Replicas { min: 0, max: 10 },
+                    Origin::Default("Cloud Run defaults"),
+                )
+                .into(),
+            },
             env: BTreeMap::new(),
             unread_env: Vec::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),

@@ -70,6 +70,14 @@ impl HostModule for Module {
             a,
             Shape {
                 api,
+                web: if a.scale.autoscaling {
+                    Replicas {
+                        min: a.scale.web_min_replicas(),
+                        max: a.scale.web_replicas,
+                    }
+                } else {
+                    Replicas::fixed(a.scale.web_replicas)
+                },
                 worker: Replicas::fixed(a.scale.worker_replicas),
                 api_env: true,
             },

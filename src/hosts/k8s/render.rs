@@ -49,15 +49,19 @@ pub(super) fn values(a: &Answers) -> String {
     env_map(w, "  ", &billing_env(Role::Api, a.worker));
     out!(w, "web:");
     out!(w, "  image: {}", q(a.images.web.as_str()));
-    out!(w, "  replicaCount: {replicas}");
+    out!(w, "  replicaCount: {}", a.scale.web_replicas);
 
     out!(w, "autoscaling:");
     out!(w, "  enabled: {}", a.scale.autoscaling);
-    for role in ["api", "web"] {
+    let ranges = [
+        ("api", a.scale.api_min_replicas, replicas),
+        ("web", a.scale.web_min_replicas(), a.scale.web_replicas),
+    ];
+    for (role, min, max) in ranges {
         out!(w, "  {role}:");
         out!(w, "    enabled: true");
-        out!(w, "    minReplicas: {}", a.scale.api_min_replicas);
-        out!(w, "    maxReplicas: {replicas}");
+        out!(w, "    minReplicas: {min}");
+        out!(w, "    maxReplicas: {max}");
     }
 
     out!(w, "worker:");

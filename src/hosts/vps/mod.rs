@@ -52,6 +52,8 @@ impl HostModule for Module {
             a,
             Shape {
                 api: Replicas::fixed(a.scale.api_replicas),
+                // One server: the starter's Compose runs one web process behind Caddy.
+                web: Replicas::fixed(1),
                 worker: Replicas::fixed(a.scale.worker_replicas),
                 api_env: a.worker == WorkerMode::Dedicated,
             },
@@ -136,6 +138,30 @@ impl HostModule for Module {
 
     fn kinds(&self) -> &'static [Kind] {
         &[Kind::Caddyfile, Kind::Compose, Kind::EnvFile]
+    }
+
+    /// The images and Caddy's ACME e-mail, as the env files (`ops/compose/.env`) set them:
+    /// later files win, as with repeated `--env-file`.
+    fn prefill_files(&self, files: &[String], set: &mut dyn FnMut(&str, String)) {
+        const FROM_ENV: [(&str, &str); 4] = [
+            ("API_IMAGE", "images.api"),
+            ("WEB_IMAGE", "images.web"),
+            ("WORKER_IMAGE", "images.worker"),
+            ("CADDY_EMAIL", "domains.tls_email"),
+        ];
+        for path in files.iter().filter(|p| p.ends_with(".env")) {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(vars) = crate::ingest::envfile::parse(&Input::new(path.as_str(), text)) else {
+                continue;
+            };
+            for (var, key) in FROM_ENV {
+                if let Some(v) = vars.get(var).filter(|v| !v.value.is_empty()) {
+                    set(key, v.value.clone());
+                }
+            }
+        }
     }
 
     /// The VPS files named together are one deployment.

@@ -7,7 +7,7 @@ use crate::ui::wizard::Start;
 use hostwiz::answers::{check_value, AnswerError, Answers, Host, Kind, RawAnswers};
 use hostwiz::contracts::rules::{BILL_004, BILL_005};
 use hostwiz::contracts::{self, Capability, Finding, Rule, Severity};
-use hostwiz::plan::{Origin, Plan};
+use hostwiz::plan::Origin;
 use hostwiz::questions::{self, Question, Step};
 use hostwiz::write::Planned;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -36,6 +36,8 @@ pub enum Cmd {
     WriteMigration,
     ReviewServices,
     Quit,
+    /// Ctrl-C: leave at once, saying how to resume (exit 130).
+    Interrupt,
 }
 
 /// Screens of their own, opened from the welcome screen.
@@ -72,6 +74,8 @@ pub struct State {
     values: std::collections::BTreeMap<&'static str, String>,
     pub out: Option<PathBuf>,
     pub resume: Option<RawAnswers>,
+    /// Where the unfinished run was left: a resume reopens there.
+    pub resume_step: Option<Step>,
     pub existing: Vec<crate::ui::wizard::Existing>,
     pub repo: Option<PathBuf>,
     pub screen: Option<Screen>,
@@ -81,11 +85,15 @@ pub struct State {
     /// The checked answers, or the first answer that is not accepted.
     pub answers: Result<Answers, AnswerError>,
     pub findings: Vec<Finding>,
+    /// The rules whose inputs are not all given yet: the panel shows them pending, not passed.
+    pub pending: Vec<&'static str>,
     pub modal: Option<Modal>,
     pub review: Vec<Planned>,
     pub review_error: Option<Failure>,
     pub selected_file: usize,
     pub scroll: u16,
+    /// How far the preview is scrolled to the right, for lines wider than the pane.
+    pub hscroll: u16,
     pub done: Option<Vec<String>>,
     pub status: Option<String>,
     pub dirty: bool,
@@ -107,6 +115,7 @@ impl State {
             values: Default::default(),
             out: start.out,
             resume: start.resume,
+            resume_step: start.resume_step,
             existing: start.existing,
             repo: start.repo,
             screen: None,
@@ -115,11 +124,13 @@ impl State {
             edit: None,
             answers,
             findings: Vec::new(),
+            pending: Vec::new(),
             modal,
             review: Vec::new(),
             review_error: None,
             selected_file: 0,
             scroll: 0,
+            hscroll: 0,
             done: None,
             status: None,
             dirty: false,
@@ -183,10 +194,15 @@ impl State {
         self.values = self.raw.values();
         let raw = self.tentative();
         self.answers = Answers::from_raw(&raw);
-        self.findings = match &self.answers {
-            Ok(a) => contracts::check(&Plan::from(a)),
-            Err(_) => Vec::new(),
-        };
+        // Judged from the first answer on, as far as the answers go (the core's partial judge).
+        let judged = contracts::judge(&raw);
+        self.findings = judged.findings;
+        self.pending = judged.pending;
+    }
+
+    /// Whether a rule waits for answers not given yet.
+    pub fn is_pending(&self, rule: &Rule) -> bool {
+        self.pending.contains(&rule.id)
     }
 
     /// The reason the value being typed is refused, if it is.
@@ -241,7 +257,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
                 }
             }
             s.selected_file = 0;
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
             Vec::new()
         }
         Msg::Written(r) if matches!(s.screen, Some(Screen::Migration { .. })) => {
@@ -296,7 +312,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Cmd> {
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
-        return vec![Cmd::SaveSession, Cmd::Quit];
+        return vec![Cmd::SaveSession, Cmd::Interrupt];
     }
     if let Some(m) = s.modal.clone() {
         return modal_key(s, m, k);
@@ -309,15 +325,20 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     }
     s.status = None;
     match k.code {
-        KeyCode::Char('q') | KeyCode::Esc => {
+        KeyCode::Char('q') => {
             if s.done.is_some() || !s.dirty {
                 return vec![Cmd::Quit];
             }
             s.modal = Some(Modal::ConfirmQuit);
             Vec::new()
         }
+        // Esc closes what is open (handled above) or goes back; it never quits.
+        KeyCode::Esc if s.step == Step::Host => {
+            s.status = Some(super::strings::FIRST_STEP.into());
+            Vec::new()
+        }
         KeyCode::Tab => go(s, 1),
-        KeyCode::BackTab => go(s, -1),
+        KeyCode::BackTab | KeyCode::Esc => go(s, -1),
         KeyCode::Char('?') => {
             s.modal = Some(Modal::Explain { selected: 0 });
             Vec::new()
@@ -379,7 +400,9 @@ fn form_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
                 };
                 set(s, q.key, options[(at + step) % options.len()]);
             }
-            Kind::Text | Kind::Count | Kind::List if matches!(k.code, KeyCode::Enter) => {
+            Kind::Text | Kind::Count | Kind::Instances | Kind::List
+                if matches!(k.code, KeyCode::Enter) =>
+            {
                 let buffer = s.value(q.key).to_string();
                 s.edit = Some(Edit {
                     cursor: buffer.chars().count(),
@@ -399,6 +422,8 @@ fn set(s: &mut State, key: &str, value: &str) {
     }
     s.dirty = true;
     s.evaluate();
+    // An answer can take questions away (inline billing has no worker to ask about).
+    s.field = s.field.min(s.questions().len().saturating_sub(1));
 }
 
 fn edit_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
@@ -455,9 +480,11 @@ fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
             s.modal = Some(Modal::Welcome { selected: 0 });
         }
         KeyCode::Char('q') => return vec![Cmd::Quit],
-        KeyCode::Down | KeyCode::Char('j') => s.scroll = s.scroll.saturating_add(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            s.scroll = s.scroll.saturating_add(1).min(screen_limit(s))
+        }
         KeyCode::Up | KeyCode::Char('k') => s.scroll = s.scroll.saturating_sub(1),
-        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10).min(screen_limit(s)),
         KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
         KeyCode::Enter if matches!(&s.screen, Some(Screen::Migration { written: None, planned, .. }) if !planned.is_empty()) =>
         {
@@ -468,18 +495,31 @@ fn screen_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// How far the open screen scrolls: to its last line, never into blank space.
+fn screen_limit(s: &State) -> u16 {
+    s.screen.as_ref().map_or(0, |screen| {
+        super::widgets::screen::scroll_limit(screen, s.size)
+    })
+}
+
 fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    let (down, right) = super::widgets::review::scroll_limits(s);
     match k.code {
         KeyCode::Up | KeyCode::Char('k') => {
             s.selected_file = s.selected_file.saturating_sub(1);
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
         }
         KeyCode::Down | KeyCode::Char('j') => {
             s.selected_file = (s.selected_file + 1).min(s.review.len().saturating_sub(1));
-            s.scroll = 0;
+            (s.scroll, s.hscroll) = (0, 0);
         }
-        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10),
+        // Down to the last line and right to the end of the longest, never into blank space.
+        KeyCode::PageDown => s.scroll = s.scroll.saturating_add(10).min(down),
         KeyCode::PageUp => s.scroll = s.scroll.saturating_sub(10),
+        KeyCode::Right | KeyCode::Char('l') => s.hscroll = s.hscroll.saturating_add(8).min(right),
+        KeyCode::Left | KeyCode::Char('h') => s.hscroll = s.hscroll.saturating_sub(8),
+        KeyCode::End => s.scroll = down,
+        KeyCode::Home => (s.scroll, s.hscroll) = (0, 0),
         KeyCode::Enter => return go(s, 1),
         _ => {}
     }
@@ -504,6 +544,11 @@ fn modal_key(s: &mut State, m: Modal, k: KeyEvent) -> Vec<Cmd> {
                 s.raw = r;
                 s.dirty = true;
                 s.evaluate();
+                // Reopen where the operator left, if that step is still one of this host's.
+                if let Some(step) = s.resume_step.filter(|st| s.steps().contains(st)) {
+                    s.step = step;
+                    s.field = 0;
+                }
             }
             s.modal = after_resume(s);
         }

@@ -10,7 +10,7 @@ pub mod app;
 mod failure;
 pub mod strings;
 pub mod view;
-mod widgets;
+pub(crate) mod widgets;
 
 use crate::ui::session;
 use crate::ui::wizard::{self, Start};
@@ -47,9 +47,11 @@ fn show_cursor_on_panic() {
     }));
 }
 
-pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
+pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     let key = wizard::session_key(start.out.as_deref());
+    let hint = wizard::resume_hint(start.out.as_deref(), false);
     let mut state = State::new(start);
+    crate::ui::terminal::on_signal_say(hint.clone());
     crate::ui::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h");
     let io = |e: std::io::Error| Error::io("the terminal", "use", e);
     let mut terminal = ratatui::try_init().map_err(io)?;
@@ -58,6 +60,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
+    let (mut saved, mut saved_step, mut interrupted) = (None, state.step, false);
     loop {
         terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
         let msg = match event::read().map_err(io)? {
@@ -66,14 +69,28 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
             _ => continue,
         };
         let mut pending = app::update(&mut state, msg);
+        // Every change is kept at once, so a signal or a closed terminal loses nothing.
+        if state.dirty
+            && state.done.is_none()
+            && (saved.as_ref() != Some(&state.raw) || saved_step != state.step)
+        {
+            pending.insert(0, Cmd::SaveSession);
+        }
         let mut quit = false;
         while let Some(cmd) = pending.first().cloned() {
             pending.remove(0);
             match cmd {
                 Cmd::Quit => quit = true,
+                Cmd::Interrupt => {
+                    quit = true;
+                    interrupted = true;
+                }
                 Cmd::SaveSession => {
-                    if state.dirty {
+                    if state.dirty && state.done.is_none() {
                         let _ = session::save(&key, &state.raw);
+                        let _ = session::save_step(&key, state.step);
+                        saved = Some(state.raw.clone());
+                        saved_step = state.step;
                     }
                 }
                 Cmd::Review => {
@@ -106,12 +123,19 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
         }
     }
     drop(guard);
+    let say = |out: &mut dyn Write, l: &str| {
+        writeln!(out, "{l}").map_err(|e| Error::io("standard output", "write to", e))
+    };
     if let Some(lines) = &state.done {
         for l in lines {
-            writeln!(out, "{l}").map_err(|e| Error::io("standard output", "write to", e))?;
+            say(out, l)?;
         }
+    } else if interrupted {
+        return Ok(wizard::Ended::Interrupted(format!("interrupted; {hint}")));
+    } else if state.dirty {
+        say(out, &format!("Quit: {hint}."))?;
     }
-    Ok(())
+    Ok(wizard::Ended::Done)
 }
 
 fn checked(state: &State) -> std::result::Result<&Answers, Failure> {
@@ -166,11 +190,24 @@ fn migration_out(state: &State) -> std::path::PathBuf {
     )
 }
 
+/// The deployment chosen on the welcome screen, alone: `m` on one row migrates that row, not
+/// every deployment of the checkout.
 fn migrate_options(state: &State) -> hostwiz::migrate::Options {
-    hostwiz::migrate::Options {
-        repo: state.repo.clone(),
-        out: Some(migration_out(state)),
-        ..Default::default()
+    let chosen = match state.modal {
+        Some(app::Modal::Welcome { selected }) => state.existing.get(selected),
+        _ => None,
+    };
+    match chosen {
+        Some(e) => hostwiz::migrate::Options {
+            paths: e.files.clone(),
+            out: Some(migration_out(state)),
+            ..Default::default()
+        },
+        None => hostwiz::migrate::Options {
+            repo: state.repo.clone(),
+            out: Some(migration_out(state)),
+            ..Default::default()
+        },
     }
 }
 

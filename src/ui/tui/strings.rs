@@ -6,19 +6,23 @@ pub const STEPS: &str = " Steps ";
 pub const CONTRACTS: &str = " Contracts ";
 pub const TOPOLOGY: &str = " Topology ";
 pub const FILES: &str = " Files ";
+pub const FILES_WIDE: &str = " Files · ←→ for wide lines ";
 
 pub const KEYS_FORM: &str =
-    "↑↓ move  ⏎ edit/choose  tab next  ⇧tab back  ? explain  p preview  q quit";
+    "↑↓ move  ⏎ edit/choose  tab next  ⇧tab/esc back  ? explain  p preview  q quit";
 pub const KEYS_EDIT: &str = "type to edit  ⏎ keep  esc undo  ←→ move cursor";
-pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn scroll  ⏎ continue  ⇧tab back  q quit";
-pub const KEYS_WRITE: &str = "⏎ write the files  ⇧tab back  q quit";
+pub const KEYS_REVIEW: &str = "↑↓ file  pgup/pgdn ←→ scroll  ⏎ continue  ⇧tab/esc back  q quit";
+pub const KEYS_WRITE: &str = "⏎ write the files  ⇧tab/esc back  q quit";
 pub const KEYS_DONE: &str = "q quit";
 pub const KEYS_MODAL: &str = "↑↓ rule  ⏎ apply fix  esc close";
+pub const KEYS_WELCOME: &str =
+    "↑↓ deployment  ⏎ start from it  m migrate  g GCP APIs  esc start blank";
+pub const KEYS_RESUME: &str = "y resume  n start over";
 
 pub const TOO_SMALL: &str = "hostwiz needs a terminal of at least 80×24";
 pub const QUIT_TITLE: &str = " Quit? ";
-pub const QUIT_TEXT: &str =
-    "Your answers are saved and offered next time for this output folder.\n\ny quit   n stay";
+pub const QUIT_KEYS: &str = "y quit   n stay";
+pub const FIRST_STEP: &str = "This is the first step: q quits (your answers are kept for resume).";
 pub const RESUME_TITLE: &str = " Resume? ";
 pub const RESUME_TEXT: &str = "Answers from an unfinished run for this output folder were found.\n\ny resume them   n start over";
 pub const WELCOME_TITLE: &str = " Found in this checkout ";
@@ -38,6 +42,7 @@ pub const PASS: &str = "✓";
 pub const FAIL: &str = "✗";
 pub const WARN: &str = "!";
 pub const INFO: &str = "i";
+pub const PENDING: &str = "⋯";
 
 pub const REFUSED: &str = "Fix the failing contracts first: the files would break them.";
 pub const WRITE_HINT: &str = "Press ⏎ to write these files. Nothing is written before that.";

@@ -3,7 +3,7 @@
 
 use crate::ui::session;
 use crate::ui::tui::app::{self, Cmd, Modal, Msg, State};
-use crate::ui::tui::view;
+use crate::ui::tui::{strings, view};
 use crate::ui::wizard::Start;
 use hostwiz::answers::RawAnswers;
 use hostwiz::questions::Step;
@@ -25,6 +25,7 @@ fn start(preset: Option<&str>) -> State {
         resume: None,
         existing: Vec::new(),
         repo: None,
+        resume_step: None,
     })
 }
 
@@ -234,7 +235,11 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         "nothing changed: no question"
     );
     press(&mut s, KeyCode::Right);
+    // Esc never quits (issue 15 item 9): on the first step it says how to quit.
     assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert_eq!(s.modal, None);
+    assert!(s.status.as_deref().unwrap().contains("q quits"));
+    assert!(press(&mut s, KeyCode::Char('q')).is_empty());
     assert_eq!(s.modal, Some(Modal::ConfirmQuit));
     snap("confirm-quit", &s);
     press(&mut s, KeyCode::Char('n'));
@@ -244,7 +249,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
         ),
-        vec![Cmd::SaveSession, Cmd::Quit]
+        vec![Cmd::SaveSession, Cmd::Interrupt]
     );
 
     let mut saved = session::blank();
@@ -255,6 +260,7 @@ fn quitting_asks_when_answers_changed_and_resume_restores_them() {
         resume: Some(saved),
         existing: Vec::new(),
         repo: None,
+        resume_step: None,
     });
     assert_eq!(r.modal, Some(Modal::Resume));
     snap("resume", &r);
@@ -301,11 +307,15 @@ fn the_welcome_screen_shows_what_check_finds_and_starts_from_it() {
         resume: None,
         existing,
         repo: None,
+        resume_step: None,
     });
     assert_eq!(s.modal, Some(Modal::Welcome { selected: 0 }));
     press(&mut s, KeyCode::Down);
     let shown = screen(&s, 120, 40);
     assert!(shown.contains("BILL-004"), "{shown}");
+    // Issue 15 item 7: the footer shows the welcome screen's keys, not the explain view's.
+    assert!(shown.contains(strings::KEYS_WELCOME), "{shown}");
+    assert!(!shown.contains(strings::KEYS_MODAL), "{shown}");
     press(&mut s, KeyCode::Up);
     press(&mut s, KeyCode::Enter);
     assert_eq!(s.modal, None);
@@ -395,10 +405,40 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
         resume: None,
         existing,
         repo: Some(repo.path().to_path_buf()),
+        resume_step: None,
     });
     s.modal = Some(Modal::Welcome { selected: k8s });
     assert!(screen(&s, 120, 40).contains("m migrate this inline deployment"));
     assert_eq!(press(&mut s, KeyCode::Char('m')), vec![Cmd::PlanMigration]);
+    // Issue 15 item 7: `m` on the k8s row plans that deployment alone, not the GCP one too.
+    let opts = super::migrate_options(&s);
+    assert!(opts.repo.is_none());
+    assert!(!opts.paths.is_empty());
+    assert!(opts
+        .paths
+        .iter()
+        .all(|p| p.starts_with(repo.path().join("ops/charts/starter"))));
+    let planned = hostwiz::migrate::plan(&opts).unwrap();
+    // Issue 15 item 10: MIGRATION.md draws each phase's topology.
+    let guide = planned
+        .files
+        .iter()
+        .find(|f| f.path == hostwiz::migrate::GUIDE)
+        .unwrap();
+    assert_eq!(
+        guide.contents.matches("```mermaid").count(),
+        2,
+        "{}",
+        guide.contents
+    );
+    assert!(guide
+        .contents
+        .contains("worker[\"worker × 1 · owns retries + replay\"]"));
+    assert!(
+        planned.files.iter().all(|f| !f.path.ends_with(".tfvars")),
+        "{:?}",
+        planned.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
 
     // A copy at a fixed relative path, so MIGRATION.md (which names the files) snapshots the
     // same on every machine; the suppression's date is pinned by HOSTWIZ_TODAY.
@@ -464,4 +504,161 @@ fn the_welcome_offers_the_migration_and_the_gcp_api_screens() {
     );
     insta::assert_snapshot!("gcp-api-screen-120x40", shown);
     insta::assert_snapshot!("gcp-api-screen-80x24", screen(&s, 80, 24));
+}
+
+/// Issue 15 item 1: the panel judges from the first answer on and never shows ✓ for a rule
+/// whose inputs are missing, nor disagrees with the hint on screen.
+#[test]
+fn the_panel_is_never_falsely_green() {
+    let mut s = start(None);
+    let blank = screen(&s, 120, 40);
+    assert!(blank.contains("⋯ ROUTE-001"), "{blank}");
+    assert!(!blank.contains("✓ ROUTE-"), "{blank}");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.step, Step::Scale);
+    focus(&mut s, "scale.api_replicas");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Backspace);
+    type_text(&mut s, "3");
+    press(&mut s, KeyCode::Enter);
+    assert!(s.hint().unwrap().contains("dedicated"));
+    let inline = screen(&s, 120, 40);
+    assert!(inline.contains("✗ BILL-004"), "{inline}");
+    shift_tab(&mut s);
+    focus(&mut s, "domains.api");
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "api acme.io");
+    let typing = screen(&s, 120, 40);
+    assert!(typing.contains("⋯ ROUTE-003"), "{typing}");
+}
+
+/// Issue 15 item 9: a panel title that does not fit ends with `…`, never mid-word without a mark.
+#[test]
+fn cut_panel_titles_end_with_an_ellipsis() {
+    let s = start(Some("k8s-single"));
+    for width in [80, 100] {
+        let text = screen(&s, width, 30);
+        let row = text
+            .lines()
+            .find(|l| l.contains("ROUTE-004"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            row.contains("no public API") || row.contains('…'),
+            "{width}: {row}"
+        );
+    }
+}
+
+/// Issue 15 item 5: on gcp the API host is required: its help says so, and leaving it empty
+/// fails ROUTE-007 live, at the field, on the Domains step rather than at the end.
+#[test]
+fn the_gcp_api_host_is_required_at_its_field() {
+    let mut s = start(Some("gcp-cloud-run"));
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.step, Step::Domains);
+    focus(&mut s, "domains.api");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::End);
+    for _ in 0..60 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.raw.get("domains.api"), "");
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("Required on gcp"), "{text}");
+    assert!(text.contains("✗ ROUTE-007"), "{text}");
+    assert!(s.findings_for("domains.api").any(|f| f.rule == "ROUTE-007"));
+}
+
+/// Issue 15 item 7: the preview scrolls sideways to its wide lines, and PgDn stops with the last
+/// line on screen instead of scrolling into blank space.
+#[test]
+fn the_preview_scrolls_to_its_ends_and_no_further() {
+    let mut s = start(Some("k8s-ha-worker"));
+    s.out = Some("no-such-folder/out".into());
+    let a = s.answers.clone().unwrap();
+    let planned =
+        hostwiz::write::prepare(s.out.as_deref().unwrap(), hostwiz::render::render(&a)).unwrap();
+    s.step = Step::Review;
+    app::update(&mut s, Msg::Reviewed(Ok(planned)));
+    app::update(&mut s, Msg::Resize(80, 24));
+    let checklist = s
+        .review
+        .iter()
+        .position(|p| p.file.path == "CHECKLIST.md")
+        .unwrap();
+    s.selected_file = checklist;
+    let last = s.review[checklist]
+        .file
+        .contents
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    for _ in 0..200 {
+        press(&mut s, KeyCode::PageDown);
+    }
+    let (down, right) = crate::ui::tui::widgets::review::scroll_limits(&s);
+    assert_eq!(s.scroll, down);
+    let text = screen(&s, 80, 24);
+    let tail: String = last.chars().take(20).collect();
+    assert!(
+        text.contains(&tail),
+        "the last line {last:?} is on screen:\n{text}"
+    );
+    assert!(right > 0, "CHECKLIST.md has lines wider than the pane");
+    assert!(text.contains("←→ for wide lines"), "{text}");
+    for _ in 0..200 {
+        press(&mut s, KeyCode::Right);
+    }
+    assert_eq!(s.hscroll, right);
+    press(&mut s, KeyCode::Home);
+    assert_eq!((s.scroll, s.hscroll), (0, 0));
+}
+
+/// Issue 15 item 7: starting from a Compose checkout takes the images and the ACME e-mail from
+/// `ops/compose/.env`, not only what the plan says.
+#[test]
+fn starting_from_a_compose_checkout_reads_its_env_file() {
+    let repo = tempfile::tempdir().unwrap();
+    let compose = repo.path().join("ops/compose");
+    std::fs::create_dir_all(compose.join("caddy")).unwrap();
+    let a = source::load(&Source::Preset("vps-single".into()), &[]).unwrap();
+    let mut env = String::new();
+    for f in hostwiz::render::render(&a) {
+        if f.path == "Caddyfile" {
+            std::fs::write(compose.join("caddy/Caddyfile"), &f.contents).unwrap();
+        } else if f.path == "compose.env" {
+            env = f.contents.clone();
+        }
+    }
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compose/docker-compose.prod.yml");
+    std::fs::copy(base, compose.join("docker-compose.prod.yml")).unwrap();
+    // The operator's own values, after what hostwiz would write (later lines win).
+    env.push_str(
+        "API_IMAGE=r.acme.io/api:7.1\nWEB_IMAGE=r.acme.io/web:7.1\nCADDY_EMAIL=ops@acme.io\n",
+    );
+    std::fs::write(compose.join(".env"), env).unwrap();
+    let existing = crate::ui::wizard::existing(repo.path(), &session::blank()).unwrap();
+    let vps = existing
+        .iter()
+        .find(|e| e.host.as_str() == "vps")
+        .unwrap_or_else(|| panic!("{existing:?}"));
+    assert_eq!(vps.answers.get("images.api"), "r.acme.io/api:7.1");
+    assert_eq!(vps.answers.get("images.web"), "r.acme.io/web:7.1");
+    assert_eq!(vps.answers.get("domains.tls_email"), "ops@acme.io");
+}
+
+/// Issue 15 item 10: the topology pane draws one box per process with its replicas and what it
+/// does with billing.
+#[test]
+fn the_topology_draws_a_box_per_process() {
+    let mut s = start(Some("k8s-ha-worker"));
+    s.step = Step::Scale;
+    let text = screen(&s, 120, 40);
+    for part in ["┌web ×2–3", "┌api ×2–3", "┌worker ×1", "flags off", "BFF"] {
+        assert!(text.contains(part), "{part}:\n{text}");
+    }
 }

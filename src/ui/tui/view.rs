@@ -43,13 +43,7 @@ pub fn draw(s: &State, f: &mut Frame) {
         f.render_widget(Paragraph::new(line), footer);
         return;
     }
-    let side = if area.width >= 120 { 36 } else { 26 };
-    let [left, middle, right] = Layout::horizontal([
-        Constraint::Length(18),
-        Constraint::Min(30),
-        Constraint::Length(side),
-    ])
-    .areas(main);
+    let [left, middle, right] = columns(main);
     steps::render(s, f, left);
     contracts::render(s, f, right);
     match s.step {
@@ -71,10 +65,34 @@ pub fn draw(s: &State, f: &mut Frame) {
     }
 }
 
+/// The step list, the middle pane and the contracts panel, side by side.
+pub fn columns(main: Rect) -> [Rect; 3] {
+    let side = if main.width >= 120 { 36 } else { 26 };
+    Layout::horizontal([
+        Constraint::Length(18),
+        Constraint::Min(30),
+        Constraint::Length(side),
+    ])
+    .areas(main)
+}
+
+/// The middle pane for a terminal of `size`, as `draw` lays it out: what the preview has.
+pub fn middle(size: (u16, u16)) -> Rect {
+    let area = Rect::new(0, 0, size.0, size.1);
+    let [main, _] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    columns(main)[1]
+}
+
 fn render_footer(s: &State, f: &mut Frame, area: Rect) {
     let line = match (&s.status, &s.modal) {
         (Some(msg), _) => Line::from(msg.as_str()).bold(),
-        (None, Some(_)) => Line::from(strings::KEYS_MODAL).dim(),
+        (None, Some(m)) => Line::from(match m {
+            super::app::Modal::Explain { .. } => strings::KEYS_MODAL,
+            super::app::Modal::Welcome { .. } => strings::KEYS_WELCOME,
+            super::app::Modal::Resume => strings::KEYS_RESUME,
+            super::app::Modal::ConfirmQuit => strings::QUIT_KEYS,
+        })
+        .dim(),
         (None, None) => {
             let keys = if s.edit.is_some() {
                 strings::KEYS_EDIT

@@ -20,13 +20,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         Constraint::Min(0),
     ])
     .areas(inner);
+    // Mark, space, the ID in 9 and a space: what is left is the title's, cut with … if longer.
+    let room = (inner.width as usize).saturating_sub(12);
     let lines: Vec<Line> = rules
         .iter()
         .map(|r| {
-            let (mark, style) = verdict(s.worst(r));
+            let (mark, style) = if s.is_pending(r) {
+                super::pending()
+            } else {
+                verdict(s.worst(r))
+            };
             Line::from(vec![
                 Span::styled(format!("{mark} "), style),
-                Span::raw(format!("{:<9} {}", r.id, r.title)),
+                Span::raw(format!("{:<9} {}", r.id, cut(r.title, room))),
             ])
         })
         .collect();
@@ -43,4 +49,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         (Ok(_), None) => String::new(),
     };
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), detail);
+}
+
+/// `text` in at most `room` columns, ending with `…` when it had to be cut.
+fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        text.to_string()
+    } else {
+        let kept: String = text.chars().take(room.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
 }

@@ -25,6 +25,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         if let Some(reason) = s
             .edit_error()
             .or_else(|| check_value(q.key, s.value(q.key)).err())
+            .or_else(|| answer_error(s, q.key))
         {
             lines.push(Line::from(format!("{} expected {reason}", strings::FAIL)).fg(Color::Red));
         }
@@ -51,6 +52,16 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     );
 }
 
+/// What the answers as a whole expect of this key, where they are refused because of it (an
+/// answer the host requires, such as the API host on gcp, is empty).
+fn answer_error(s: &State, key: &str) -> Option<String> {
+    s.answers
+        .as_ref()
+        .err()
+        .filter(|e| e.key == key)
+        .map(|e| e.expected.clone())
+}
+
 fn field_line(s: &State, q: &Question, focused: bool) -> Line<'static> {
     let value = match (&s.edit, focused) {
         (Some(e), true) => {
@@ -62,6 +73,7 @@ fn field_line(s: &State, q: &Question, focused: bool) -> Line<'static> {
         _ => display(s, q),
     };
     let bad = check_value(q.key, s.value(q.key)).is_err()
+        || answer_error(s, q.key).is_some()
         || s.findings_for(q.key)
             .any(|f| f.severity == hostwiz::contracts::Severity::Error);
     let pointer = if focused { "▶ " } else { "  " };

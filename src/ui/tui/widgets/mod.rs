@@ -22,3 +22,11 @@ pub fn verdict(severity: Option<Severity>) -> (&'static str, Style) {
         Some(Severity::Info) => (INFO, Style::default().fg(Color::Cyan)),
     }
 }
+
+/// The mark of a rule whose inputs are not all given yet: neither passed nor failed.
+pub fn pending() -> (&'static str, Style) {
+    (
+        super::strings::PENDING,
+        Style::default().fg(Color::DarkGray),
+    )
+}

@@ -13,7 +13,14 @@ pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
     let (title, lines): (&str, Vec<Line>) = match m {
         Modal::Resume => (strings::RESUME_TITLE, text(strings::RESUME_TEXT)),
         Modal::Welcome { selected } => (strings::WELCOME_TITLE, welcome(s, *selected)),
-        Modal::ConfirmQuit => (strings::QUIT_TITLE, text(strings::QUIT_TEXT)),
+        Modal::ConfirmQuit => (
+            strings::QUIT_TITLE,
+            text(&format!(
+                "{}\n\n{}",
+                crate::ui::wizard::resume_hint(s.out.as_deref(), false),
+                strings::QUIT_KEYS
+            )),
+        ),
         Modal::Explain { selected } => (strings::EXPLAIN_TITLE, explain(s, *selected)),
     };
     f.render_widget(

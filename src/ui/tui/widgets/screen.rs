@@ -9,6 +9,34 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// How far a screen's text can scroll down in a terminal of `size`.
+pub fn scroll_limit(screen: &Screen, size: (u16, u16)) -> u16 {
+    // The screen has the whole terminal but the footer row, less its borders.
+    let rows = size.1.saturating_sub(1 + 2);
+    // MIGRATION.md wraps, so its lines count by the rows they take; the API table does not.
+    let width = usize::from(size.0.saturating_sub(2).max(1));
+    let (text, above, wraps) = match screen {
+        Screen::Services { text } => (text.as_str(), 0, false),
+        Screen::Migration {
+            doc,
+            planned,
+            written,
+        } => {
+            let files = written.as_ref().map_or(planned.len(), Vec::len);
+            (doc.as_str(), files.min(12) as u16 + 2, true)
+        }
+    };
+    let lines: usize = text
+        .lines()
+        .map(|l| match wraps {
+            true => l.chars().count().max(1).div_ceil(width),
+            false => 1,
+        })
+        .sum();
+    let shown = usize::from(rows.saturating_sub(above));
+    u16::try_from(lines.saturating_sub(shown)).unwrap_or(u16::MAX)
+}
+
 pub fn render(s: &State, screen: &Screen, f: &mut Frame, area: Rect) {
     match screen {
         Screen::Services { text } => {

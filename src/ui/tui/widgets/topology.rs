@@ -1,13 +1,14 @@
-//! The topology the answers describe, drawn as a chain: browser → entry → web (BFF) → api,
-//! the API host's edge when set, and the worker with its replicas. A broken rule marks the
-//! part it breaks.
+//! The topology the answers describe: the way in (browser → entry → web host), one box per
+//! process with its replicas and what it does with billing, and the API host's edge when set.
+//! A broken rule marks the part it breaks.
 
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::WorkerMode;
 use hostwiz::contracts::rules;
 use hostwiz::contracts::{Rule, Severity};
-use ratatui::layout::Rect;
+use hostwiz::plan::Role;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -45,30 +46,63 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     };
     let host = hostwiz::hosts::module(a.host);
     let entry = host.entry(a);
-    let api_count = hostwiz::render::api_count(&host.plan(a));
-    let mut lines = vec![Line::from(vec![
-        Span::raw(format!("browser ─▶ {entry} ─▶ {}", a.domains.web)),
-        mark(failing(&ENTRY)),
-    ])];
-    lines.push(Line::from(vec![
-        Span::raw(format!("  / and /api ─▶ web ─▶ api ×{api_count}")),
-        mark(failing(&API)),
-    ]));
-    if let Some(api) = &a.domains.api {
-        lines.push(Line::from(vec![
+    let plan = host.plan(a);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let api_line = a.domains.api.as_ref().map(|api| {
+        Line::from(vec![
             Span::raw(format!("servers ─▶ {api} ─▶ api")),
             mark(failing(&API_HOST)),
-        ]));
-    }
-    let owner = match a.worker {
-        WorkerMode::Inline => "api owns billing retries+replay".to_string(),
-        WorkerMode::Dedicated => format!("worker ×{} owns retries+replay", a.scale.worker_replicas),
-    };
-    lines.push(Line::from(vec![Span::raw(owner), mark(failing(&WORKER))]));
+        ])
+    });
+    let [top, boxes, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(u16::from(api_line.is_some())),
+    ])
+    .areas(inner);
     f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(ratatui::widgets::Wrap { trim: false }),
-        area,
+        Paragraph::new(Line::from(vec![
+            Span::raw(format!("browser ─▶ {entry} ─▶ {} ─▶ web", a.domains.web)),
+            mark(failing(&ENTRY)),
+        ])),
+        top,
     );
+    if let Some(line) = api_line {
+        f.render_widget(Paragraph::new(line), bottom);
+    }
+    // One box per process: its replicas in the title, inside what it does: the BFF, the owner of
+    // billing retries and replay, or an API with both flags off.
+    let processes: Vec<_> = plan.processes.iter().collect();
+    let cells = Layout::horizontal(
+        processes
+            .iter()
+            .map(|_| Constraint::Ratio(1, processes.len().max(1) as u32)),
+    )
+    .split(boxes);
+    for (p, cell) in processes.iter().zip(cells.iter()) {
+        let (duty, part): (&str, &[&Rule]) = match (p.role, a.worker) {
+            // Few words: at 80 columns a box has about ten.
+            (Role::Web, _) => ("BFF", &ENTRY),
+            (Role::Api, WorkerMode::Inline) => ("billing", &API),
+            (Role::Api, WorkerMode::Dedicated) => ("flags off", &API),
+            (Role::Worker, _) => ("billing", &WORKER),
+        };
+        let r = p.replicas.value;
+        let count = if r.min == r.max {
+            r.max.to_string()
+        } else {
+            format!("{}–{}", r.min, r.max)
+        };
+        let title = Line::from(vec![
+            Span::raw(format!("{} ×{count}", p.role.as_str())),
+            mark(failing(part)),
+        ]);
+        f.render_widget(
+            Paragraph::new(duty)
+                .block(Block::bordered().title(title))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            *cell,
+        );
+    }
 }
