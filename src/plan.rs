@@ -107,6 +107,10 @@ pub struct Process {
     pub env: BTreeMap<String, Sourced<String>>,
     /// Where the process itself is defined, for findings about its absence or presence.
     pub origin: Origin,
+    /// Settings the process gets by reference (a secret store's key, an uncommitted env file,
+    /// a Secret Manager secret): env name → the reference. Their values are not hostwiz's to
+    /// see; the startup rules judge that the reference exists.
+    pub secrets: BTreeMap<String, Sourced<String>>,
 }
 
 pub const RETRY_FLAG: &str = "ENABLE_BILLING_RETRY_WORKER";
@@ -127,6 +131,14 @@ impl Process {
             ),
             None => (true, self.origin.clone()),
         }
+    }
+
+    /// Whether a value reads as on, the way the app reads its flags.
+    pub fn flag_value(&self, v: &str) -> bool {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )
     }
 
     pub fn mode(&self) -> (&str, Origin) {
@@ -187,6 +199,39 @@ pub struct Plan {
     pub api_addresses: Vec<String>,
     pub urls: Option<Urls>,
     pub services: Option<Services>,
+    /// What the platform does with the settings, where the source says it; `None` where the
+    /// source does not describe startup at all (then a missing setting may come from a place
+    /// hostwiz cannot see, and the startup rules judge only the values they see).
+    pub startup: Option<Startup>,
+}
+
+/// The platform's side of starting the processes (CONTRACTS.md, BOOT-010).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Startup {
+    /// Kubernetes: the External Secrets wiring, when `externalSecrets.enabled`.
+    pub secret_store: Option<SecretStore>,
+    /// Env names a container gets more than once.
+    pub duplicate_env: Vec<(Role, Sourced<String>)>,
+    /// Processes attached only to networks without egress, with the network's name.
+    pub no_egress: Vec<(Role, Sourced<String>)>,
+    /// Cloud Run: the names the blueprint derives resources from.
+    pub names: Option<CloudNames>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretStore {
+    /// `secretStoreRef.name`; `None` when empty.
+    pub name: Option<String>,
+    /// The ExternalSecret `apiVersion`, where known.
+    pub api_version: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloudNames {
+    pub project_name: Sourced<String>,
+    pub environment: Sourced<String>,
+    pub bucket: Sourced<String>,
 }
 
 impl Plan {
@@ -238,8 +283,8 @@ pub fn billing_env(role: Role, mode: WorkerMode) -> Vec<(&'static str, &'static 
                 (MODE_VAR, "dedicated"),
             ]
         }
+        // Whether billing is on at all is the operator's answer (`runtime::billing_config`).
         (Role::Worker, _) => vec![
-            ("ENABLE_BILLING", "true"),
             (RETRY_FLAG, "true"),
             (REPLAY_FLAG, "true"),
             (MODE_VAR, "dedicated"),
@@ -314,6 +359,7 @@ impl Plan {
                 replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")),
                 env: BTreeMap::new(),
                 origin: from_web(),
+                secrets: BTreeMap::new(),
             },
             Process {
                 role: Role::Api,
@@ -324,6 +370,7 @@ impl Plan {
                     BTreeMap::new()
                 },
                 origin: Origin::Answer("billing.worker"),
+                secrets: BTreeMap::new(),
             },
         ];
         if a.worker == WorkerMode::Dedicated {
@@ -332,6 +379,7 @@ impl Plan {
                 replicas: Sourced::new(shape.worker, Origin::Answer("scale.worker_replicas")),
                 env: env(Role::Worker),
                 origin: Origin::Answer("billing.worker"),
+                secrets: BTreeMap::new(),
             });
         }
         Plan {
@@ -344,6 +392,7 @@ impl Plan {
             api_addresses: Vec::new(),
             urls: None,
             services: None,
+            startup: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Billing: exactly one process owns billing retries and stream replay.
 
 use super::rules::{BILL_001, BILL_002, BILL_003, BILL_004, BILL_005, BILL_006, BILL_007};
-use super::rules::{BILL_008, BILL_009};
+use super::rules::{BILL_008, BILL_009, BILL_010};
 use super::Finding;
 use crate::answers::WorkerMode;
 use crate::plan::{Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
@@ -105,7 +105,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
 
     let expected = mode.as_str();
     let labelled = match mode {
-        WorkerMode::Dedicated => owners,
+        WorkerMode::Dedicated => owners.clone(),
         WorkerMode::Inline => apis.iter().collect(),
     };
     for p in labelled {
@@ -116,6 +116,34 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 origin,
                 format!(
                     "{} says {MODE_VAR}={said} in {expected} mode",
+                    p.role.as_str()
+                ),
+            ));
+        }
+    }
+
+    // Replay without the stream exits the process (STARTER-FACTS blocker 5). Billing counts as
+    // on unless known off: set false, or absent where the plan knows every source.
+    for p in &owners {
+        let billing = match (
+            p.env.get("ENABLE_BILLING"),
+            p.secrets.contains_key("ENABLE_BILLING"),
+        ) {
+            (_, true) => true,
+            (Some(v), false) => p.flag_value(&v.value),
+            (None, false) => plan.startup.is_none(),
+        };
+        let stream = p.secrets.contains_key("ENABLE_BILLING_STREAM")
+            || p.env
+                .get("ENABLE_BILLING_STREAM")
+                .is_some_and(|v| p.flag_value(&v.value));
+        let (replay, origin) = p.flag(REPLAY_FLAG);
+        if billing && replay && !stream {
+            out.push(Finding::new(
+                &BILL_010,
+                origin,
+                format!(
+                    "the {} replays billing events without ENABLE_BILLING_STREAM=true: it exits at startup",
                     p.role.as_str()
                 ),
             ));

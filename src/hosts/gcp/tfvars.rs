@@ -314,12 +314,14 @@ fn build(
             ),
             env: BTreeMap::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
+            secrets: Default::default(),
         },
         Process {
             role: Role::Api,
             replicas: range("api_min_instances", "api_max_instances"),
             env: api_env,
             origin: file.clone(),
+            secrets: Default::default(),
         },
     ];
     if worker.value {
@@ -341,6 +343,7 @@ fn build(
             replicas: range("worker_min_instances", "worker_max_instances"),
             env,
             origin: worker.origin.clone(),
+            secrets: Default::default(),
         });
     }
 
@@ -389,6 +392,7 @@ fn build(
             extra: Vec::new(),
             overrides,
         }),
+        startup: None,
     }
 }
 

@@ -171,6 +171,7 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
             .collect(),
         urls: None,
         services: None,
+        startup: None,
     })
 }
 
@@ -320,6 +321,7 @@ fn workload(
             replicas,
             env,
             origin,
+            secrets: Default::default(),
         },
     )))
 }

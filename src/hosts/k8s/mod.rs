@@ -18,11 +18,26 @@ use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Origin, Plan, Replicas, Shape, Sourced, Tls};
+use crate::plan::{Origin, Plan, Replicas, SecretStore, Shape, Sourced, Tls};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
+
+/// `secrets-<env>.yaml`: the chart's own Secrets, for the operator to fill (never committed),
+/// written when no External Secrets store is given.
+pub fn secrets_file(a: &Answers) -> String {
+    format!("secrets-{}.yaml", a.environment)
+}
+
+/// The prefix of every remote key: the answer, or `<release>-<environment>-`.
+pub fn remote_key_prefix(a: &Answers) -> String {
+    a.k8s
+        .remote_key_prefix
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}-", a.k8s.release, a.environment))
+}
 
 /// `values-<env>.yaml`, the file `apply` writes.
 pub fn values_file(a: &Answers) -> String {
@@ -43,7 +58,12 @@ impl HostModule for Module {
     }
 
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::ScaleRange, Capability::Autoscaler]
+        &[
+            Capability::ScaleRange,
+            Capability::Autoscaler,
+            Capability::IpProbes,
+            Capability::ContainerHostname,
+        ]
     }
 
     fn keys(&self) -> &'static [Key] {
@@ -88,11 +108,40 @@ impl HostModule for Module {
         }
         plan.tls = Tls::Hosts(hosts);
         plan.api_addresses = vec!["starter-api".to_string()];
+        let store = a.k8s.secret_store.clone();
+        let (prefix, file) = (remote_key_prefix(a), secrets_file(a));
+        runtime::wire(
+            &mut plan,
+            a,
+            &Wiring {
+                // Kubelet probes send the pod IP as Host: only `*` admits them (BOOT-005).
+                allowed_hosts: "*".into(),
+                api_base_url: Some("http://starter-api:8000".into()),
+                web_hostname: true,
+                reference: Box::new(move |name| match &store {
+                    Some(_) => format!("{prefix}{}", runtime::kebab(name)),
+                    None => file.clone(),
+                }),
+                origin: Origin::Answer("k8s.secret_store"),
+            },
+        );
+        if let (Some(s), Some(startup)) = (&a.k8s.secret_store, plan.startup.as_mut()) {
+            startup.secret_store = Some(SecretStore {
+                name: Some(s.to_string()),
+                api_version: None,
+                origin: Origin::Answer("k8s.secret_store"),
+            });
+        }
         plan
     }
 
     fn render(&self, a: &Answers) -> Vec<File> {
-        vec![File::new(values_file(a), render::values(a))]
+        let plan = self.plan(a);
+        let mut files = vec![File::new(values_file(a), render::values(a, &plan))];
+        if a.k8s.secret_store.is_none() {
+            files.push(File::new(secrets_file(a), render::secrets(a, &plan)).private());
+        }
+        files
     }
 
     fn checklist(&self, a: &Answers) -> Checklist {

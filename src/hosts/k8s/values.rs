@@ -147,6 +147,7 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
             replicas,
             env,
             origin: on,
+            secrets: Default::default(),
         });
     }
 
@@ -160,6 +161,7 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
         api_addresses: vec![format!("{}-api", fullname(v)?)],
         urls: None,
         services: None,
+        startup: None,
     })
 }
 
@@ -184,6 +186,7 @@ fn scaled(v: &Val, role: Role) -> Result<Process, ParseError> {
         replicas,
         env,
         origin,
+        secrets: Default::default(),
     })
 }
 

@@ -95,6 +95,7 @@ pub fn plan(
         api_addresses: vec!["api:8000".into()],
         urls: None,
         services: None,
+        startup: None,
     })
 }
 
@@ -127,6 +128,7 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 replicas: Sourced::new(Replicas::fixed(1), Origin::Default(STARTER_COMPOSE)),
                 env: BTreeMap::new(),
                 origin: Origin::Default(STARTER_COMPOSE),
+                secrets: Default::default(),
             })
             .collect();
     };
@@ -149,6 +151,7 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 ),
                 env: s.environment.clone(),
                 origin: s.origin.clone(),
+                secrets: Default::default(),
             })
         })
         .collect()
