@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
+use crate::plan::{CloudNames, Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
@@ -131,6 +132,7 @@ impl HostModule for Module {
             Capability::PublicUrls,
             Capability::ScalableWorker,
             Capability::ScaleRange,
+            Capability::ReservedPort,
         ]
     }
 
@@ -194,6 +196,7 @@ impl HostModule for Module {
                 .collect(),
             overrides: None,
         });
+        startup(&mut plan, a);
         plan
     }
 
@@ -367,6 +370,106 @@ impl HostModule for Module {
 
     fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
         migrate::operations(d, plan)
+    }
+}
+
+/// The secret name of a setting in Secret Manager: `<project_name>-<environment>-<name>`.
+pub fn secret_name(a: &Answers, env: &str) -> String {
+    format!(
+        "{}-{}-{}",
+        a.gcp.project_name,
+        a.environment,
+        runtime::kebab(env)
+    )
+}
+
+/// The settings that reach the worker only as secrets: the blueprint gives the worker its own
+/// base env and never `api_env` (STARTER-FACTS F.4).
+pub fn billing_secrets(a: &Answers) -> Vec<String> {
+    runtime::billing_config(a)
+        .into_iter()
+        .filter(|_| a.runtime.billing)
+        .map(|(k, _, _)| k)
+        .collect()
+}
+
+/// The keys the blueprint's `locals.tf` sets in the API's and the worker's base env.
+pub const BASE_ENV: [&str; 14] = [
+    "ENVIRONMENT",
+    "SECRETS_PROVIDER",
+    "AUTH_KEY_STORAGE_BACKEND",
+    "AUTH_KEY_STORAGE_PROVIDER",
+    "STORAGE_PROVIDER",
+    "GCS_BUCKET",
+    "GCP_PROJECT_ID",
+    "APP_PUBLIC_URL",
+    "ALLOWED_HOSTS",
+    "ALLOWED_ORIGINS",
+    "GCP_SM_PROJECT_ID",
+    "GCP_SM_SIGNING_SECRET_NAME",
+    "AUTH_KEY_SECRET_NAME",
+    "PORT",
+];
+
+/// The startup settings as the blueprint composes them: the base env for API and worker,
+/// `api_env` for the API only, `api_secrets` for both.
+fn startup(plan: &mut Plan, a: &Answers) {
+    let api_host = a.domains.api.as_ref().map(|h| h.to_string());
+    let allowed = match &api_host {
+        Some(h) => format!("{h},127.0.0.1,localhost"),
+        None => "127.0.0.1,localhost".into(),
+    };
+    let names = a.clone();
+    runtime::wire(
+        plan,
+        a,
+        &Wiring {
+            allowed_hosts: allowed,
+            api_base_url: api_host.map(|h| format!("https://{h}")),
+            web_hostname: false,
+            reference: Box::new(move |n| secret_name(&names, n)),
+            origin: Origin::Answer("gcp.project_name"),
+        },
+    );
+    let moved = billing_secrets(a);
+    for p in &mut plan.processes {
+        // The blueprint sets ENVIRONMENT to the environment's name as given.
+        if let Some(e) = p.env.get_mut("ENVIRONMENT") {
+            e.value = a.environment.to_string();
+        }
+        for k in &moved {
+            p.env.remove(k);
+            if p.role != crate::plan::Role::Web {
+                p.secrets.insert(
+                    k.clone(),
+                    Sourced::new(secret_name(a, k), Origin::Answer("billing.enabled")),
+                );
+            }
+        }
+        if p.role == crate::plan::Role::Worker {
+            p.env.retain(|k, _| {
+                BASE_ENV.contains(&k.as_str())
+                    || [
+                        crate::plan::RETRY_FLAG,
+                        crate::plan::REPLAY_FLAG,
+                        crate::plan::MODE_VAR,
+                    ]
+                    .contains(&k.as_str())
+            });
+        }
+    }
+    if let Some(s) = plan.startup.as_mut() {
+        s.names = Some(CloudNames {
+            project_name: Sourced::new(
+                a.gcp.project_name.clone(),
+                Origin::Answer("gcp.project_name"),
+            ),
+            environment: Sourced::new(a.environment.to_string(), Origin::Answer("environment")),
+            bucket: Sourced::new(
+                runtime::bucket(a).unwrap_or_default(),
+                Origin::Answer("storage.bucket"),
+            ),
+        });
     }
 }
 

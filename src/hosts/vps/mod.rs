@@ -8,7 +8,9 @@ mod render;
 
 pub use migrate::PROFILES_VAR;
 pub use read::plan as files_plan;
-pub use render::{CADDYFILE, ENV_FILE, WORKER_OVERRIDE};
+pub use render::{
+    API_ENV_FILE, CADDYFILE, EGRESS_OVERRIDE, ENV_FILE, WEB_ENV_FILE, WORKER_OVERRIDE,
+};
 
 use super::{inputs, HostModule};
 use crate::answers::{Answers, Host, Key, WorkerMode};
@@ -17,8 +19,9 @@ use crate::ingest::detect::Kind;
 use crate::ingest::{envfile, Input, Vars};
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Plan, Replicas, Shape};
+use crate::plan::{Origin, Plan, Replicas, Shape};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
@@ -47,6 +50,10 @@ impl HostModule for Module {
         answers::KEYS
     }
 
+    fn capabilities(&self) -> &'static [crate::contracts::Capability] {
+        &[crate::contracts::Capability::ContainerHostname]
+    }
+
     fn plan(&self, a: &Answers) -> Plan {
         let mut plan = Plan::answered(
             a,
@@ -57,13 +64,32 @@ impl HostModule for Module {
             },
         );
         plan.api_addresses = vec!["api:8000".to_string()];
+        let mut allowed = "api,127.0.0.1,localhost".to_string();
+        if let Some(h) = &a.domains.api {
+            allowed.push_str(&format!(",{h}"));
+        }
+        runtime::wire(
+            &mut plan,
+            a,
+            &Wiring {
+                allowed_hosts: allowed,
+                api_base_url: Some("http://api:8000".into()),
+                web_hostname: true,
+                reference: Box::new(|_| format!("apps/api-service/.env.local ({API_ENV_FILE})")),
+                origin: Origin::Answer("host"),
+            },
+        );
         plan
     }
 
     fn render(&self, a: &Answers) -> Vec<File> {
+        let plan = self.plan(a);
         let mut files = vec![
             File::new(CADDYFILE, render::caddyfile(a)),
             File::new(ENV_FILE, render::env_file(a)),
+            File::new(API_ENV_FILE, render::api_env_file(&plan)).private(),
+            File::new(WEB_ENV_FILE, render::web_env_file(&plan)).private(),
+            File::new(EGRESS_OVERRIDE, render::egress_override(a)),
         ];
         if a.worker == WorkerMode::Dedicated {
             files.push(File::new(WORKER_OVERRIDE, render::worker_override(a)));
