@@ -9,6 +9,7 @@ use hostwiz::contracts::{check, rule, rules, Applies, Autofix, Contract, Finding
 use hostwiz::plan::{Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target};
 use hostwiz::plan::{Tls, Urls};
 use hostwiz::plan::{MODE_VAR as MODE, REPLAY_FLAG as REPLAY, RETRY_FLAG as RETRY};
+const STREAM: &str = "ENABLE_BILLING_STREAM";
 use hostwiz::{Host, WorkerMode};
 
 use Host::{Gcp, K8s, Vps};
@@ -65,6 +66,7 @@ fn process(host: Host, role: Role, line: u32, replicas: Replicas, env: &[(&str, 
         replicas,
         env: env.collect(),
         origin: at(host, line),
+        secrets: Default::default(),
     }
 }
 
@@ -78,7 +80,8 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
     };
     let gcp = host == Gcp;
     let (flags, label) = if mode == Inline { ("true", "inline") } else { ("false", "dedicated") };
-    let api_env = [(RETRY, flags), (REPLAY, flags), (MODE, label)];
+    // The stream on wherever replay may run (BILL-010).
+    let api_env = [(RETRY, flags), (REPLAY, flags), (MODE, label), (STREAM, "true")];
     let api_replicas = Replicas { min: if gcp { 0 } else { 1 }, max: 1 };
     let addresses: &[&str] = match host { K8s => &["starter-api"], Vps => &["api:8000"], _ => &[] };
     let web_env = [("NEXT_PUBLIC_APP_URL", "https://app.example.com")];
@@ -87,7 +90,7 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
         process(host, Role::Api, API_PROC, api_replicas, &api_env),
     ];
     if mode == Dedicated {
-        let env = [(RETRY, "true"), (REPLAY, "true"), (MODE, "dedicated")];
+        let env = [(RETRY, "true"), (REPLAY, "true"), (MODE, "dedicated"), (STREAM, "true")];
         processes.push(process(host, Role::Worker, WORKER_PROC, Replicas::fixed(1), &env));
     }
     Plan {
@@ -116,6 +119,7 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
             blueprint: apis(&[&ALWAYS], BLUEPRINT),
             enabled: None, conditions: vec![], extra: vec![], overrides: None,
         }),
+        startup: None,
     }
 }
 
@@ -217,10 +221,11 @@ fn judge(id: &str, severity: Severity, fire: Fires, miss: Misses) {
 
 #[test]
 fn every_documented_rule_is_registered_with_its_documented_severity() {
-    // CONTRACTS.md, one letter per rule in ID order: Error, Warning, Info; then hostwiz's own
+    // CONTRACTS.md, one letter per rule in ID order (BILL-010 after BILL-009): Error, Warning,
+    // Info; then hostwiz's own
     // rule for malformed suppression comments.
     let mut expected = Vec::new();
-    for group in "ROUTE:EEEEWWE BILL:EEEEEEWWI SVC:EEWIE IGNORE:E".split(' ') {
+    for group in "ROUTE:EEEEWWE BILL:EEEEEEWWIE SVC:EEWIE BOOT:EEEEEEEEEE IGNORE:E".split(' ') {
         let (contract, letters) = group.split_once(':').unwrap();
         for (i, letter) in letters.chars().enumerate() {
             let severity = [Error, Warning, Info]["EWI".find(letter).unwrap()];
@@ -600,6 +605,7 @@ fn every_rule_is_one_entry_with_its_words_and_a_unique_id() {
             Contract::Routing => "ROUTE-",
             Contract::Billing => "BILL-",
             Contract::Services => "SVC-",
+            Contract::Startup => "BOOT-",
             Contract::Suppressions => "IGNORE-",
         };
         assert!(r.id.starts_with(prefix), "{} is not a {prefix} rule", r.id);
@@ -692,6 +698,7 @@ fn every_autofix_sets_an_answer_that_exists() {
         ("BILL-004", "billing.worker", "dedicated".to_string()),
         ("BILL-005", "scale.worker_replicas", "1".to_string()),
         ("SVC-002", "gcp.enable_project_services", "true".to_string()),
+        ("BOOT-007", "domains.api", "api.example.com".to_string()),
     ]);
 }
 

@@ -231,7 +231,7 @@ web = "ghcr.io/acme/starter-web:1.4.0"
             .unwrap_err();
         assert!(
             e.to_string()
-                .contains("unknown field `workers`, expected `worker`"),
+                .contains("unknown field `workers`, expected one of `worker`, `enabled`"),
             "{e}"
         );
         let e = RawAnswers::from_toml(&MINIMAL.replace("version = 1", "version = 1\nreplicas = 3"))

@@ -37,13 +37,7 @@ impl Runtime {
             storage: r.value("storage.provider", |s| Ok(s.to_string()))?,
             bucket: r.optional("storage.bucket", bucket)?,
         };
-        if rt.billing && rt.price_map.is_none() {
-            return Err(AnswerError::new(
-                "billing.price_map",
-                None,
-                "the Stripe price map as JSON, such as {\"starter\":\"price_123\"}, when billing.enabled = true",
-            ));
-        }
+        // A missing price map with billing on is BOOT-007's: judged live, like every rule.
         // The GCP blueprint's variable validation accepts only gcs.
         if host == Host::Gcp && rt.storage != "gcs" {
             return Err(AnswerError::new(

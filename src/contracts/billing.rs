@@ -122,8 +122,9 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
     }
 
-    // Replay without the stream exits the process (STARTER-FACTS blocker 5). Billing counts as
-    // on unless known off: set false, or absent where the plan knows every source.
+    // Replay without the stream exits the process (STARTER-FACTS blocker 5). Judged where
+    // billing is known on: set true, or given by reference (its value unseen); the app's
+    // default is off, so an absent ENABLE_BILLING is no evidence.
     for p in &owners {
         let billing = match (
             p.env.get("ENABLE_BILLING"),
@@ -131,7 +132,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         ) {
             (_, true) => true,
             (Some(v), false) => p.flag_value(&v.value),
-            (None, false) => plan.startup.is_none(),
+            (None, false) => false,
         };
         let stream = p.secrets.contains_key("ENABLE_BILLING_STREAM")
             || p.env

@@ -212,6 +212,11 @@ impl HostModule for Module {
         let project = project(a);
         let mut place = vec![format!("cp \"$OUT/{}\" ops/infra/gcp/", tfvars_file(a))];
         let mut deploy = vec![
+            "# Cloud Run reserves PORT; the blueprint's locals.tf sets it (BOOT-010): drop it."
+                .to_string(),
+            "sed -i '/^[[:space:]]*PORT[[:space:]]*=/d' ops/infra/gcp/locals.tf".to_string(),
+            "# Kept out of files: the database password.".to_string(),
+            "export TF_VAR_db_password=\"$(openssl rand -hex 24)\"".to_string(),
             "# Before the first apply: Terraform cannot enable these for itself.".to_string(),
             format!(
                 "gcloud services enable {} --project {project}",
@@ -246,12 +251,24 @@ impl HostModule for Module {
             String::new(),
             "```sh".into(),
             format!(
-                "gcloud beta run domain-mappings describe --domain {} --region {}",
+                "gcloud beta run domain-mappings create --service {}-{}-web --domain {} --region {} --project {project}",
+                a.gcp.project_name, a.environment, a.domains.web, a.gcp.region
+            ),
+        ];
+        if let Some(api) = &a.domains.api {
+            dns_notes.push(format!(
+                "gcloud beta run domain-mappings create --service {}-{}-api --domain {api} --region {} --project {project}",
+                a.gcp.project_name, a.environment, a.gcp.region
+            ));
+        }
+        dns_notes.extend([
+            format!(
+                "gcloud beta run domain-mappings describe --domain {} --region {} --project {project}",
                 a.domains.web, a.gcp.region
             ),
             "```".into(),
             String::new(),
-        ];
+        ]);
         if a.gcp.cloud_dns {
             dns_notes
                 .push("Cloud DNS manages these domains: create the records in its zone.".into());
@@ -264,19 +281,23 @@ impl HostModule for Module {
             dns_target: "the records Cloud Run shows for the domain mapping",
             dns_record: "as shown",
             dns_notes,
-            secrets: vec![
-                "- The app's secrets (database password, Stripe keys, signing keys) in Secret"
-                    .into(),
-                "  Manager, under the names the blueprint's Cloud Run env references.".into(),
-            ],
+            secrets: gcp_secrets(a, project),
             deploy,
             next,
             migrations: vec![
+                "# The production settings (Cloud SQL through its private IP or the Auth Proxy):".into(),
                 format!(
-                    "Run it as a one-off Cloud Run job on the API image `{}`, with the API's",
-                    a.images.api
+                    "export DATABASE_URL=\"$(gcloud secrets versions access latest --secret {} --project {project})\"",
+                    secret_name(a, runtime::DATABASE_URL)
                 ),
-                format!("environment and secrets, in region `{}`.", a.gcp.region),
+                format!(
+                    "export SECRETS_PROVIDER={} GCP_SM_PROJECT_ID={project} AUTH_KEY_STORAGE_BACKEND=secret-manager",
+                    a.runtime.provider
+                ),
+                format!(
+                    "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
+                    a.runtime.provider, a.runtime.keyset_secret
+                ),
             ],
             logs: format!(
                 "gcloud logging read 'resource.type=\"cloud_run_revision\"' --project {project} --freshness=1h"
@@ -371,6 +392,50 @@ impl HostModule for Module {
     fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
         migrate::operations(d, plan)
     }
+}
+
+/// CHECKLIST.md's secrets step: every Secret Manager secret `api_secrets` names, created
+/// with its value read from stdin so no value lands in the shell history or a file.
+fn gcp_secrets(a: &Answers, project: &str) -> Vec<String> {
+    let plan = Module.plan(a);
+    let mut out = vec![
+        "- Every secret `api_secrets` names, in Secret Manager before the apply. `DATABASE_URL`".into(),
+        "  and `REDIS_URL` point at Cloud SQL and Memorystore, known after a first apply: create".into(),
+        "  them with a placeholder now and add the real version once `terraform output` shows".into(),
+        "  `database_endpoint` and `redis_endpoint` (Memorystore needs `rediss://:AUTH@HOST:6378/0`).".into(),
+        String::new(),
+        "```sh".into(),
+    ];
+    let values: Vec<(String, String)> = runtime::billing_config(a)
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    if let Some(api) = plan.processes(crate::plan::Role::Api).next() {
+        for (k, name) in &api.secrets {
+            let source = match values.iter().find(|(n, _)| n == k) {
+                Some((_, v)) => format!("printf '%s' '{v}'"),
+                None if runtime::RANDOM_SECRETS.contains(&k.as_str()) => {
+                    "openssl rand -hex 32 | tr -d '\\n'".into()
+                }
+                None => format!("printf '%s' \"${k}\""),
+            };
+            out.push(format!(
+                "{source} | gcloud secrets create {} --data-file=- --project {project}",
+                name.value
+            ));
+        }
+    }
+    out.push(format!(
+        "openssl rand -hex 32 | tr -d '\\n' | gcloud secrets create {} --data-file=- --project {project}",
+        a.runtime.signing_secret
+    ));
+    out.push("```".into());
+    out.push(String::new());
+    out.push(
+        "  Lines with `$NAME` read the value from your shell: set each first (`read -rs NAME`)."
+            .into(),
+    );
+    out
 }
 
 /// The secret name of a setting in Secret Manager: `<project_name>-<environment>-<name>`.

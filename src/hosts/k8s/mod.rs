@@ -160,17 +160,78 @@ impl HostModule for Module {
                 ));
             }
         }
-        secrets.push(
-            "- The app's secrets (database URL, Redis URL, Stripe keys) as the starter's".into(),
-        );
-        secrets.push(format!("  hosting guide describes, in namespace `{ns}`."));
+        let plan = self.plan(a);
+        let keys: Vec<(String, String)> = plan
+            .processes(crate::plan::Role::Api)
+            .flat_map(|p| p.secrets.iter().map(|(k, v)| (k.clone(), v.value.clone())))
+            .collect();
+        match &a.k8s.secret_store {
+            Some(store) => {
+                secrets.push(format!(
+                    "- In the backend of the External Secrets store `{store}` ({}), one secret per",
+                    a.k8s.secret_store_kind
+                ));
+                secrets.push("  remote key (the ExternalSecrets `starter-api` and `starter-worker` read them):".into());
+                secrets.push(String::new());
+                secrets.push("| remote key | setting | value |".into());
+                secrets.push("| --- | --- | --- |".into());
+                for (k, remote) in &keys {
+                    secrets.push(format!(
+                        "| `{remote}` | `{k}` | {} |",
+                        runtime::how_to_obtain(k)
+                    ));
+                }
+                secrets.push(String::new());
+                secrets.push("- The chart's ExternalSecrets say `external-secrets.io/v1beta1`, which External".into());
+                secrets.push(
+                    "  Secrets ≥ 0.17 no longer serves; on such a cluster patch the chart first:"
+                        .into(),
+                );
+                secrets.push(String::new());
+                secrets.push("```sh".into());
+                secrets.push(
+                    "sed -i 's#external-secrets.io/v1beta1#external-secrets.io/v1#' \\".into(),
+                );
+                secrets.push("  ops/charts/starter/templates/externalsecrets.yaml".into());
+                secrets.push(format!(
+                    "kubectl -n {ns} get secretstore,clustersecretstore"
+                ));
+                secrets.push("```".into());
+            }
+            None => {
+                secrets.push(format!(
+                    "- Fill `{}` (mode 0600, never committed): every key with the value its comment",
+                    secrets_file(a)
+                ));
+                secrets.push("  names; the chart turns it into the Secrets `starter-api` and `starter-worker`.".into());
+                secrets.push(String::new());
+                secrets.push("```sh".into());
+                secrets.push(format!(
+                    "install -m 600 \"$OUT/{}\" ops/charts/starter/{}",
+                    secrets_file(a),
+                    secrets_file(a)
+                ));
+                secrets.push("```".into());
+            }
+        }
+        secrets.push(format!(
+            "- The signing secret `{}` and the key set secret `{}` in {} (`secrets.provider`).",
+            a.runtime.signing_secret, a.runtime.keyset_secret, a.runtime.provider
+        ));
         let mut deploy = vec![
             format!(
                 "helm upgrade --install {} ops/charts/starter \\",
                 a.k8s.release
             ),
             format!("  --namespace {ns} --create-namespace \\"),
-            format!("  -f ops/charts/starter/{}", values_file(a)),
+            match a.k8s.secret_store {
+                Some(_) => format!("  -f ops/charts/starter/{}", values_file(a)),
+                None => format!(
+                    "  -f ops/charts/starter/{} -f ops/charts/starter/{}",
+                    values_file(a),
+                    secrets_file(a)
+                ),
+            },
             format!("kubectl -n {ns} rollout status deploy/starter-api"),
             format!("kubectl -n {ns} rollout status deploy/starter-web"),
         ];
@@ -193,11 +254,17 @@ impl HostModule for Module {
             deploy,
             next: 0,
             migrations: vec![
-                "A shell in an API pod:".into(),
-                String::new(),
-                "```sh".into(),
-                format!("kubectl -n {ns} exec -it deploy/starter-api -- sh"),
-                "```".into(),
+                "# The production settings, from the secrets above:".into(),
+                "export DATABASE_URL='postgresql+asyncpg://USER:PASSWORD@HOST:5432/DB?ssl=require'"
+                    .into(),
+                format!(
+                    "export SECRETS_PROVIDER={} AUTH_KEY_STORAGE_BACKEND=secret-manager",
+                    a.runtime.provider
+                ),
+                format!(
+                    "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
+                    a.runtime.provider, a.runtime.keyset_secret
+                ),
             ],
             logs: format!("kubectl -n {ns} logs -l app.kubernetes.io/component --prefix --tail=-1"),
         }

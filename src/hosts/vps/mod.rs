@@ -100,21 +100,15 @@ impl HostModule for Module {
     fn checklist(&self, a: &Answers) -> Checklist {
         let mut place = vec![
             format!("cp \"$OUT/{CADDYFILE}\" ops/compose/caddy/Caddyfile"),
-            format!("cp \"$OUT/{ENV_FILE}\" ops/compose/"),
+            format!("cp \"$OUT/{ENV_FILE}\" \"$OUT/{EGRESS_OVERRIDE}\" ops/compose/"),
         ];
-        let mut deploy = vec!["cd ops/compose".to_string()];
-        match a.worker {
-            WorkerMode::Inline => deploy.push(format!(
-                "docker compose -f docker-compose.prod.yml --env-file {ENV_FILE} up -d"
-            )),
-            WorkerMode::Dedicated => {
-                place.push(format!("cp \"$OUT/{WORKER_OVERRIDE}\" ops/compose/"));
-                deploy.push(format!(
-                    "docker compose -f docker-compose.prod.yml -f {WORKER_OVERRIDE} \\"
-                ));
-                deploy.push(format!("  --env-file {ENV_FILE} --profile worker up -d"));
-            }
+        let mut files = format!("-f docker-compose.prod.yml -f {EGRESS_OVERRIDE}");
+        if a.worker == WorkerMode::Dedicated {
+            place.push(format!("cp \"$OUT/{WORKER_OVERRIDE}\" ops/compose/"));
+            files.push_str(&format!(" -f {WORKER_OVERRIDE} --profile worker"));
         }
+        let compose = format!("docker compose {files} --env-file {ENV_FILE}");
+        let deploy = vec!["cd ops/compose".to_string(), format!("{compose} up -d")];
         let caddy = match &a.domains.tls_email {
             Some(email) => {
                 format!("- Caddy obtains certificates itself; the ACME account is `{email}`.")
@@ -123,6 +117,31 @@ impl HostModule for Module {
                 "- Caddy obtains certificates itself; set `CADDY_EMAIL` for expiry mail.".into()
             }
         };
+        let mut secrets = vec![
+            caddy,
+            "- The env files the starter's `docker-compose.prod.yml` reads, mode 0600, never"
+                .into(),
+            "  committed: fill every empty value in `apps/api-service/.env.local` (its comments"
+                .into(),
+            "  say how); `REDIS_URL` must be `rediss://` with a password (the bundled `redis:7`"
+                .into(),
+            "  has neither, so a hardened API refuses it). The random ones:".into(),
+            String::new(),
+            "```sh".into(),
+            format!("install -m 600 \"$OUT/{API_ENV_FILE}\" apps/api-service/.env.local"),
+            format!("install -m 600 \"$OUT/{WEB_ENV_FILE}\" apps/web-app/.env.local"),
+            "touch .env.compose".into(),
+        ];
+        for k in runtime::RANDOM_SECRETS {
+            secrets.push(format!(
+                "sed -i \"s/^{k}=$/{k}=$(openssl rand -hex 32)/\" apps/api-service/.env.local"
+            ));
+        }
+        secrets.push("```".into());
+        secrets.push(String::new());
+        secrets.push(format!(
+            "- The prod file's `app` network is internal (no egress): `{EGRESS_OVERRIDE}` adds `edge`."
+        ));
         Checklist {
             title: "a single VPS (Docker Compose + Caddy, ops/compose)",
             entry: "Caddy".into(),
@@ -130,24 +149,20 @@ impl HostModule for Module {
             dns_target: "the VPS's public IPv4 (A) and IPv6 (AAAA) addresses",
             dns_record: "A / AAAA",
             dns_notes: Vec::new(),
-            secrets: vec![
-                caddy,
-                "- The app's secrets (database URL, Redis URL, Stripe keys) in the env files"
-                    .into(),
-                format!("  the starter's `docker-compose.prod.yml` reads, never in `{ENV_FILE}`."),
-            ],
+            secrets,
             deploy,
             next: 1,
             migrations: vec![
-                "A shell in the API container:".into(),
-                String::new(),
-                "```sh".into(),
-                format!(
-                    "docker compose -f docker-compose.prod.yml --env-file {ENV_FILE} exec api sh"
-                ),
-                "```".into(),
+                "# From the checkout's root: release db reads apps/api-service/.env.local.".into(),
             ],
-            logs: "docker compose -f docker-compose.prod.yml logs api worker".into(),
+            logs: format!(
+                "(cd ops/compose && {compose} logs {})",
+                if a.worker == WorkerMode::Dedicated {
+                    "api worker"
+                } else {
+                    "api"
+                }
+            ),
         }
     }
 

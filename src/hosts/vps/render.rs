@@ -79,9 +79,13 @@ pub(super) fn env_file(a: &Answers) -> String {
     if let Some(worker) = &a.images.worker {
         out!(w, "WORKER_IMAGE={worker}");
     }
-    // No COMPOSE_PROFILES here: a plain `up` with this file would start the worker without
-    // its override, and the API would keep owning billing too. The checklist passes
-    // `--profile worker` together with the override.
+    if a.worker == WorkerMode::Dedicated {
+        out!(
+            w,
+            "# One dedicated worker owns billing retries and stream replay."
+        );
+        out!(w, "COMPOSE_PROFILES=worker");
+    }
     e
 }
 
