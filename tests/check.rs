@@ -602,16 +602,21 @@ fn rendered_manifests_through_stdin_give_the_findings_of_their_values_file() {
             r
         };
         let (_, from_values, _) = hostwiz(&["check", &values.path, "--format", "json"], dir.path());
+        let has_external_secrets = stream_has_external_secrets(&stream);
         let from_stream = Test::new()
             .args(["check", "-", "--format", "json"])
             .stdin(stream)
             .run()
             .stdout;
-        assert_eq!(
-            rules(&from_stream),
-            rules(&from_values),
-            "{preset} {sets:?}"
-        );
+        // Only the rendered templates show the ExternalSecrets' apiVersion: the starter's
+        // v1beta1 is a BOOT-010 warning there, which the values file cannot show.
+        let mut from_stream = rules(&from_stream);
+        let v1beta1 = ("BOOT-010".to_string(), "warning".to_string());
+        if has_external_secrets {
+            let at = from_stream.iter().position(|r| *r == v1beta1);
+            from_stream.remove(at.expect("the v1beta1 warning"));
+        }
+        assert_eq!(from_stream, rules(&from_values), "{preset} {sets:?}");
     }
 }
 
@@ -632,4 +637,8 @@ fn host_says_how_to_read_input_nothing_else_identifies() {
     assert!(err.contains("cannot tell what notes is"), "{err}");
     let (code, out, _) = hostwiz(&["check", "notes", "--host", "k8s"], dir.path());
     assert_eq!(code, 0, "read as Helm values: {out}");
+}
+
+fn stream_has_external_secrets(stream: &str) -> bool {
+    stream.contains("\nkind: ExternalSecret")
 }

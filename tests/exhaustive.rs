@@ -70,7 +70,9 @@ impl Case {
         match self.host {
             Host::K8s => f.push("values-prod.yaml"),
             Host::Vps => {
-                f.extend(["Caddyfile", "compose.env"]);
+                // The env file templates (0600) and the egress override of the startup contract.
+                f.extend(["Caddyfile", "compose.env", "api.env.local", "web.env.local"]);
+                f.push("docker-compose.egress.yml");
                 if self.mode == WorkerMode::Dedicated {
                     f.push("docker-compose.worker.yml");
                 }
