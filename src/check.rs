@@ -47,13 +47,15 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
     }
     for d in found {
         let d = d.load()?;
-        let (plan, findings) = d.evaluate(&ctx)?;
-        f(Checked {
-            host: d.host,
-            primary: d.primary().to_string(),
-            plan,
-            findings,
-        })?;
+        for d in d.module().split(d) {
+            let (plan, findings) = d.evaluate(&ctx)?;
+            f(Checked {
+                host: d.host,
+                primary: d.primary().to_string(),
+                plan,
+                findings,
+            })?;
+        }
     }
     Ok(())
 }

@@ -31,6 +31,9 @@ pub struct Context {
     pub env: Vec<Input>,
     pub profiles: Vec<String>,
     pub enabled: Option<Input>,
+    /// Where the deployment runs, as the operator said it (`migrate --namespace/--release`).
+    pub namespace: Option<String>,
+    pub release: Option<String>,
 }
 
 /// A file of a deployment, read when its deployment is: one deployment is in memory at a
@@ -145,6 +148,8 @@ impl Options {
                 .collect::<Result<_>>()?,
             profiles: self.profiles.clone(),
             enabled: self.enabled_services.as_deref().map(read).transpose()?,
+            namespace: None,
+            release: None,
         })
     }
 }
@@ -242,12 +247,11 @@ const MAX_INPUT: u64 = 256 * 1024 * 1024;
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.
 pub fn read(path: &Path) -> Result<Input> {
-    // `--repo .` joins to `./ops/...`; findings read better without the `./`.
-    let shown = path.display().to_string();
-    let shown = shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown);
+    // `--repo .` joins to `./ops/...`; findings read better without the `./` and `..` parts.
+    let shown = match path.as_os_str() == "-" {
+        true => "-".to_string(),
+        false => crate::ingest::shown_path(path),
+    };
     let mut bytes = Vec::new();
     if shown == "-" {
         std::io::stdin()

@@ -98,13 +98,145 @@ impl Replicas {
     }
 }
 
+/// A process's replica range with an origin per end: `origin` is where the maximum is set,
+/// `min_origin` where the minimum is (the same place for a fixed count), so a finding about
+/// either end points at its own setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaRange {
+    pub value: Replicas,
+    pub origin: Origin,
+    pub min_origin: Origin,
+}
+
+impl ReplicaRange {
+    /// Both ends set in different places.
+    pub fn new(value: Replicas, min_origin: Origin, max_origin: Origin) -> Self {
+        Self {
+            value,
+            origin: max_origin,
+            min_origin,
+        }
+    }
+
+    pub fn max_origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    pub fn min_origin(&self) -> &Origin {
+        &self.min_origin
+    }
+}
+
+/// Both ends set in one place.
+impl From<Sourced<Replicas>> for ReplicaRange {
+    fn from(s: Sourced<Replicas>) -> Self {
+        Self {
+            value: s.value,
+            min_origin: s.origin.clone(),
+            origin: s.origin,
+        }
+    }
+}
+
+/// Why a setting is not known from the files: rules never decide on it, and a verdict that
+/// hinges on it is one info finding that says what would decide it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unknown {
+    /// A `${VAR}` / `{$VAR}` with the variable set nowhere hostwiz was given.
+    Unset(String),
+    /// An env file the deployment reads that is not there (gitignored in a fresh clone).
+    MissingFile(String),
+    /// A value taken from a Secret or ConfigMap (`valueFrom`, `envFrom`): it lives in the cluster.
+    Reference(String),
+    /// An expression hostwiz does not evaluate, as written.
+    Expression(String),
+}
+
+impl Unknown {
+    /// What the operator can give hostwiz to decide it.
+    pub fn decide(&self) -> String {
+        match self {
+            Unknown::Unset(var) => format!("pass --env-file with {var} set"),
+            Unknown::MissingFile(path) => format!("check again where {path} exists"),
+            Unknown::Reference(_) => {
+                "check the rendered value in the cluster, or set it in the values".into()
+            }
+            Unknown::Expression(_) => "set the value literally, or check `terraform plan`".into(),
+        }
+    }
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unknown::Unset(var) => write!(f, "variable {var} is not set"),
+            Unknown::MissingFile(path) => write!(f, "env file {path} is missing"),
+            Unknown::Reference(what) => write!(f, "it comes from {what}"),
+            Unknown::Expression(text) => write!(f, "`{text}` is not evaluated"),
+        }
+    }
+}
+
+/// An env value as the process will see it: known text, or unknown with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Known(String),
+    Unknown(Unknown),
+}
+
+impl Setting {
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            Setting::Known(v) => Some(v),
+            Setting::Unknown(_) => None,
+        }
+    }
+}
+
+/// Known text as it is; an unknown as `<unknown: why>`.
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Setting::Known(v) => f.write_str(v),
+            Setting::Unknown(why) => write!(f, "<unknown: {why}>"),
+        }
+    }
+}
+
+impl From<String> for Setting {
+    fn from(v: String) -> Self {
+        Setting::Known(v)
+    }
+}
+
+impl From<&str> for Setting {
+    fn from(v: &str) -> Self {
+        Setting::Known(v.to_string())
+    }
+}
+
+impl PartialEq<str> for Setting {
+    fn eq(&self, other: &str) -> bool {
+        self.known() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Setting {
+    fn eq(&self, other: &&str) -> bool {
+        self.known() == Some(*other)
+    }
+}
+
 /// A running process of the deployment, with its effective environment: what the process
 /// finally sees after every layer (chart defaults, overrides, merges) has been applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Process {
     pub role: Role,
-    pub replicas: Sourced<Replicas>,
-    pub env: BTreeMap<String, Sourced<String>>,
+    pub replicas: ReplicaRange,
+    pub env: BTreeMap<String, Sourced<Setting>>,
+    /// Env sources hostwiz could not read (a missing env file, an `envFrom` Secret): a variable
+    /// `env` does not hold may be set there, so it is unknown rather than unset.
+    pub unread_env: Vec<Sourced<Unknown>>,
     /// Where the process itself is defined, for findings about its absence or presence.
     pub origin: Origin,
     /// Settings the process gets by reference (a secret store's key, an uncommitted env file,
@@ -118,18 +250,16 @@ pub const REPLAY_FLAG: &str = "ENABLE_BILLING_STREAM_REPLAY";
 pub const MODE_VAR: &str = "BILLING_RETRY_DEPLOYMENT_MODE";
 
 impl Process {
-    /// A billing flag as the app reads it: unset means the app's default `true`; `true`, `1`,
-    /// `yes` and `on` (any case) are on, anything else off.
-    pub fn flag(&self, name: &str) -> (bool, Origin) {
-        match self.env.get(name) {
-            Some(v) => (
-                matches!(
-                    v.value.trim().to_ascii_lowercase().as_str(),
-                    "true" | "1" | "yes" | "on"
-                ),
-                v.origin.clone(),
-            ),
-            None => (true, self.origin.clone()),
+    /// A variable as the process sees it: `None` when it is unset (the app's default applies),
+    /// unknown when it comes from somewhere hostwiz could not read.
+    pub fn var(&self, name: &str) -> Option<Sourced<Setting>> {
+        match (self.env.get(name), self.unread_env.first()) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(u)) => Some(Sourced::new(
+                Setting::Unknown(u.value.clone()),
+                u.origin.clone(),
+            )),
+            (None, None) => None,
         }
     }
 
@@ -141,10 +271,33 @@ impl Process {
         )
     }
 
-    pub fn mode(&self) -> (&str, Origin) {
-        match self.env.get(MODE_VAR) {
-            Some(v) => (v.value.as_str(), v.origin.clone()),
-            None => ("inline", self.origin.clone()),
+    /// A billing flag as the app reads it: unset means the app's default `true`; `true`, `1`,
+    /// `yes` and `on` (any case) are on, anything else off; `Err` when it is unknown.
+    pub fn flag(&self, name: &str) -> (Result<bool, Unknown>, Origin) {
+        match self.var(name) {
+            Some(Sourced {
+                value: Setting::Known(v),
+                origin,
+            }) => (Ok(self.flag_value(&v)), origin),
+            Some(Sourced {
+                value: Setting::Unknown(why),
+                origin,
+            }) => (Err(why), origin),
+            None => (Ok(true), self.origin.clone()),
+        }
+    }
+
+    pub fn mode(&self) -> (Result<String, Unknown>, Origin) {
+        match self.var(MODE_VAR) {
+            Some(Sourced {
+                value: Setting::Known(v),
+                origin,
+            }) => (Ok(v), origin),
+            Some(Sourced {
+                value: Setting::Unknown(why),
+                origin,
+            }) => (Err(why), origin),
+            None => (Ok("inline".into()), self.origin.clone()),
         }
     }
 }
@@ -348,7 +501,7 @@ impl Plan {
                 .map(|(k, v)| {
                     (
                         k.to_string(),
-                        Sourced::new(v.to_string(), Origin::Answer("billing.worker")),
+                        Sourced::new(Setting::from(v), Origin::Answer("billing.worker")),
                     )
                 })
                 .collect()
@@ -356,19 +509,21 @@ impl Plan {
         let mut processes = vec![
             Process {
                 role: Role::Web,
-                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")),
+                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")).into(),
                 env: BTreeMap::new(),
+                unread_env: Vec::new(),
                 origin: from_web(),
                 secrets: BTreeMap::new(),
             },
             Process {
                 role: Role::Api,
-                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")),
+                replicas: Sourced::new(shape.api, Origin::Answer("scale.api_replicas")).into(),
                 env: if shape.api_env {
                     env(Role::Api)
                 } else {
                     BTreeMap::new()
                 },
+                unread_env: Vec::new(),
                 origin: Origin::Answer("billing.worker"),
                 secrets: BTreeMap::new(),
             },
@@ -376,8 +531,10 @@ impl Plan {
         if a.worker == WorkerMode::Dedicated {
             processes.push(Process {
                 role: Role::Worker,
-                replicas: Sourced::new(shape.worker, Origin::Answer("scale.worker_replicas")),
+                replicas: Sourced::new(shape.worker, Origin::Answer("scale.worker_replicas"))
+                    .into(),
                 env: env(Role::Worker),
+                unread_env: Vec::new(),
                 origin: Origin::Answer("billing.worker"),
                 secrets: BTreeMap::new(),
             });

@@ -217,7 +217,7 @@ pub fn wire(plan: &mut Plan, a: &Answers, w: &Wiring) {
                 for (k, v, key) in &config {
                     p.env
                         .entry(k.clone())
-                        .or_insert_with(|| Sourced::new(v.clone(), Origin::Answer(key)));
+                        .or_insert_with(|| Sourced::new(v.clone().into(), Origin::Answer(key)));
                 }
                 for s in &secrets {
                     p.secrets.insert(
@@ -230,7 +230,7 @@ pub fn wire(plan: &mut Plan, a: &Answers, w: &Wiring) {
                 if let Some(url) = &w.api_base_url {
                     p.env.insert(
                         "API_BASE_URL".into(),
-                        Sourced::new(url.clone(), Origin::Answer("host")),
+                        Sourced::new(url.clone().into(), Origin::Answer("host")),
                     );
                 }
                 if w.web_hostname {
@@ -242,7 +242,7 @@ pub fn wire(plan: &mut Plan, a: &Answers, w: &Wiring) {
                 p.env.insert(
                     "APP_PUBLIC_URL".into(),
                     Sourced::new(
-                        format!("https://{}", a.domains.web),
+                        format!("https://{}", a.domains.web).into(),
                         Origin::Answer("domains.web"),
                     ),
                 );

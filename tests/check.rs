@@ -75,9 +75,9 @@ fn shape(p: &Plan) -> String {
                 "{} replicas {:?} retry {} replay {} mode {}\n",
                 role.as_str(),
                 proc.replicas.value,
-                proc.flag(RETRY_FLAG).0,
-                proc.flag(REPLAY_FLAG).0,
-                proc.mode().0
+                shown(proc.flag(RETRY_FLAG).0),
+                shown(proc.flag(REPLAY_FLAG).0),
+                shown(proc.mode().0)
             );
         }
     }
@@ -641,4 +641,12 @@ fn host_says_how_to_read_input_nothing_else_identifies() {
 
 fn stream_has_external_secrets(stream: &str) -> bool {
     stream.contains("\nkind: ExternalSecret")
+}
+
+/// A known fact as it is, an unknown as `unknown (why)`.
+fn shown<T: std::fmt::Display>(fact: Result<T, hostwiz::plan::Unknown>) -> String {
+    match fact {
+        Ok(v) => v.to_string(),
+        Err(why) => format!("unknown ({why})"),
+    }
 }

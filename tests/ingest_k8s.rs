@@ -97,7 +97,8 @@ fn strip_origins(mut p: Plan) -> Plan {
     }
     for proc in &mut p.processes {
         (proc.origin, proc.replicas.origin) = (o(), o());
-        proc.env.values_mut().for_each(strip);
+        proc.replicas.min_origin = o();
+        proc.env.values_mut().for_each(|s| s.origin = o());
         proc.secrets.values_mut().for_each(strip);
     }
     if let Some(s) = &mut p.startup {
@@ -330,7 +331,7 @@ fn helm_scalars_are_read_as_helm_renders_them() {
     };
     let env = |p: Plan| -> Vec<(String, String)> {
         let api = p.processes[1].env.iter();
-        api.map(|(k, v)| (k.clone(), v.value.clone())).collect()
+        api.map(|(k, v)| (k.clone(), v.value.to_string())).collect()
     };
     let from_values = env(values_plan(&files).unwrap());
     assert_eq!(env(manifests_plan(&stream).unwrap()), from_values);

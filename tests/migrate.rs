@@ -126,7 +126,9 @@ fn billing_shape(p: &Plan) -> Vec<String> {
             .map(|k| {
                 format!(
                     "{k}={}",
-                    p.env.get(*k).map_or("<unset>", |v| v.value.as_str())
+                    p.env
+                        .get(*k)
+                        .map_or("<unset>".into(), |v| v.value.to_string())
                 )
             })
             .collect();
@@ -429,4 +431,75 @@ fn the_command_writes_phases_and_the_guide_and_a_dry_run_writes_nothing() {
     }
     let guide = std::fs::read_to_string(out.join("MIGRATION.md")).unwrap();
     assert!(guide.contains("terraform -chdir="), "{guide}");
+}
+
+/// The namespace and release come from `--namespace`/`--release`, or the `hostwiz.toml`
+/// beside the values; with neither, the guide makes the operator set them — never `default`.
+#[test]
+fn the_namespace_is_never_guessed() {
+    let values = "api:\n  image: x\n  replicaCount: 1\n";
+    let toml = "version = 1\n[k8s]\nrelease = \"shop\"\nnamespace = \"starter\"\n";
+    let guide = |t: Test, extra: &[&str]| {
+        t.env("HOSTWIZ_TODAY", TODAY)
+            .args(["migrate", "worker", "--out", "out", "--yes"])
+            .args(extra)
+            .args(["values-prod.yaml"])
+            .run()
+            .status(0);
+    };
+    let t = Test::new().file("values-prod.yaml", values);
+    guide(Test::in_dir(t.dir()), &[]);
+    let text = std::fs::read_to_string(t.path("out/MIGRATION.md")).unwrap();
+    assert!(!text.contains("NAMESPACE=default"), "{text}");
+    assert!(text.contains(": \"${NAMESPACE:?set NAMESPACE"), "{text}");
+    assert!(text.contains(": \"${RELEASE:?set RELEASE"), "{text}");
+
+    let t = Test::new()
+        .file("values-prod.yaml", values)
+        .file("hostwiz.toml", toml);
+    guide(Test::in_dir(t.dir()), &[]);
+    let text = std::fs::read_to_string(t.path("out/MIGRATION.md")).unwrap();
+    assert!(
+        text.contains("NAMESPACE=starter    # its namespace"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RELEASE=shop    # your Helm release"),
+        "{text}"
+    );
+
+    let t = Test::new()
+        .file("values-prod.yaml", values)
+        .file("hostwiz.toml", toml);
+    guide(
+        Test::in_dir(t.dir()),
+        &["--namespace", "billing", "--release", "b"],
+    );
+    let text = std::fs::read_to_string(t.path("out/MIGRATION.md")).unwrap();
+    assert!(text.contains("NAMESPACE=billing"), "{text}");
+    assert!(text.contains("RELEASE=b "), "{text}");
+}
+
+/// `--env-file` and `--profile` read the deployment as `check` does.
+#[test]
+fn env_files_and_profiles_are_accepted() {
+    Test::new()
+        .file(
+            "docker-compose.prod.yml",
+            "services:\n  api:\n    image: ${API_IMAGE:?x}\n",
+        )
+        .file("compose.env", "API_IMAGE=a\n")
+        .env("HOSTWIZ_TODAY", TODAY)
+        .args([
+            "migrate",
+            "worker",
+            "--dry-run",
+            "--env-file",
+            "compose.env",
+            "--profile",
+            "worker",
+        ])
+        .args(["docker-compose.prod.yml"])
+        .run()
+        .status(0);
 }

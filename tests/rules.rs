@@ -7,7 +7,7 @@ use hostwiz::answers::RawAnswers;
 use hostwiz::catalog::Condition;
 use hostwiz::contracts::{check, rule, rules, Applies, Autofix, Contract, Finding, Severity};
 use hostwiz::plan::{Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target};
-use hostwiz::plan::{Tls, Urls};
+use hostwiz::plan::{Setting, Tls, Urls};
 use hostwiz::plan::{MODE_VAR as MODE, REPLAY_FLAG as REPLAY, RETRY_FLAG as RETRY};
 const STREAM: &str = "ENABLE_BILLING_STREAM";
 use hostwiz::{Host, WorkerMode};
@@ -59,12 +59,13 @@ fn apis(parts: &[&[&str]], line: u32) -> Option<Sourced<Vec<String>>> {
 /// A process defined at `line`, its replicas on the next line, then one line per env var.
 fn process(host: Host, role: Role, line: u32, replicas: Replicas, env: &[(&str, &str)]) -> Process {
     let env = env.iter().zip(line + 2..);
-    let env = env.map(|((k, v), l)| (k.to_string(), src(v.to_string(), host, l)));
-    let replicas = src(replicas, host, line + 1);
+    let env = env.map(|((k, v), l)| (k.to_string(), src(Setting::from(*v), host, l)));
+    let replicas = src(replicas, host, line + 1).into();
     Process {
         role,
         replicas,
         env: env.collect(),
+        unread_env: Vec::new(),
         origin: at(host, line),
         secrets: Default::default(),
     }
@@ -129,7 +130,7 @@ fn role(plan: &mut Plan, role: Role) -> &mut Process {
 
 /// Sets an env var where it already is, or adds it on line `NEW`.
 fn set(plan: &mut Plan, r: Role, key: &str, value: &str) {
-    let new = src(String::new(), plan.host, NEW);
+    let new = src(Setting::from(""), plan.host, NEW);
     role(plan, r).env.entry(key.into()).or_insert(new).value = value.into();
 }
 

@@ -1,10 +1,11 @@
-//! Billing: exactly one process owns billing retries and stream replay.
+//! Billing: exactly one process owns billing retries and stream replay. A flag hostwiz could
+//! not read decides nothing: where a verdict hinges on it, one info finding says so.
 
 use super::rules::{BILL_001, BILL_002, BILL_003, BILL_004, BILL_005, BILL_006, BILL_007};
 use super::rules::{BILL_008, BILL_009, BILL_010};
 use super::Finding;
 use crate::answers::WorkerMode;
-use crate::plan::{Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
+use crate::plan::{Plan, Role, Setting, Sourced, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     let mode = plan.worker_mode();
@@ -15,25 +16,37 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         WorkerMode::Dedicated => {
             for api in &apis {
                 for (flag, id) in [(RETRY_FLAG, &BILL_001), (REPLAY_FLAG, &BILL_002)] {
-                    let (on, origin) = api.flag(flag);
-                    if on {
-                        out.push(Finding::new(
+                    match api.flag(flag) {
+                        (Ok(true), origin) => out.push(Finding::new(
                             id,
                             origin,
                             format!("a worker is defined but the API still runs with {flag}=true"),
-                        ));
+                        )),
+                        (Err(why), origin) => out.push(Finding::undecided(
+                            id,
+                            origin,
+                            format!("whether the API runs with {flag}=true"),
+                            &why,
+                        )),
+                        (Ok(false), _) => {}
                     }
                 }
             }
             for worker in &workers {
                 for flag in [RETRY_FLAG, REPLAY_FLAG] {
-                    let (on, origin) = worker.flag(flag);
-                    if !on {
-                        out.push(Finding::new(
+                    match worker.flag(flag) {
+                        (Ok(false), origin) => out.push(Finding::new(
                             &BILL_003,
                             origin,
                             format!("the worker runs with {flag} off, so nobody owns it"),
-                        ));
+                        )),
+                        (Err(why), origin) => out.push(Finding::undecided(
+                            &BILL_003,
+                            origin,
+                            format!("whether the worker runs with {flag} on"),
+                            &why,
+                        )),
+                        (Ok(true), _) => {}
                     }
                 }
             }
@@ -53,7 +66,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 for w in workers.iter().filter(|w| w.replicas.value.min == 0) {
                     out.push(Finding::new(
                         &BILL_008,
-                        w.replicas.origin.clone(),
+                        w.replicas.min_origin().clone(),
                         "worker_min_instances = 0 lets the worker scale to zero and stop retrying",
                     ));
                 }
@@ -61,30 +74,53 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
         WorkerMode::Inline => {
             let total: u32 = apis.iter().map(|a| a.replicas.value.max).sum();
-            let owns = apis
-                .iter()
-                .any(|a| a.flag(RETRY_FLAG).0 || a.flag(REPLAY_FLAG).0);
-            if total > 1 && owns {
+            if total > 1 {
                 let at = apis
                     .iter()
                     .max_by_key(|a| a.replicas.value.max)
                     .expect("total > 1");
-                out.push(Finding::new(
-                    &BILL_004,
-                    at.replicas.origin.clone(),
-                    format!(
-                        "inline mode with up to {total} API processes: each would retry and replay"
-                    ),
-                ));
+                let flags = apis
+                    .iter()
+                    .flat_map(|a| [a.flag(RETRY_FLAG), a.flag(REPLAY_FLAG)]);
+                let (mut owns, mut unknown) = (false, None);
+                for (flag, _) in flags {
+                    match flag {
+                        Ok(on) => owns |= on,
+                        Err(why) => unknown = unknown.or(Some(why)),
+                    }
+                }
+                let what = format!(
+                    "inline mode with up to {total} API processes: each would retry and replay"
+                );
+                match (owns, unknown) {
+                    (true, _) => out.push(Finding::new(
+                        &BILL_004,
+                        at.replicas.max_origin().clone(),
+                        what,
+                    )),
+                    (false, Some(why)) => out.push(Finding::undecided(
+                        &BILL_004,
+                        at.replicas.max_origin().clone(),
+                        format!("whether the {total} API processes of inline mode would each retry and replay"),
+                        &why,
+                    )),
+                    (false, None) => {}
+                }
             }
             for api in &apis {
-                let (on, origin) = api.flag(RETRY_FLAG);
-                if !on {
-                    out.push(Finding::new(
+                match api.flag(RETRY_FLAG) {
+                    (Ok(false), origin) => out.push(Finding::new(
                         &BILL_006,
                         origin,
                         format!("the API runs with {RETRY_FLAG}=false and no worker exists: nobody retries"),
-                    ));
+                    )),
+                    (Err(why), origin) => out.push(Finding::undecided(
+                        &BILL_006,
+                        origin,
+                        format!("whether the API runs with {RETRY_FLAG}=false and no worker"),
+                        &why,
+                    )),
+                    (Ok(true), _) => {}
                 }
             }
         }
@@ -94,12 +130,22 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     // The setting to change is the designated owner's: the worker's in dedicated mode (the
     // API's `false` there is what BILL-002 asks for), the API's in inline mode.
     if let Some(owner) = workers.first().or(apis.first()) {
-        if owners.iter().all(|p| !p.flag(REPLAY_FLAG).0) {
-            out.push(Finding::new(
-                &BILL_007,
-                owner.flag(REPLAY_FLAG).1,
-                format!("{REPLAY_FLAG} is false on every process: new pods never backfill"),
-            ));
+        let replay: Vec<_> = owners.iter().map(|p| p.flag(REPLAY_FLAG).0).collect();
+        if !replay.contains(&Ok(true)) {
+            let at = owner.flag(REPLAY_FLAG).1;
+            match replay.into_iter().find_map(Result::err) {
+                None => out.push(Finding::new(
+                    &BILL_007,
+                    at,
+                    format!("{REPLAY_FLAG} is false on every process: new pods never backfill"),
+                )),
+                Some(why) => out.push(Finding::undecided(
+                    &BILL_007,
+                    at,
+                    format!("whether {REPLAY_FLAG} is on for any process"),
+                    &why,
+                )),
+            }
         }
     }
 
@@ -109,16 +155,17 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         WorkerMode::Inline => apis.iter().collect(),
     };
     for p in labelled {
-        let (said, origin) = p.mode();
-        if said != expected {
-            out.push(Finding::new(
+        match p.mode() {
+            (Ok(said), origin) if said != expected => out.push(Finding::new(
                 &BILL_009,
                 origin,
                 format!(
                     "{} says {MODE_VAR}={said} in {expected} mode",
                     p.role.as_str()
                 ),
-            ));
+            )),
+            // BILL-009 is info already; an unknown label is no finding of its own.
+            _ => {}
         }
     }
 
@@ -126,28 +173,38 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     // billing is known on: set true, or given by reference (its value unseen); the app's
     // default is off, so an absent ENABLE_BILLING is no evidence.
     for p in &owners {
-        let billing = match (
-            p.env.get("ENABLE_BILLING"),
-            p.secrets.contains_key("ENABLE_BILLING"),
-        ) {
-            (_, true) => true,
-            (Some(v), false) => p.flag_value(&v.value),
-            (None, false) => false,
+        let known_on = |name: &str| {
+            p.secrets.contains_key(name)
+                || p.env
+                    .get(name)
+                    .and_then(|v| v.value.known())
+                    .is_some_and(|v| p.flag_value(v))
         };
-        let stream = p.secrets.contains_key("ENABLE_BILLING_STREAM")
-            || p.env
-                .get("ENABLE_BILLING_STREAM")
-                .is_some_and(|v| p.flag_value(&v.value));
-        let (replay, origin) = p.flag(REPLAY_FLAG);
-        if billing && replay && !stream {
-            out.push(Finding::new(
+        if !known_on("ENABLE_BILLING") || known_on("ENABLE_BILLING_STREAM") {
+            continue;
+        }
+        let what = format!(
+            "whether the {} replays billing events without ENABLE_BILLING_STREAM=true",
+            p.role.as_str()
+        );
+        match (p.flag(REPLAY_FLAG), p.var("ENABLE_BILLING_STREAM")) {
+            ((Ok(false), _), _) => {}
+            ((Err(why), origin), _) => out.push(Finding::undecided(&BILL_010, origin, what, &why)),
+            (
+                _,
+                Some(Sourced {
+                    value: Setting::Unknown(why),
+                    origin,
+                }),
+            ) => out.push(Finding::undecided(&BILL_010, origin, what, &why)),
+            ((Ok(true), origin), _) => out.push(Finding::new(
                 &BILL_010,
                 origin,
                 format!(
                     "the {} replays billing events without ENABLE_BILLING_STREAM=true: it exits at startup",
                     p.role.as_str()
                 ),
-            ));
+            )),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One violation of a rule, pinned to the setting that caused it.
 
 use super::{Autofix, Rule, Severity};
-use crate::plan::Origin;
+use crate::plan::{Origin, Unknown};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -44,5 +44,22 @@ impl Finding {
     pub(crate) fn autofix(mut self, autofix: Autofix) -> Self {
         self.autofix = Some(autofix);
         self
+    }
+}
+
+impl Finding {
+    /// A verdict of `rule` that hinges on a setting hostwiz does not know: info, saying what it
+    /// could not tell, why, and what would decide it.
+    pub(crate) fn undecided(
+        rule: &'static Rule,
+        origin: Origin,
+        what: impl Into<String>,
+        why: &Unknown,
+    ) -> Self {
+        let mut f = Finding::new(rule, origin, format!("cannot tell {}: {why}", what.into()));
+        f.severity = Severity::Info;
+        f.fix = why.decide();
+        f.autofix = None;
+        f
     }
 }

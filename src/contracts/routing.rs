@@ -70,7 +70,10 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .iter()
             .filter(|(k, _)| k.starts_with("NEXT_PUBLIC_"))
         {
-            let v = value.value.to_ascii_lowercase();
+            // An unknown value names nothing hostwiz can see.
+            let Some(v) = value.value.known().map(str::to_ascii_lowercase) else {
+                continue;
+            };
             let hit = plan
                 .api_host
                 .iter()

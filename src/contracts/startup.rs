@@ -6,7 +6,8 @@
 use super::rules::{BOOT_001, BOOT_002, BOOT_003, BOOT_004, BOOT_005, BOOT_006, BOOT_007};
 use super::rules::{BOOT_008, BOOT_009, BOOT_010};
 use super::{Capability, Finding, Severity};
-use crate::plan::{Origin, Plan, Process, Role, Sourced, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
+use crate::plan::{Origin, Plan, Process, Role, Setting, Sourced, Unknown};
+use crate::plan::{MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
 /// The providers a hardened start accepts, with the settings each needs (STARTER-FACTS B.4).
 const PROVIDERS: [(&str, &[&str]); 6] = [
@@ -73,17 +74,29 @@ const APP_DEFAULTS: [(&str, &str); 4] = [
 ];
 
 /// A setting as a process gets it.
-enum Got<'a> {
-    Value(&'a Sourced<String>),
+enum Got {
+    /// A value hostwiz can read.
+    Value(Sourced<String>),
+    /// Set somewhere hostwiz could not read (an `envFrom` Secret, a missing env file).
+    Unknown(Sourced<Unknown>),
     Reference,
     Missing,
 }
 
-fn got<'a>(p: &'a Process, name: &str) -> Got<'a> {
-    match (p.env.get(name), p.secrets.contains_key(name)) {
-        (_, true) => Got::Reference,
-        (Some(v), false) => Got::Value(v),
-        (None, false) => Got::Missing,
+fn got(p: &Process, name: &str) -> Got {
+    if p.secrets.contains_key(name) {
+        return Got::Reference;
+    }
+    match p.var(name) {
+        Some(Sourced {
+            value: Setting::Known(v),
+            origin,
+        }) => Got::Value(Sourced::new(v, origin)),
+        Some(Sourced {
+            value: Setting::Unknown(why),
+            origin,
+        }) => Got::Unknown(Sourced::new(why, origin)),
+        None => Got::Missing,
     }
 }
 
@@ -148,7 +161,13 @@ fn urls(p: &Process, known: bool, out: &mut Vec<Finding>) {
         match got(p, name) {
             Got::Reference => {}
             Got::Missing if known => out.push(missing(&BOOT_001, p, name)),
-            Got::Missing => {}
+            Got::Unknown(u) if known => out.push(Finding::undecided(
+                &BOOT_001,
+                u.origin,
+                format!("whether the {} gets {name}", who(p)),
+                &u.value,
+            )),
+            Got::Missing | Got::Unknown(_) => {}
             Got::Value(v) if committed(&v.origin) => out.push(Finding::new(
                 &BOOT_001,
                 v.origin.clone(),
@@ -158,15 +177,18 @@ fn urls(p: &Process, known: bool, out: &mut Vec<Finding>) {
         }
     }
     for (name, v) in &p.env {
+        let Some(text) = v.value.known() else {
+            continue;
+        };
         if p.secrets.contains_key(name) {
             continue;
         }
         let problem = if name == "DATABASE_URL" {
-            (!v.value.starts_with("postgresql+asyncpg://")).then_some(
+            (!text.starts_with("postgresql+asyncpg://")).then_some(
                 "does not use postgresql+asyncpg:// (asyncpg is the only driver in the image)",
             )
         } else if name == "REDIS_URL" || name.ends_with("_REDIS_URL") {
-            redis_problem(&v.value)
+            redis_problem(text)
         } else {
             None
         };
@@ -211,7 +233,13 @@ fn app_secrets(p: &Process, known: bool, out: &mut Vec<Finding>) {
         match got(p, name) {
             Got::Reference => {}
             Got::Missing if known => out.push(missing(&BOOT_002, p, name)),
-            Got::Missing => {}
+            Got::Unknown(u) if known => out.push(Finding::undecided(
+                &BOOT_002,
+                u.origin,
+                format!("whether the {} gets {name}", who(p)),
+                &u.value,
+            )),
+            Got::Missing | Got::Unknown(_) => {}
             Got::Value(v) => {
                 let value = v.value.trim();
                 if value.is_empty() || PLACEHOLDERS.contains(&value) || value.contains("change-me")
@@ -227,7 +255,7 @@ fn app_secrets(p: &Process, known: bool, out: &mut Vec<Finding>) {
     }
 }
 
-fn value<'a>(p: &'a Process, name: &str) -> Option<&'a Sourced<String>> {
+fn value(p: &Process, name: &str) -> Option<Sourced<String>> {
     match got(p, name) {
         Got::Value(v) => Some(v),
         _ => None,
@@ -244,7 +272,7 @@ fn provider(p: &Process, known: bool, out: &mut Vec<Finding>) {
             );
             &[]
         }
-        Got::Missing => &[],
+        Got::Missing | Got::Unknown(_) => &[],
         Got::Value(v) => match PROVIDERS.iter().find(|(n, _)| *n == v.value.trim()) {
             Some((_, needs)) => needs,
             None => {
@@ -341,7 +369,7 @@ fn hardened(p: &Process, known: bool, out: &mut Vec<Finding>) {
     }
 }
 
-fn billing_on(p: &Process) -> Option<&Sourced<String>> {
+fn billing_on(p: &Process) -> Option<Sourced<String>> {
     value(p, "ENABLE_BILLING").filter(|v| truthy(&v.value))
 }
 
@@ -437,9 +465,9 @@ fn allowed_hosts(plan: &Plan, known: bool, out: &mut Vec<Finding>) {
         .collect();
     for p in plan.processes(Role::Api) {
         let (text, origin) = match got(p, "ALLOWED_HOSTS") {
-            Got::Value(v) => (v.value.as_str(), v.origin.clone()),
+            Got::Value(v) => (v.value, v.origin),
             Got::Missing if known => (
-                "localhost,localhost:8000,127.0.0.1,testserver,testclient",
+                "localhost,localhost:8000,127.0.0.1,testserver,testclient".to_string(),
                 p.origin.clone(),
             ),
             _ => continue,
@@ -519,7 +547,7 @@ fn worker_like_api(plan: &Plan, out: &mut Vec<Finding>) {
         for (k, v) in &api.env {
             let default = APP_DEFAULTS
                 .iter()
-                .any(|(n, d)| n == k && v.value.trim() == *d);
+                .any(|(n, d)| n == k && v.value.known().map(str::trim) == Some(*d));
             if !skip(k) && !default && matches!(got(w, k), Got::Missing) {
                 lacks.push(k);
             }

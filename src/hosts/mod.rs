@@ -42,18 +42,16 @@ impl Host {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|h| h.as_str() == s)
     }
+
+    /// What the host offers that rules and keys are about: which of them judge it.
+    pub fn capabilities(self) -> &'static [Capability] {
+        module(self).capabilities()
+    }
 }
 
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())
-    }
-}
-
-impl Host {
-    /// What the host offers that rules are about: which rules judge it.
-    pub fn capabilities(self) -> &'static [Capability] {
-        module(self).capabilities()
     }
 }
 
@@ -104,13 +102,25 @@ pub trait HostModule: Sync {
     fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>>;
     /// The plan of one deployment's files.
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan>;
+    /// One deployment's files as the deployments they describe (a rendered stream holding
+    /// several releases is several); most files describe one.
+    fn split(&self, d: Deployment) -> Vec<Deployment> {
+        vec![d]
+    }
 
     /// Why `migrate` cannot edit this deployment, if it cannot.
     fn migratable(&self, d: &Deployment) -> Result<()>;
     /// Both migration phases, as edits of the operator's own files.
     fn phases(&self, d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)>;
-    /// How this host deploys, watches and rolls back each phase.
-    fn operations(&self, d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) -> Operations;
+    /// How this host deploys, watches and rolls back each phase (`ctx` names where it runs).
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        p1: &Phase,
+        p2: &Phase,
+        ctx: &Context,
+    ) -> Operations;
 }
 
 /// The registry: the one place that lists the hosts.

@@ -8,10 +8,10 @@
 //! `!override` tags remove or replace a value. Values are interpolated from the given
 //! variables only, never the process environment, so a check answers the same everywhere.
 
-use super::envfile::{self, interpolate};
+use super::envfile::{self, interpolate, TemplateError};
 use super::yaml::{self, go_float, GoNumber, Node, Value};
 use super::{Input, ParseError, Vars};
-use crate::plan::{Origin, Sourced};
+use crate::plan::{Origin, Setting, Sourced, Unknown};
 use saphyr_parser::{Event, Parser};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -37,7 +37,11 @@ pub struct Service {
     /// Effective: `env_file` entries, then `environment` (map or list form) over them, merged
     /// per key across files (later files win). A value written in a Compose file points there;
     /// one passed through from the variables (`KEY` alone, `KEY:` null) at the line that set it.
-    pub environment: BTreeMap<String, Sourced<String>>,
+    /// A value with a required variable unset is unknown, and so is one an earlier env file set
+    /// when a later one is missing.
+    pub environment: BTreeMap<String, Sourced<Setting>>,
+    /// Required env files that are not there: any variable `environment` lacks may be in them.
+    pub missing_env_files: Vec<Sourced<Unknown>>,
     /// `deploy.replicas`, or `scale`, default 1 (`Origin::Default`).
     pub replicas: Sourced<u32>,
     pub profiles: Vec<String>,
@@ -48,7 +52,9 @@ pub struct Service {
 const NOT_COMPOSE: &str = "expected a Compose file with a `services` map";
 
 /// Compose files layered in order like `docker compose -f a -f b`, interpolated from `vars`
-/// alone (a `${VAR:?err}` with the var missing is a ParseError naming it). `env_file` paths are
+/// alone (a `${VAR:?err}` with the var missing makes what it sets unknown: an env value, the
+/// image; where hostwiz needs the value to go on — replicas, profiles, env file paths — it is a
+/// ParseError naming it). `env_file` paths are
 /// relative to the project directory, the first file's folder, as docker compose resolves them.
 /// Active profiles are `profiles` when given, else `COMPOSE_PROFILES` from `vars`
 /// (comma-separated): in docker compose `--profile` replaces `COMPOSE_PROFILES`, `*` is all.
@@ -122,7 +128,7 @@ struct Settings {
     image: Option<Sourced<String>>,
     /// `None`: null (or `KEY` alone) with no variable to take, so unset in the container even
     /// when an env file sets it.
-    env: BTreeMap<String, Option<Sourced<String>>>,
+    env: BTreeMap<String, Option<Sourced<Setting>>>,
     /// Whether `environment` is so far one file's map: only then can `KEY: !reset` find the
     /// key, because compose-go turns environments into a list when it merges two of them.
     env_map: Option<bool>,
@@ -155,38 +161,62 @@ impl Acc {
             s.profiles.is_empty() || active.iter().any(|a| a == "*" || s.profiles.contains(a));
         // `${VAR}` in an env file reads the project's variables, then the service's own
         // `environment`, then earlier env files and lines (found with `docker compose config`).
-        let own = s
-            .env
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)));
+        let own = s.env.iter().filter_map(|(k, v)| {
+            let v = v.as_ref()?;
+            let known = v.value.known()?.to_string();
+            Some((k.clone(), Sourced::new(known, v.origin.clone())))
+        });
         let mut outer = Vars(own.collect());
         outer.extend(vars.clone());
         let mut from_files = Vars::default();
+        // What earlier env files set, made unknown by a later missing one that may override it.
+        let mut unknown_from_files: BTreeMap<String, Sourced<Setting>> = BTreeMap::new();
+        let mut missing_env_files = Vec::new();
         for (path, required, origin) in &s.env_files {
             let full = dir.join(path);
+            let shown = super::shown_path(&full);
             // Only regular files: a FIFO or a device such as /dev/zero would never end.
             let read = match std::fs::metadata(&full) {
-                Ok(meta) if !meta.is_file() => Err("not a regular file".to_string()),
-                _ => std::fs::read(&full).map_err(|e| e.to_string()),
+                Ok(meta) if !meta.is_file() => Err((false, "not a regular file".to_string())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err((true, e.to_string())),
+                _ => std::fs::read(&full).map_err(|e| (false, e.to_string())),
             };
-            let text = read.and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".into()));
+            let text =
+                read.and_then(|b| String::from_utf8(b).map_err(|_| (false, "not UTF-8".into())));
             // Compose reads the env files of active services only.
             let text = match text {
                 Ok(text) => text,
                 Err(_) if !is_active || !required => continue,
-                Err(why) => {
-                    let what = format!("cannot read env_file `{path}` ({}): {why}", full.display());
+                // A gitignored env file is absent from every fresh clone: what it would set is
+                // unknown, not an error.
+                Err((true, _)) => {
+                    let why = Unknown::MissingFile(shown);
+                    for (k, v) in std::mem::take(&mut from_files.0) {
+                        let unknown = Setting::Unknown(why.clone());
+                        unknown_from_files.insert(k, Sourced::new(unknown, v.origin));
+                    }
+                    missing_env_files.push(Sourced::new(why, origin.clone()));
+                    continue;
+                }
+                Err((false, why)) => {
+                    let what = format!("cannot read env_file `{path}` ({shown}): {why}");
                     return Err(error_at(origin, what));
                 }
             };
-            let input = Input::new(full.display().to_string(), text);
+            let input = Input::new(shown, text);
             match envfile::parse_with(&input, &outer, from_files.clone()) {
                 Ok(merged) => from_files = merged,
                 Err(e) if is_active => return Err(e),
                 Err(_) => {}
             }
         }
-        let mut environment = from_files.0;
+        let mut environment = unknown_from_files;
+        environment.extend(
+            from_files
+                .0
+                .into_iter()
+                .map(|(k, v)| (k, Sourced::new(Setting::Known(v.value), v.origin))),
+        );
         for (key, value) in s.env {
             match value {
                 Some(v) => environment.insert(key, v),
@@ -211,6 +241,7 @@ impl Acc {
             origin,
             image,
             environment,
+            missing_env_files,
             replicas,
             profiles,
             active,
@@ -280,11 +311,22 @@ impl Layer<'_> {
         interpolate(text, &lookup).map_err(|e| self.err(node, e.describe(text)))
     }
 
+    /// [`Self::expand`] where a required variable that is not set makes the value unknown.
+    fn expand_setting(&self, node: &Node, text: &str) -> Result<Setting, ParseError> {
+        let lookup = |name: &str| self.vars.get(name).map(|v| v.value.clone());
+        match interpolate(text, &lookup) {
+            Ok(v) => Ok(Setting::Known(v)),
+            Err(TemplateError::Missing { name, .. }) => Ok(Setting::Unknown(Unknown::Unset(name))),
+            Err(e) => Err(self.err(node, e.describe(text))),
+        }
+    }
+
     /// As docker compose does before merging: every value in the file interpolates, inactive
-    /// services and `x-` extensions included (keys are not interpolated).
+    /// services and `x-` extensions included (keys are not interpolated). A required variable
+    /// that is not set is left to what reads the value.
     fn check(&self, node: &Node) -> Result<(), ParseError> {
         match &node.value {
-            Value::Scalar { text, .. } => self.expand(node, text).map(drop),
+            Value::Scalar { text, .. } => self.expand_setting(node, text).map(drop),
             Value::Seq(items) => items.iter().try_for_each(|n| self.check(n)),
             Value::Map(entries) => entries.iter().try_for_each(|(_, v)| self.check(v)),
         }
@@ -308,6 +350,21 @@ impl Layer<'_> {
             }
         }
         self.expand(node, text).map(Some)
+    }
+
+    /// [`Self::scalar`] where a required variable that is not set makes the value unknown.
+    fn scalar_setting(&self, node: &Node, what: &str) -> Result<Option<Setting>, ParseError> {
+        match &node.value {
+            Value::Scalar { text, plain }
+                if !*plain || self.tag(node) == "tag:yaml.org,2002:str" =>
+            {
+                self.expand_setting(node, text).map(Some)
+            }
+            Value::Scalar { text, .. } if !node.is_null() && typed(text).is_none() => {
+                self.expand_setting(node, text).map(Some)
+            }
+            _ => Ok(self.scalar(node, what)?.map(Setting::Known)),
+        }
     }
 
     fn merge_service(&self, all: &mut Vec<Acc>, key: &Node, body: &Node) -> Result<(), ParseError> {
@@ -343,7 +400,13 @@ impl Layer<'_> {
                 continue;
             }
             match key {
-                "image" => acc.image = self.scalar(v, key)?.map(|s| self.at(v, s)),
+                // An image from an unset required variable is only unknown: no rule reads it.
+                "image" => {
+                    acc.image = match self.scalar_setting(v, key)? {
+                        Some(Setting::Known(s)) => Some(self.at(v, s)),
+                        _ => None,
+                    }
+                }
                 "environment" => self.environment(v, acc)?,
                 "env_file" => self.env_files(v, &mut acc.env_files)?,
                 "profiles" if matches!(v.value, Value::Seq(_)) => {
@@ -371,7 +434,13 @@ impl Layer<'_> {
     }
 
     fn environment(&self, node: &Node, set: &mut Settings) -> Result<(), ParseError> {
-        let from_vars = |name: &str| self.vars.get(name).cloned();
+        let from_vars = |name: &str| {
+            let v = self.vars.get(name)?;
+            Some(Sourced::new(
+                Setting::Known(v.value.clone()),
+                v.origin.clone(),
+            ))
+        };
         let (env, resettable) = (&mut set.env, set.env_map == Some(true));
         set.env_map = Some(set.env_map.is_none() && node.is_map());
         match &node.value {
@@ -384,8 +453,8 @@ impl Layer<'_> {
                         }
                         continue;
                     }
-                    let value = match self.scalar(v, &format!("environment.{name}"))? {
-                        Some(s) => Some(self.at(v, s)),
+                    let value = match self.scalar_setting(v, &format!("environment.{name}"))? {
+                        Some(s) => Some(Sourced::new(s, self.input.origin(v.line, v.column))),
                         None => from_vars(&name),
                     };
                     env.insert(name, value);
@@ -402,9 +471,24 @@ impl Layer<'_> {
                         }
                         _ => return Err(self.err(item, "expected `KEY=VALUE` or `KEY`")),
                     };
-                    let text = self.expand(item, text)?;
+                    let at = self.input.origin(item.line, item.column);
+                    let text = match self.expand_setting(item, text)? {
+                        Setting::Known(text) => text,
+                        // `KEY=${VAR:?}`: the name is known, the value is not.
+                        Setting::Unknown(why) => match text.split_once('=') {
+                            Some((k, _)) if !k.contains('$') => {
+                                let unknown = Sourced::new(Setting::Unknown(why), at);
+                                env.insert(k.to_string(), Some(unknown));
+                                continue;
+                            }
+                            _ => {
+                                let what = format!("`{text}`: the name itself is unknown ({why})");
+                                return Err(self.err(item, what));
+                            }
+                        },
+                    };
                     let (name, value) = match text.split_once('=') {
-                        Some((k, v)) => (k, Some(self.at(item, v.to_string()))),
+                        Some((k, v)) => (k, Some(Sourced::new(Setting::from(v), at))),
                         None => (text.as_str(), from_vars(&text)),
                     };
                     if name.is_empty() || name.ends_with(char::is_whitespace) {

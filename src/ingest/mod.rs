@@ -81,3 +81,59 @@ impl Vars {
         self.0.extend(other.0);
     }
 }
+
+/// How findings name a file: `..` and `.` resolved by the text alone (`ops/compose/../../x` is
+/// `x`), and a path under the working directory shown relative to it.
+pub fn shown_path(path: &std::path::Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(c),
+            },
+            other => parts.push(other),
+        }
+    }
+    let clean: std::path::PathBuf = parts.iter().collect();
+    let relative = std::env::current_dir()
+        .ok()
+        .filter(|_| clean.is_absolute())
+        .and_then(|cwd| {
+            clean
+                .strip_prefix(cwd)
+                .ok()
+                .map(std::path::Path::to_path_buf)
+        })
+        .filter(|r| !r.as_os_str().is_empty());
+    let shown = relative.unwrap_or(clean);
+    match shown.as_os_str().is_empty() {
+        true => ".".into(),
+        false => shown.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::shown_path;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_shown_resolved() {
+        assert_eq!(
+            shown_path(Path::new("ops/compose/../../apps/api/.env.local")),
+            "apps/api/.env.local"
+        );
+        assert_eq!(shown_path(Path::new("./ops/x.yml")), "ops/x.yml");
+        assert_eq!(shown_path(Path::new("../up/x")), "../up/x");
+        assert_eq!(shown_path(Path::new("a/../../b")), "../b");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(shown_path(&cwd.join("ops/x.yml")), "ops/x.yml");
+        assert_eq!(shown_path(Path::new("/nowhere/x")), "/nowhere/x");
+    }
+}

@@ -53,9 +53,10 @@ pub fn section(
     p2: &Phase,
     out: &Path,
     until: (i32, u32, u32),
+    ctx: &crate::pipeline::Context,
 ) -> String {
     let mut s = String::new();
-    let h = d.module().operations(d, plan, p1, p2);
+    let h = d.module().operations(d, plan, p1, p2, ctx);
     let what = d.module().title();
     out!(s, "## {what}: {}", d.primary());
     out!(s);

@@ -37,6 +37,12 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub dry_run: bool,
     pub yes: bool,
+    /// As `check --env-file` / `--profile`: the same reading of the same files.
+    pub env_files: Vec<PathBuf>,
+    pub profiles: Vec<String>,
+    /// Where a Kubernetes release runs, when `hostwiz.toml` does not say.
+    pub namespace: Option<String>,
+    pub release: Option<String>,
 }
 
 /// One phase of one deployment: the files that differ from the operator's.
@@ -104,13 +110,22 @@ pub struct Outcome {
 
 /// Reads the deployments, builds and checks both phases of each inline one.
 pub fn plan(opts: &Options) -> Result<Outcome> {
-    let deployments = read(opts)?;
+    let ctx = Context {
+        namespace: opts.namespace.clone(),
+        release: opts.release.clone(),
+        ..pipeline::Options {
+            env_files: opts.env_files.clone(),
+            profiles: opts.profiles.clone(),
+            ..Default::default()
+        }
+        .context()?
+    };
+    let deployments = read(opts, &ctx)?;
     let out = opts
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     let until = add_days(suppress::today(), GRACE_DAYS);
-    let ctx = Context::default();
     let mut reports = Vec::new();
     let mut sections = Vec::new();
     let mut files: Vec<File> = Vec::new();
@@ -127,9 +142,9 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
             continue;
         }
         let (mut p1, p2) = d.module().phases(&d, &plan)?;
-        suppress_bill_006(&d, &mut p1, until)?;
-        verify(&d, &p1, 1)?;
-        verify(&d, &p2, 2)?;
+        suppress_bill_006(&d, &mut p1, until, &ctx)?;
+        verify(&d, &p1, 1, &ctx)?;
+        verify(&d, &p2, 2, &ctx)?;
         for (n, phase) in [(1, &p1), (2, &p2)] {
             for (_, input) in &phase.changed {
                 let path = format!("phase-{n}/{}", file_name(&input.path));
@@ -141,7 +156,7 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
                 files.push(File::new(path, input.text.clone()));
             }
         }
-        sections.push(doc::section(&d, &plan, &p1, &p2, &out, until));
+        sections.push(doc::section(&d, &plan, &p1, &p2, &out, until, &ctx));
     }
     if !sections.is_empty() {
         files.push(File::new(GUIDE, doc::guide(&sections)));
@@ -178,14 +193,17 @@ pub fn sh(path: &str) -> String {
 /// The deployments `check` would read from the same files. A named file that migrate cannot
 /// edit is an error; in a checkout, such a deployment (a blueprint without tfvars) is passed
 /// over, as long as another one can be migrated.
-fn read(opts: &Options) -> Result<Vec<Deployment>> {
+fn read(opts: &Options, ctx: &Context) -> Result<Vec<Deployment>> {
     let mut out = Vec::new();
     let mut passed_over = None;
     if let Some(repo) = &opts.repo {
-        for d in load(pipeline::Options {
-            repo: Some(repo.clone()),
-            ..Default::default()
-        })? {
+        for d in load(
+            pipeline::Options {
+                repo: Some(repo.clone()),
+                ..Default::default()
+            },
+            ctx,
+        )? {
             match d.module().migratable(&d) {
                 Ok(()) => out.push(d),
                 Err(e) => {
@@ -195,10 +213,13 @@ fn read(opts: &Options) -> Result<Vec<Deployment>> {
         }
     }
     if !opts.paths.is_empty() {
-        for d in load(pipeline::Options {
-            paths: opts.paths.clone(),
-            ..Default::default()
-        })? {
+        for d in load(
+            pipeline::Options {
+                paths: opts.paths.clone(),
+                ..Default::default()
+            },
+            ctx,
+        )? {
             d.module().migratable(&d)?;
             out.push(d);
         }
@@ -213,18 +234,35 @@ fn read(opts: &Options) -> Result<Vec<Deployment>> {
     Ok(out)
 }
 
-fn load(opts: pipeline::Options) -> Result<Vec<Deployment>> {
-    pipeline::deployments(&opts, &Context::default())?
+fn load(opts: pipeline::Options, ctx: &Context) -> Result<Vec<Deployment>> {
+    pipeline::deployments(&opts, ctx)?
         .into_iter()
         .map(|f| f.load())
         .collect()
 }
 
-/// A phase's plan and findings, with the profiles it is deployed with.
-fn evaluate(d: &Deployment, profiles: &[String]) -> Result<(Plan, Vec<Finding>)> {
-    d.evaluate(&Context {
-        profiles: profiles.to_vec(),
-        ..Default::default()
+/// Phase `n`'s plan and findings, with the profiles it is deployed with: the operator's but
+/// `worker` (the phases decide it), the phase's own, and in phase 2 `worker` when the operator
+/// named profiles (`--profile` replaces the env file's `COMPOSE_PROFILES`).
+fn evaluate(d: &Deployment, phase: &Phase, n: u32, ctx: &Context) -> Result<(Plan, Vec<Finding>)> {
+    let worker = "worker".to_string();
+    let mut all: Vec<String> = ctx
+        .profiles
+        .iter()
+        .filter(|p| **p != worker)
+        .cloned()
+        .collect();
+    if n == 2 && !ctx.profiles.is_empty() {
+        all.push(worker);
+    }
+    for p in &phase.profiles {
+        if !all.contains(p) {
+            all.push(p.clone());
+        }
+    }
+    d.overlay(&phase.changed).evaluate(&Context {
+        profiles: all,
+        ..ctx.clone()
     })
 }
 
@@ -234,8 +272,13 @@ pub fn suppression(until: (i32, u32, u32)) -> String {
 }
 
 /// Puts the dated BILL-006 suppression on the line above each setting BILL-006 points at.
-fn suppress_bill_006(d: &Deployment, p1: &mut Phase, until: (i32, u32, u32)) -> Result<()> {
-    let (_, findings) = evaluate(&d.overlay(&p1.changed), &p1.profiles)?;
+fn suppress_bill_006(
+    d: &Deployment,
+    p1: &mut Phase,
+    until: (i32, u32, u32),
+    ctx: &Context,
+) -> Result<()> {
+    let (_, findings) = evaluate(d, p1, 1, ctx)?;
     let mut at: Vec<(String, u32)> = findings
         .iter()
         .filter(|f| f.rule == "BILL-006")
@@ -267,8 +310,8 @@ fn suppress_bill_006(d: &Deployment, p1: &mut Phase, until: (i32, u32, u32)) -> 
 
 /// A phase must leave no unsuppressed billing error (other contracts are reported as found);
 /// phase 2 must need no suppression from migrate at all.
-fn verify(d: &Deployment, phase: &Phase, n: u32) -> Result<()> {
-    let (plan, findings) = evaluate(&d.overlay(&phase.changed), &phase.profiles)?;
+fn verify(d: &Deployment, phase: &Phase, n: u32, ctx: &Context) -> Result<()> {
+    let (plan, findings) = evaluate(d, phase, n, ctx)?;
     let expected = if n == 1 {
         WorkerMode::Inline
     } else {

@@ -145,6 +145,18 @@ struct MigrateWorkerArgs {
     /// Replace files that differ without asking (their old content is kept as .bak)
     #[arg(long)]
     yes: bool,
+    /// Variables for {$VAR} and ${VAR} placeholders, as `check --env-file` (repeatable)
+    #[arg(long = "env-file", value_name = "FILE")]
+    env_files: Vec<PathBuf>,
+    /// An active Compose profile, as `check --profile` (repeatable)
+    #[arg(long = "profile", value_name = "NAME")]
+    profiles: Vec<String>,
+    /// The Kubernetes namespace of the release, when no hostwiz.toml beside the values says it
+    #[arg(long, value_name = "NAME")]
+    namespace: Option<String>,
+    /// The Helm release, when no hostwiz.toml beside the values says it
+    #[arg(long, value_name = "NAME")]
+    release: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -373,6 +385,10 @@ where
                 out: a.out,
                 dry_run: a.dry_run,
                 yes: a.yes,
+                env_files: a.env_files,
+                profiles: a.profiles,
+                namespace: a.namespace,
+                release: a.release,
             },
             &mut out,
         ),

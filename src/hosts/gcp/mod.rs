@@ -3,6 +3,7 @@
 //! blueprint enables and what the answers need.
 
 mod answers;
+mod expr;
 mod gcloud;
 mod migrate;
 mod render;
@@ -389,7 +390,14 @@ impl HostModule for Module {
         migrate::phases(d)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        _p1: &Phase,
+        _p2: &Phase,
+        _ctx: &Context,
+    ) -> Operations {
         migrate::operations(d, plan)
     }
 }
@@ -500,7 +508,7 @@ fn startup(plan: &mut Plan, a: &Answers) {
     for p in &mut plan.processes {
         // The blueprint sets ENVIRONMENT to the environment's name as given.
         if let Some(e) = p.env.get_mut("ENVIRONMENT") {
-            e.value = a.environment.to_string();
+            e.value = a.environment.to_string().into();
         }
         for k in &moved {
             p.env.remove(k);

@@ -103,7 +103,8 @@ pub(super) fn tfvars(a: &Answers) -> String {
         .env
         .iter()
         .filter(|(k, _)| !BASE_ENV.contains(&k.as_str()))
-        .map(|(k, v)| (k.as_str(), q(&v.value)))
+        // A plan built from answers knows every value; an unknown is nothing to write.
+        .filter_map(|(k, v)| Some((k.as_str(), q(v.value.known()?))))
         .collect();
     map(w, "api_env", &env);
     out!(w);

@@ -94,14 +94,22 @@ pub struct Review {
 }
 
 impl Review {
-    /// Exit 1: a needed API is missing, or the blueprint lacks an always-needed one.
+    /// Exit 1: a needed API is known to be missing (the project's list shows it off), or the
+    /// blueprint lacks an always-needed one. A needed API whose state is unknown (no
+    /// enabled-services list) is listed with the command to run, as `check` warns about it,
+    /// but does not fail.
     pub fn failing(&self) -> bool {
-        !self.missing.is_empty() || !self.blueprint_lacks.is_empty()
+        self.problems() > 0
     }
 
-    /// How many distinct APIs need attention.
+    /// How many distinct APIs need attention: known missing, or lacking from the blueprint.
     pub fn problems(&self) -> usize {
-        let mut names: Vec<&String> = self.missing.iter().chain(&self.blueprint_lacks).collect();
+        let known_missing = self
+            .apis
+            .iter()
+            .filter(|r| r.missing && r.enabled == Some(false))
+            .map(|r| &r.name);
+        let mut names: Vec<&String> = known_missing.chain(&self.blueprint_lacks).collect();
         names.sort();
         names.dedup();
         names.len()

@@ -2,12 +2,13 @@
 //! variable defaults — the documented ones, or the `variable` blocks of the blueprint's `.tf`
 //! files when given — and the blueprint's `required_project_services` list.
 
+use super::expr::{self, Scalar};
 use crate::answers::Host;
 use crate::catalog::Condition;
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
-    Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target, Tls, Urls, MODE_VAR,
-    REPLAY_FLAG, RETRY_FLAG,
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting, Sourced, Target,
+    Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
 };
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::Body;
@@ -165,6 +166,26 @@ fn value(input: &Input, e: &Expression) -> Val {
         Expression::String(s) => Val::Str(s.value().clone()),
         Expression::Bool(b) => Val::Bool(*b.value()),
         Expression::Number(n) => n.value().as_u64().map_or(Val::Opaque, Val::Num),
+        // Arithmetic, conditionals and conversions, as Terraform evaluates them.
+        Expression::BinaryOp(_)
+        | Expression::UnaryOp(_)
+        | Expression::Parenthesis(_)
+        | Expression::Conditional(_) => match expr::eval(e) {
+            Some(Scalar::Str(s)) => Val::Str(s),
+            Some(Scalar::Bool(b)) => Val::Bool(b),
+            Some(n) => n.count().map_or(Val::Opaque, Val::Num),
+            None => Val::Opaque,
+        },
+        Expression::FuncCall(call)
+            if ["tonumber", "tostring", "tobool"].contains(&call.name.name.as_str()) =>
+        {
+            match expr::eval(e) {
+                Some(Scalar::Str(s)) => Val::Str(s),
+                Some(Scalar::Bool(b)) => Val::Bool(b),
+                Some(n) => n.count().map_or(Val::Opaque, Val::Num),
+                None => Val::Opaque,
+            }
+        }
         Expression::Array(items) => Val::List(
             items
                 .iter()
@@ -221,11 +242,19 @@ fn build(
         }) => Some(Sourced::new(s.clone(), origin.clone())),
         _ => None,
     };
+    // A bool or number variable given as a string converts as Terraform converts it.
     let flag = |k: &str| match get(k) {
         Some(Sourced {
             value: Val::Bool(b),
             origin,
         }) => Sourced::new(*b, origin.clone()),
+        Some(Sourced {
+            value: Val::Str(text),
+            origin,
+        }) if Scalar::Str(text.clone()).boolean().is_some() => {
+            let b = Scalar::Str(text.clone()).boolean().unwrap_or_default();
+            Sourced::new(b, origin.clone())
+        }
         Some(s) => Sourced::new(false, s.origin.clone()),
         None => Sourced::new(false, Origin::Default(DEFAULTS)),
     };
@@ -234,19 +263,20 @@ fn build(
             value: Val::Num(n),
             origin,
         }) => (*n as u32, origin.clone()),
+        Some(Sourced {
+            value: Val::Str(text),
+            origin,
+        }) if Scalar::Str(text.clone()).count().is_some() => {
+            let n = Scalar::Str(text.clone()).count().unwrap_or_default();
+            (n as u32, origin.clone())
+        }
         Some(s) => (0, s.origin.clone()),
         None => (0, Origin::Default(DEFAULTS)),
     };
-    // A range has one origin: the maximum's line (what BILL-004 and BILL-005 judge), unless only
-    // a minimum of 0 is wrong with a pinned worker (what BILL-008 judges).
+    // Each end keeps its own line: BILL-004 and BILL-005 judge the maximum, BILL-008 the minimum.
     let range = |min: &str, max: &str| {
         let ((lo, lo_at), (hi, hi_at)) = (num(min), num(max));
-        let at = if min.starts_with("worker") && lo == 0 && hi == 1 {
-            lo_at
-        } else {
-            hi_at
-        };
-        Sourced::new(Replicas { min: lo, max: hi }, at)
+        ReplicaRange::new(Replicas { min: lo, max: hi }, lo_at, hi_at)
     };
 
     let app_url = text("app_public_url");
@@ -287,7 +317,7 @@ fn build(
     }
 
     let worker = flag("enable_worker_service");
-    let mut api_env: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+    let mut api_env: BTreeMap<String, Sourced<Setting>> = BTreeMap::new();
     if worker.value {
         for (k, v) in [
             (RETRY_FLAG, "false"),
@@ -303,7 +333,12 @@ fn build(
         ..
     }) = get("api_env")
     {
-        api_env.extend(entries.iter().cloned());
+        api_env.extend(entries.iter().map(|(k, v)| {
+            (
+                k.clone(),
+                Sourced::new(v.value.clone().into(), v.origin.clone()),
+            )
+        }));
     }
     let mut processes = vec![
         Process {
@@ -311,8 +346,10 @@ fn build(
             replicas: Sourced::new(
                 Replicas { min: 0, max: 10 },
                 Origin::Default("Cloud Run defaults"),
-            ),
+            )
+            .into(),
             env: BTreeMap::new(),
+            unread_env: Vec::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
             secrets: Default::default(),
         },
@@ -320,6 +357,7 @@ fn build(
             role: Role::Api,
             replicas: range("api_min_instances", "api_max_instances"),
             env: api_env,
+            unread_env: Vec::new(),
             origin: file.clone(),
             secrets: Default::default(),
         },
@@ -334,7 +372,7 @@ fn build(
         .map(|(k, v)| {
             (
                 k.to_string(),
-                Sourced::new(v.to_string(), worker.origin.clone()),
+                Sourced::new(Setting::from(v), worker.origin.clone()),
             )
         })
         .collect();
@@ -342,6 +380,7 @@ fn build(
             role: Role::Worker,
             replicas: range("worker_min_instances", "worker_max_instances"),
             env,
+            unread_env: Vec::new(),
             origin: worker.origin.clone(),
             secrets: Default::default(),
         });
@@ -378,7 +417,9 @@ fn build(
         tls: Tls::Automatic(file.clone()),
         processes,
         api_addresses: Vec::new(),
-        urls: Some(Urls {
+        // The blueprint's defaults alone are no deployment: its URLs are empty until a tfvars
+        // file sets them, so they are judged only with one.
+        urls: first.map(|_| Urls {
             app_public_url: app_url,
             api_base_url: api_url,
             origin: file,
@@ -399,6 +440,36 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_and_expressions_convert_as_terraform_does() {
+        let p = tfvars("api_max_instances = \"7\"\napi_min_instances = 3 - 2\n");
+        let api = p.processes(Role::Api).next().unwrap();
+        assert_eq!(api.replicas.value, Replicas { min: 1, max: 7 });
+        let p = tfvars("enable_worker_service = \"true\"\nworker_max_instances = 2 * (1 + 1)\n");
+        let worker = p.processes(Role::Worker).next().unwrap();
+        assert_eq!(worker.replicas.value.max, 4);
+        let p = tfvars("enable_worker_service = tobool(\"false\")\n");
+        assert_eq!(p.processes(Role::Worker).count(), 0);
+    }
+
+    #[test]
+    fn the_defaults_alone_judge_no_urls() {
+        let tf = Input::new(
+            "variables.tf",
+            "variable \"app_public_url\" {\n  default = \"\"\n}\n",
+        );
+        assert_eq!(
+            plan(&[], std::slice::from_ref(&tf), None).unwrap().urls,
+            None
+        );
+        let with = plan(&[Input::new("p.tfvars", "x = 1\n")], &[tf], None).unwrap();
+        let urls = with.urls.unwrap();
+        assert_eq!(
+            urls.app_public_url.unwrap().origin,
+            Input::new("variables.tf", "").origin(2, 3)
+        );
+    }
 
     fn tfvars(text: &str) -> Plan {
         plan(&[Input::new("prod.tfvars", text)], &[], None).unwrap()

@@ -11,8 +11,8 @@
 //! Conventions, where Kubernetes leaves a choice:
 //! - Every path type (`Prefix`, `ImplementationSpecific`, `Exact`) is read as a prefix: an
 //!   `Exact` `/api` still sends the browser's `/api` itself past the BFF, so it is judged alike.
-//! - An env entry with `valueFrom` keeps the name with the value [`FROM_REFERENCE`]: the value
-//!   is not in the manifest, and a billing flag with it reads as off. `envFrom` is not read.
+//! - An env entry with `valueFrom` is unknown (the value lives in a Secret or ConfigMap), and so
+//!   is every variable an `envFrom` source could set that `env` does not.
 //! - A later env entry with the same name wins, as the kubelet resolves it.
 //! - The env is the container named like the role, else the pod's first container.
 //! - A host that routes any path to the web Service is a web host; a host that routes only to
@@ -26,12 +26,12 @@ use crate::answers::Host;
 use crate::ingest::yaml::{self, Node};
 use crate::ingest::yaml_fast;
 use crate::ingest::{Input, ParseError};
-use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
+use crate::plan::{
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Target, Tls,
+    Unknown,
+};
 use crate::plan::{SecretStore, Startup};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The value recorded for an env var set from a Secret or ConfigMap (`valueFrom`).
-pub const FROM_REFERENCE: &str = "<from secret/configmap>";
 
 const COMPONENT: &str = "app.kubernetes.io/component";
 
@@ -80,7 +80,7 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         startup_unknown,
     );
     // Each workload takes the range of the last HPA that targets its name.
-    let ranges: HashMap<String, Sourced<Replicas>> = hpas.into_iter().collect();
+    let ranges: HashMap<String, ReplicaRange> = hpas.into_iter().collect();
     let mut processes: Vec<Process> = workloads
         .into_iter()
         .map(|(name, mut process)| {
@@ -236,7 +236,7 @@ fn startup(
 #[derive(Default)]
 struct Objects {
     workloads: Vec<(String, Process)>,
-    hpas: Vec<(String, Sourced<Replicas>)>,
+    hpas: Vec<(String, ReplicaRange)>,
     services: Vec<(String, Role)>,
     /// The documents holding an Ingress (read once every Service is known).
     ingress_docs: Vec<Node>,
@@ -421,18 +421,32 @@ fn workload(input: &Input, obj: &Node, name: &str) -> Result<Option<Workload>, P
             var.get("value").filter(|v| !v.is_null()),
             var.get("valueFrom"),
         ) {
-            (Some(v), _) => Sourced::new(v.as_str().unwrap_or("").to_string(), input.origin_of(v)),
-            (None, Some(from)) => Sourced::new(FROM_REFERENCE.to_string(), input.origin_of(from)),
-            (None, None) => Sourced::new(String::new(), input.origin_of(var)),
+            (Some(v), _) => Sourced::new(v.as_str().unwrap_or("").into(), input.origin_of(v)),
+            (None, Some(from)) => Sourced::new(
+                Setting::Unknown(Unknown::Reference(reference(from))),
+                input.origin_of(from),
+            ),
+            (None, None) => Sourced::new("".into(), input.origin_of(var)),
         };
         env.insert(key.to_string(), value);
     }
+    let unread_env = container
+        .map(|c| seq(input, c, &["envFrom"]))
+        .transpose()?
+        .unwrap_or(&[])
+        .iter()
+        .map(|from| {
+            let why = Unknown::Reference(reference(from));
+            Sourced::new(why, input.origin_of(from))
+        })
+        .collect();
     Ok(Some((
         name.to_string(),
         Process {
             role,
-            replicas,
+            replicas: replicas.into(),
             env,
+            unread_env,
             origin,
             secrets,
         },
@@ -441,8 +455,30 @@ fn workload(input: &Input, obj: &Node, name: &str) -> Result<Option<Workload>, P
     )))
 }
 
-/// An HPA's target name and range, with the `maxReplicas` line (the bound the rules judge).
-fn hpa(input: &Input, obj: &Node) -> Result<Option<(String, Sourced<Replicas>)>, ParseError> {
+/// What a `valueFrom` or `envFrom` entry reads, as a finding names it (`Secret app key X`).
+fn reference(from: &Node) -> String {
+    let kinds = [
+        ("secretKeyRef", "Secret"),
+        ("configMapKeyRef", "ConfigMap"),
+        ("secretRef", "Secret"),
+        ("configMapRef", "ConfigMap"),
+        ("fieldRef", "the pod's field"),
+        ("resourceFieldRef", "the container's resources"),
+    ];
+    for (field, what) in kinds {
+        if let Some(r) = from.get(field) {
+            let name = r.get("name").and_then(Node::as_str).unwrap_or("?");
+            return match r.get("key").and_then(Node::as_str) {
+                Some(key) => format!("{what} {name} key {key}"),
+                None => format!("{what} {name}"),
+            };
+        }
+    }
+    "a reference hostwiz does not read".into()
+}
+
+/// An HPA's target name and range, each end with its own line.
+fn hpa(input: &Input, obj: &Node) -> Result<Option<(String, ReplicaRange)>, ParseError> {
     let spec = obj.get("spec");
     let target = spec
         .and_then(|s| s.at(&["scaleTargetRef", "name"]))
@@ -453,17 +489,17 @@ fn hpa(input: &Input, obj: &Node) -> Result<Option<(String, Sourced<Replicas>)>,
     let (Some(target), Some(max)) = (target, max) else {
         return Ok(None);
     };
-    let min = match spec
+    let min_node = spec
         .and_then(|s| s.get("minReplicas"))
-        .filter(|m| !m.is_null())
-    {
-        Some(m) => whole(input, m, "spec.minReplicas")?,
-        None => 1,
+        .filter(|m| !m.is_null());
+    let (min, min_at) = match min_node {
+        Some(m) => (whole(input, m, "spec.minReplicas")?, input.origin_of(m)),
+        None => (1, input.origin_of(obj)),
     };
     let max_n = whole(input, max, "spec.maxReplicas")?;
     Ok(Some((
         target.to_string(),
-        Sourced::new(Replicas { min, max: max_n }, input.origin_of(max)),
+        ReplicaRange::new(Replicas { min, max: max_n }, min_at, input.origin_of(max)),
     )))
 }
 
@@ -507,7 +543,7 @@ fn role_named(component: &str) -> Option<Role> {
         .find(|r| r.as_str() == component)
 }
 
-fn role_suffix(name: &str) -> Option<Role> {
+pub(super) fn role_suffix(name: &str) -> Option<Role> {
     name.rsplit_once('-')
         .and_then(|(_, suffix)| role_named(suffix))
 }
@@ -581,15 +617,11 @@ metadata: {name: x-web}
         let [api] = &plan.processes[..] else {
             panic!("one process: {plan:#?}")
         };
-        assert_eq!(
-            api.replicas,
-            Sourced::new(Replicas { min: 1, max: 4 }, input.origin(2, 70))
-        );
+        assert_eq!(api.replicas.value, Replicas { min: 1, max: 4 });
+        assert_eq!(api.replicas.origin, input.origin(2, 70));
         let retry = &api.env["ENABLE_BILLING_RETRY_WORKER"];
-        assert_eq!(
-            (retry.value.as_str(), line(&retry.origin)),
-            (FROM_REFERENCE, 16)
-        );
+        let secret = Setting::Unknown(Unknown::Reference("Secret s key k".into()));
+        assert_eq!((&retry.value, line(&retry.origin)), (&secret, 16));
     }
 
     fn line(origin: &Origin) -> u32 {

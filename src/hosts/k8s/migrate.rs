@@ -68,7 +68,7 @@ pub(super) fn phases(d: &Deployment) -> Result<(Phase, Phase)> {
             (REPLAY_FLAG, "true"),
             (MODE_VAR, "dedicated"),
         ] {
-            if w.env.get(k).map(|s| s.value.as_str()) != Some(v) {
+            if w.env.get(k).and_then(|s| s.value.known()) != Some(v) {
                 t2 = edit(&t2, &["worker", "env", k], &q(v))?;
             }
         }
@@ -77,7 +77,43 @@ pub(super) fn phases(d: &Deployment) -> Result<(Phase, Phase)> {
 }
 
 /// Helm upgrades with the operator's values files, watched with kubectl.
-pub(super) fn operations(d: &Deployment, plan: &Plan) -> Operations {
+/// The release and namespace: as given (`--release`, `--namespace`), else from the
+/// `hostwiz.toml` beside the values files (what `apply` wrote), else left for the operator
+/// to set — a guessed `default` namespace would deploy beside the real release.
+fn names(d: &Deployment, ctx: &Context) -> [String; 2] {
+    let toml = d.of(Kind::HelmValues).find_map(|v| {
+        let dir = std::path::Path::new(&v.path).parent()?;
+        let text = std::fs::read_to_string(dir.join("hostwiz.toml")).ok()?;
+        let raw = crate::answers::RawAnswers::from_toml(&text).ok()?;
+        Some(raw)
+    });
+    let from_toml = |key: &str| {
+        toml.as_ref()
+            .map(|raw| raw.get(key))
+            .filter(|v| !v.trim().is_empty())
+    };
+    let line = |var: &str, given: &Option<String>, key: &str, what: &str| match given
+        .clone()
+        .or_else(|| from_toml(key))
+    {
+        Some(v) => format!("{var}={}    # {what}", sh(&v)),
+        None => format!(
+            ": \"${{{var}:?set {var} to {what}: hostwiz found none (hostwiz.toml {key}, --{})}}\"",
+            var.to_ascii_lowercase()
+        ),
+    };
+    [
+        line("RELEASE", &ctx.release, "k8s.release", "your Helm release"),
+        line(
+            "NAMESPACE",
+            &ctx.namespace,
+            "k8s.namespace",
+            "its namespace",
+        ),
+    ]
+}
+
+pub(super) fn operations(d: &Deployment, plan: &Plan, ctx: &Context) -> Operations {
     let paths = |k: Kind| -> Vec<String> { d.of(k).map(|i| i.path.clone()).collect() };
     let values = paths(Kind::HelmValues);
     let chart = values
@@ -103,10 +139,7 @@ pub(super) fn operations(d: &Deployment, plan: &Plan) -> Operations {
         |c: &str| format!("{kubectl} logs -l app.kubernetes.io/component={c} --prefix --tail=-1");
     let target = values.last().cloned().unwrap_or_default();
     Operations {
-                vars: vec![
-                    "RELEASE=starter      # your Helm release".into(),
-                    "NAMESPACE=default    # and its namespace".into(),
-                ],
+                vars: names(d, ctx).into(),
                 deploy: [
                     upgrade.clone(),
                     upgrade.clone(),

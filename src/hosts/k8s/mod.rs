@@ -5,10 +5,11 @@ mod answers;
 mod manifests;
 mod migrate;
 mod render;
+mod split;
 mod values;
 
 pub use answers::K8s;
-pub use manifests::{manifests_plan, FROM_REFERENCE};
+pub use manifests::manifests_plan;
 pub use values::values_plan;
 
 use super::{inputs, HostModule};
@@ -337,6 +338,20 @@ impl HostModule for Module {
         })
     }
 
+    /// A rendered stream once per release it holds (namespace and Helm release).
+    fn split(&self, d: Deployment) -> Vec<Deployment> {
+        match d.files.as_slice() {
+            [(Kind::Manifests, input)] => split::releases(input)
+                .into_iter()
+                .map(|(_, input)| Deployment {
+                    host: d.host,
+                    files: vec![(Kind::Manifests, input)],
+                })
+                .collect(),
+            _ => vec![d],
+        }
+    }
+
     fn migratable(&self, d: &Deployment) -> Result<()> {
         if let Some(m) = d.of(Kind::Manifests).next() {
             return Err(Error::Usage(format!(
@@ -357,7 +372,14 @@ impl HostModule for Module {
         migrate::phases(d)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, _p1: &Phase, _p2: &Phase) -> Operations {
-        migrate::operations(d, plan)
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        _p1: &Phase,
+        _p2: &Phase,
+        ctx: &Context,
+    ) -> Operations {
+        migrate::operations(d, plan, ctx)
     }
 }

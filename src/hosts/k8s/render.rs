@@ -156,8 +156,10 @@ pub(super) fn secrets(a: &Answers, plan: &Plan) -> String {
 fn env_of(w: &mut String, p: Option<&Process>, skip: &[&str]) {
     let Some(p) = p else { return };
     out!(w, "  env:");
+    // A plan built from answers knows every value; an unknown is nothing to write.
     for (k, v) in p.env.iter().filter(|(k, _)| !skip.contains(&k.as_str())) {
-        out!(w, "    {k}: {}", q(&v.value));
+        let Some(v) = v.value.known() else { continue };
+        out!(w, "    {k}: {}", q(v));
     }
 }
 

@@ -12,7 +12,9 @@
 use crate::answers::Host;
 use crate::ingest::yaml::{self, GoScalar, Node, Value};
 use crate::ingest::{Input, ParseError};
-use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
+use crate::plan::{
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Target, Tls,
+};
 use crate::plan::{SecretStore, Startup, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 use std::collections::BTreeMap;
 
@@ -127,7 +129,7 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
         let on = on.origin();
         // The chart disables both flags on the API unless api.env sets the key itself.
         for flag in [RETRY_FLAG, REPLAY_FLAG] {
-            let false_at = || Sourced::new("false".into(), on.clone());
+            let false_at = || Sourced::new(Setting::from("false"), on.clone());
             processes[1].env.entry(flag.into()).or_insert_with(false_at);
         }
         // The worker template sets true/true/dedicated, then appends worker.env (which wins).
@@ -138,15 +140,16 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
         ];
         let mut env: BTreeMap<_, _> = preset
             .into_iter()
-            .map(|(k, val)| (k.to_string(), Sourced::new(val.to_string(), on.clone())))
+            .map(|(k, val)| (k.to_string(), Sourced::new(Setting::from(val), on.clone())))
             .collect();
         env.extend(env_map(v, &["worker", "env"])?);
         let (n, origin) = count(v, &["worker", "replicaCount"], 1)?;
-        let replicas = Sourced::new(Replicas::fixed(n), origin);
+        let replicas = Sourced::new(Replicas::fixed(n), origin).into();
         processes.push(Process {
             role: Role::Worker,
             replicas,
             env,
+            unread_env: Vec::new(),
             origin: on,
             secrets: Default::default(),
         });
@@ -248,12 +251,12 @@ fn scaled(v: &Val, role: Role) -> Result<Process, ParseError> {
     let r = role.as_str();
     let hpa = flag(v, &["autoscaling", "enabled"])? && flag(v, &["autoscaling", r, "enabled"])?;
     let replicas = if hpa {
-        let (min, _) = count(v, &["autoscaling", r, "minReplicas"], 2)?;
-        let (max, origin) = count(v, &["autoscaling", r, "maxReplicas"], 10)?;
-        Sourced::new(Replicas { min, max }, origin)
+        let (min, min_at) = count(v, &["autoscaling", r, "minReplicas"], 2)?;
+        let (max, max_at) = count(v, &["autoscaling", r, "maxReplicas"], 10)?;
+        ReplicaRange::new(Replicas { min, max }, min_at, max_at)
     } else {
         let (n, origin) = count(v, &[r, "replicaCount"], 1)?;
-        Sourced::new(Replicas::fixed(n), origin)
+        Sourced::new(Replicas::fixed(n), origin).into()
     };
     let origin = v
         .at(&[r])?
@@ -263,6 +266,7 @@ fn scaled(v: &Val, role: Role) -> Result<Process, ParseError> {
         role,
         replicas,
         env,
+        unread_env: Vec::new(),
         origin,
         secrets: Default::default(),
     })
@@ -363,10 +367,10 @@ fn count(v: &Val, path: &[&str], default: u32) -> Result<(u32, Origin), ParseErr
 }
 
 /// An env map (`api.env`, `worker.env`) as the template renders it: `name: value | toString`.
-fn env_map(v: &Val, path: &[&str]) -> Result<BTreeMap<String, Sourced<String>>, ParseError> {
+fn env_map(v: &Val, path: &[&str]) -> Result<BTreeMap<String, Sourced<Setting>>, ParseError> {
     match v.at(path)? {
         Some(m) if m.node.is_map() => {
-            let value = |e: &Val| Sourced::new(e.node.go_string(), e.origin());
+            let value = |e: &Val| Sourced::new(Setting::from(e.node.go_string()), e.origin());
             Ok(m.entries
                 .iter()
                 .map(|(k, e)| (k.clone(), value(e)))

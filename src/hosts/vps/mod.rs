@@ -235,7 +235,14 @@ impl HostModule for Module {
         migrate::phases(d, plan)
     }
 
-    fn operations(&self, d: &Deployment, plan: &Plan, p1: &Phase, p2: &Phase) -> Operations {
+    fn operations(
+        &self,
+        d: &Deployment,
+        plan: &Plan,
+        p1: &Phase,
+        p2: &Phase,
+        _ctx: &Context,
+    ) -> Operations {
         migrate::operations(d, plan, p1, p2)
     }
 }

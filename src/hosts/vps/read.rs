@@ -125,8 +125,9 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
             .into_iter()
             .map(|role| Process {
                 role,
-                replicas: Sourced::new(Replicas::fixed(1), Origin::Default(STARTER_COMPOSE)),
+                replicas: Sourced::new(Replicas::fixed(1), Origin::Default(STARTER_COMPOSE)).into(),
                 env: BTreeMap::new(),
+                unread_env: Vec::new(),
                 origin: Origin::Default(STARTER_COMPOSE),
                 secrets: Default::default(),
             })
@@ -148,8 +149,10 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 replicas: Sourced::new(
                     Replicas::fixed(s.replicas.value),
                     s.replicas.origin.clone(),
-                ),
+                )
+                .into(),
                 env: s.environment.clone(),
+                unread_env: s.missing_env_files.clone(),
                 origin: s.origin.clone(),
                 secrets: Default::default(),
             })

@@ -102,8 +102,10 @@ fn env_template(plan: &Plan, role: Role, title: &str) -> String {
     let Some(p) = plan.processes(role).next() else {
         return e;
     };
+    // A plan built from answers knows every value; an unknown is nothing to write.
     for (k, v) in &p.env {
-        out!(w, "{k}={}", env_value(&v.value));
+        let Some(v) = v.value.known() else { continue };
+        out!(w, "{k}={}", env_value(v));
     }
     if !p.secrets.is_empty() {
         out!(w);

@@ -1,0 +1,66 @@
+//! A rendered stream holding several releases is several deployments, each judged alone.
+
+use crate::Test;
+
+fn api(namespace: &str, release: &str, replicas: u32) -> String {
+    format!(
+        "---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {release}-api
+  namespace: {namespace}
+  labels: {{app.kubernetes.io/instance: {release}, app.kubernetes.io/component: api}}
+spec:
+  replicas: {replicas}
+  template:
+    spec:
+      containers:
+        - name: api
+"
+    )
+}
+
+#[test]
+fn two_inline_releases_with_one_api_each_are_clean() {
+    for stream in [
+        api("staging", "starter", 1) + &api("prod", "starter", 1),
+        api("prod", "blue", 1) + &api("prod", "green", 1),
+    ] {
+        Test::new()
+            .stdin(stream.as_str())
+            .args(["check", "--host", "k8s", "-"])
+            .run()
+            .status(0);
+    }
+}
+
+#[test]
+fn each_release_is_judged_at_its_own_lines() {
+    let stream = api("staging", "starter", 1) + &api("prod", "starter", 3);
+    let run = Test::new()
+        .stdin(stream.as_str())
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(1)
+        .stdout_has("<stdin>:22:13: error BILL-004 inline mode with up to 3 API processes");
+    assert_eq!(run.stdout.matches("BILL-004").count(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn without_labels_the_name_prefix_tells_releases_apart() {
+    let plain = |name: &str| {
+        format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}-api}}\nspec: {{replicas: 1}}\n")
+    };
+    Test::new()
+        .stdin(plain("a") + &plain("b"))
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(0);
+    Test::new()
+        .stdin(plain("a") + &plain("a"))
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(1)
+        .stdout_has("BILL-004 inline mode with up to 2 API processes");
+}
