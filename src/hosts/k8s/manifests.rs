@@ -60,6 +60,7 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         flatten_error,
         object_error,
         external_secrets,
+        secret_objects,
         startup_unknown,
         duplicate_env,
     } = objects;
@@ -76,6 +77,7 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
     let startup = startup(
         &mut workloads,
         external_secrets,
+        &secret_objects,
         duplicate_env,
         startup_unknown,
     );
@@ -201,11 +203,22 @@ struct ExternalSecret {
 fn startup(
     workloads: &mut [(String, Process)],
     external_secrets: Vec<ExternalSecret>,
+    secret_objects: &HashSet<String>,
     duplicate_env: Vec<(Role, Sourced<String>)>,
     unknown: bool,
 ) -> Option<Startup> {
-    let mounts = workloads.iter().any(|(_, p)| !p.secrets.is_empty());
-    if unknown || (!mounts && external_secrets.is_empty()) {
+    // The stream describes startup only when it holds the secrets its references name (a
+    // Secret or an ExternalSecret's target): a reference to a Secret made elsewhere means a
+    // partial stream, whose missing settings may be set where hostwiz cannot see.
+    let in_stream = |name: &str| {
+        secret_objects.contains(name) || external_secrets.iter().any(|e| e.target == name)
+    };
+    let resolved = workloads.iter().all(|(_, p)| {
+        p.secrets
+            .values()
+            .all(|s| in_stream(s.value.split_once('/').map_or(s.value.as_str(), |(n, _)| n)))
+    });
+    if unknown || !resolved || (secret_objects.is_empty() && external_secrets.is_empty()) {
         return None;
     }
     for (_, p) in workloads.iter_mut() {
@@ -245,6 +258,8 @@ struct Objects {
     /// The first object that cannot be read (in stream order).
     object_error: Option<ParseError>,
     external_secrets: Vec<ExternalSecret>,
+    /// The names of the Secret objects in the stream.
+    secret_objects: HashSet<String>,
     /// A container takes env from `envFrom`, whose keys the stream does not show.
     startup_unknown: bool,
     /// Env names a container lists more than once.
@@ -295,6 +310,9 @@ impl Objects {
                 }
             }
             Some("ExternalSecret") => self.external_secrets.push(external_secret(input, obj)),
+            Some("Secret") => {
+                self.secret_objects.insert(name.to_string());
+            }
             Some("HorizontalPodAutoscaler") => self.hpas.extend(hpa(input, obj)?),
             Some("Service") => {
                 let role = obj
