@@ -31,7 +31,7 @@ impl Runtime {
             billing: r.flag("billing.enabled"),
             price_map: r.optional("billing.price_map", price_map)?,
             provider: r.value("secrets.provider", |s| Ok(s.to_string()))?,
-            location: r.optional("secrets.location", secret_name)?,
+            location: r.optional("secrets.location", address)?,
             signing_secret: r.value("secrets.signing_secret", secret_name)?,
             keyset_secret: r.value("secrets.keyset_secret", secret_name)?,
             storage: r.value("storage.provider", |s| Ok(s.to_string()))?,
@@ -61,14 +61,52 @@ fn price_map(v: &str) -> Result<String, Expected> {
     }
 }
 
-/// A secret name, ARN, URL or project: printable, no spaces or quotes.
+/// A secret name (or path) as the providers take it.
 fn secret_name(v: &str) -> Result<String, Expected> {
+    // What every provider's secret names share (GCP allows only letters, digits, `-`, `_`;
+    // AWS and Vault add `/`, `.` and the ARN's `:`), and nothing an env file, YAML or HCL reads differently.
     let ok = !v.is_empty()
         && v.len() <= 255
+        && v.starts_with(|c: char| c.is_ascii_alphanumeric())
         && v.chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '\\' | '`' | '$'));
-    ok.then(|| v.to_string())
-        .ok_or("a name without spaces or quotes, such as auth-signing-secret")
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:".contains(c));
+    ok.then(|| v.to_string()).ok_or(
+        "a name or ARN of letters, digits, '-', '_', '.', '/' or ':', such as auth-signing-secret",
+    )
+}
+
+/// The provider's address: a GCP project or AWS region (letters, digits, `-`, `_`, `.`), or the
+/// http(s) URL of a Key Vault or Vault server. It is written into env files and values, so
+/// nothing a shell, YAML or HCL would read differently (`#`, quotes, spaces) gets through.
+fn address(v: &str) -> Result<String, Expected> {
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    let ok = v.len() <= 255
+        && match v.split_once("://") {
+            Some(("http" | "https", rest)) => {
+                let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+                let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+                    if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+                        h
+                    } else {
+                        ""
+                    }
+                });
+                name(host)
+                    && path
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            }
+            Some(_) => false,
+            None => name(v),
+        };
+    ok.then(|| v.to_string()).ok_or(
+        "a project, region or http(s) URL, such as us-east-1 or https://vault.example.com:8200",
+    )
 }
 
 /// A bucket name as GCS and S3 take it: 3–63 of lowercase letters, digits, `-`, `_`, `.`.
@@ -141,7 +179,7 @@ pub const KEYS: &[Key] = &[
         example: "us-east-1",
         help: "the provider's address: GCP project (default gcp.project_id), AWS region, Key Vault URL or Vault address",
         hosts: ALL,
-        check: |v| secret_name(v).map(drop),
+        check: |v| address(v).map(drop),
         write: |a| Value::optional(a.runtime.location.as_ref()),
         ask: Ask::at(
             Step::Scale,
