@@ -55,8 +55,7 @@ impl Case {
         if self.host == Host::Gcp {
             if !self.api_host {
                 p.push(("ROUTE-007", Severity::Error)); // api_base_url is required
-                // The web's API_BASE_URL on Cloud Run is api_base_url (BOOT-006).
-                p.push(("BOOT-006", Severity::Error));
+                p.push(("BOOT-006", Severity::Error)); // the web's API_BASE_URL is api_base_url
             }
             if !self.enable_services {
                 p.push(("SVC-002", Severity::Warning)); // no enabled list: a warning with the command

@@ -749,3 +749,24 @@ fn rules_and_explain_print_every_rule() {
         }
     }
 }
+
+#[test]
+#[rustfmt::skip]
+fn boot_008_a_worker_lacking_a_setting_the_startup_rules_require_of_the_api_is_an_error() {
+    judge("BOOT-008", Error, &[
+        (K8s, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "SECRETS_PROVIDER", "gcp_sm")),
+        (Gcp, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "ENVIRONMENT", "production")),
+        (Vps, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "ENABLE_BILLING", "true")),
+    ], &[
+        // Not required of the API by BOOT-001…007: the operator's choice for the worker.
+        (K8s, Dedicated, |p| set(p, Role::Api, "LOG_LEVEL", "info")),
+        // The app's default: the worker has it without being told.
+        (Gcp, Dedicated, |p| set(p, Role::Api, "ENABLE_BILLING", "false")),
+        // The worker has it too.
+        (Vps, Dedicated, |p| {
+            set(p, Role::Api, "ENVIRONMENT", "production");
+            set(p, Role::Worker, "ENVIRONMENT", "production");
+        }),
+        (K8s, Inline, |p| set(p, Role::Api, "SECRETS_PROVIDER", "gcp_sm")),
+    ]);
+}

@@ -7,7 +7,6 @@ use super::rules::{BOOT_001, BOOT_002, BOOT_003, BOOT_004, BOOT_005, BOOT_006, B
 use super::rules::{BOOT_008, BOOT_009, BOOT_010};
 use super::{Capability, Finding, Severity};
 use crate::plan::{Origin, Plan, Process, Role, Setting, Sourced, Unknown};
-use crate::plan::{MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
 /// The providers a hardened start accepts, with the settings each needs (STARTER-FACTS B.4).
 const PROVIDERS: [(&str, &[&str]); 6] = [
@@ -537,11 +536,36 @@ fn web(plan: &Plan, known: bool, out: &mut Vec<Finding>) {
     }
 }
 
+/// The settings BOOT-001…007 require of the API, which BOOT-008 requires of the worker too.
+/// Others (`LOG_LEVEL`, say) are the operator's to give the worker or not.
+fn required_of_api(k: &str) -> bool {
+    ["DATABASE_URL", "REDIS_URL"].contains(&k)
+        || APP_SECRETS.contains(&k)
+        || PROVIDERS.iter().any(|(_, needs)| needs.contains(&k))
+        || [
+            "SECRETS_PROVIDER",
+            "AUTH_KEY_STORAGE_BACKEND",
+            "AUTH_KEY_STORAGE_PROVIDER",
+            "AUTH_KEY_SECRET_NAME",
+            "VAULT_VERIFY_ENABLED",
+            "ENVIRONMENT",
+            "DEBUG",
+            "USE_TEST_FIXTURES",
+            "AUTO_RUN_MIGRATIONS",
+            "ALLOWED_HOSTS",
+            "ENABLE_BILLING",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "STRIPE_PRODUCT_PRICE_MAP",
+        ]
+        .contains(&k)
+}
+
 fn worker_like_api(plan: &Plan, out: &mut Vec<Finding>) {
     let Some(api) = plan.processes(Role::Api).next() else {
         return;
     };
-    let skip = |k: &str| matches!(k, "PORT" | RETRY_FLAG | REPLAY_FLAG | MODE_VAR);
+    let skip = |k: &str| !required_of_api(k);
     for w in plan.processes(Role::Worker) {
         let mut lacks: Vec<&str> = Vec::new();
         for (k, v) in &api.env {

@@ -3,7 +3,7 @@
 //! on top of the starter's `docker-compose.prod.yml`.
 
 use crate::answers::{Answers, WorkerMode};
-use crate::plan::{billing_env, Plan, Role};
+use crate::plan::{billing_env, Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 use crate::render::yaml_str as q;
 use crate::runtime;
 
@@ -102,8 +102,13 @@ fn env_template(plan: &Plan, role: Role, title: &str) -> String {
     let Some(p) = plan.processes(role).next() else {
         return e;
     };
-    // A plan built from answers knows every value; an unknown is nothing to write.
+    // A plan built from answers knows every value; an unknown is nothing to write. The billing
+    // flags and mode are docker-compose.worker.yml's: its `environment:` wins over env files,
+    // and the migration's phases change only that file, never the operator's filled secrets.
     for (k, v) in &p.env {
+        if [RETRY_FLAG, REPLAY_FLAG, MODE_VAR].contains(&k.as_str()) {
+            continue;
+        }
         let Some(v) = v.value.known() else { continue };
         out!(w, "{k}={}", env_value(v));
     }
