@@ -230,9 +230,10 @@ const MUTATIONS: &[Mutation] = &[
     // Helm values.
     m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_RETRY_WORKER: \"false\"", "    ENABLE_BILLING_RETRY_WORKER: \"true\"", "BILL-001"),
     m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_STREAM_REPLAY: \"false\"", "    ENABLE_BILLING_STREAM_REPLAY: \"true\"", "BILL-002"),
-    m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_STREAM_REPLAY: \"true\"", "    ENABLE_BILLING_STREAM_REPLAY: \"false\"", "BILL-003"),
+    // The worker template sets the worker's flags; worker.env, rendered after them, wins.
+    m("k8s-ha-worker", "values-prod.yaml", "  replicaCount: 1\n  env:\n", "  replicaCount: 1\n  env:\n    ENABLE_BILLING_STREAM_REPLAY: \"false\"\n", "BILL-003"),
     m("k8s-ha-worker", "values-prod.yaml", "  replicaCount: 1\n", "  replicaCount: 2\n", "BILL-005"),
-    m("k8s-single", "values-prod.yaml", "  replicaCount: 1\n  env:", "  replicaCount: 3\n  env:", "BILL-004"),
+    m("k8s-single", "values-prod.yaml", "  replicaCount: 1\n  env:\n    ALLOWED_HOSTS", "  replicaCount: 3\n  env:\n    ALLOWED_HOSTS", "BILL-004"),
     m("k8s-single", "values-prod.yaml", "    ENABLE_BILLING_RETRY_WORKER: \"true\"", "    ENABLE_BILLING_RETRY_WORKER: \"false\"", "BILL-006"),
     m("k8s-ha-worker", "values-prod.yaml", "    - host: \"api.example.com\"\n  apiTls:", "    - host: \"app.example.com\"\n  apiTls:", "ROUTE-003"),
     Mutation {
@@ -243,7 +244,7 @@ const MUTATIONS: &[Mutation] = &[
         rule: "ROUTE-005",
         at: Some("    - host: \"api.example.com\""),
     },
-    m("k8s-ha-worker", "values-prod.yaml", "    BILLING_RETRY_DEPLOYMENT_MODE: \"dedicated\"\nweb:", "    BILLING_RETRY_DEPLOYMENT_MODE: \"inline\"\nweb:", "BILL-009"),
+    m("k8s-ha-worker", "values-prod.yaml", "    BILLING_RETRY_DEPLOYMENT_MODE: \"dedicated\"", "    BILLING_RETRY_DEPLOYMENT_MODE: \"inline\"", "BILL-009"),
     // tfvars.
     m("gcp-cloud-run-worker", "prod.tfvars", "worker_min_instances  = 1", "worker_min_instances  = 0", "BILL-008"),
     m("gcp-cloud-run-worker", "prod.tfvars", "worker_max_instances  = 1", "worker_max_instances  = 2", "BILL-005"),
