@@ -172,7 +172,15 @@ impl HostModule for Module {
                     "- In the backend of the External Secrets store `{store}` ({}), one secret per",
                     a.k8s.secret_store_kind
                 ));
-                secrets.push("  remote key (the ExternalSecrets `starter-api` and `starter-worker` read them):".into());
+                // The chart names its ExternalSecrets after the Deployments they feed.
+                let api = plan.api_addresses.first().cloned().unwrap_or_default();
+                let readers = match (a.worker, api.strip_suffix("-api")) {
+                    (WorkerMode::Dedicated, Some(full)) => {
+                        format!("ExternalSecrets `{api}` and `{full}-worker` read them")
+                    }
+                    _ => format!("ExternalSecret `{api}` reads them"),
+                };
+                secrets.push(format!("  remote key (the {readers}):"));
                 secrets.push(String::new());
                 secrets.push("| remote key | setting | value |".into());
                 secrets.push("| --- | --- | --- |".into());

@@ -153,7 +153,8 @@ impl HostModule for Module {
             deploy,
             next: 1,
             migrations: vec![
-                "# From the checkout's root: release db reads apps/api-service/.env.local.".into(),
+                "# From the checkout's root: starter-console reads apps/api-service/.env.local."
+                    .into(),
             ],
             logs: format!(
                 "(cd ops/compose && {compose} logs {})",
