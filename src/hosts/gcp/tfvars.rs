@@ -340,6 +340,18 @@ fn build(
             )
         }));
     }
+    // api_secrets: env name → Secret Manager secret, given to the API and the worker alike
+    // (locals.tf). The values are not in the file; the startup rules judge the references.
+    let secrets: BTreeMap<String, Sourced<String>> = match get("api_secrets") {
+        Some(Sourced {
+            value: Val::Map(entries),
+            ..
+        }) => entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
     let mut processes = vec![
         Process {
             role: Role::Web,
@@ -359,7 +371,7 @@ fn build(
             env: api_env,
             unread_env: Vec::new(),
             origin: file.clone(),
-            secrets: Default::default(),
+            secrets: secrets.clone(),
         },
     ];
     if worker.value {
@@ -382,7 +394,7 @@ fn build(
             env,
             unread_env: Vec::new(),
             origin: worker.origin.clone(),
-            secrets: Default::default(),
+            secrets,
         });
     }
 
