@@ -31,6 +31,7 @@ pub mod presets;
 pub mod questions;
 pub mod render;
 pub mod report;
+pub mod runtime;
 pub mod source;
 pub mod write;
 

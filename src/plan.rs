@@ -254,6 +254,10 @@ pub struct Process {
     pub unread_env: Vec<Sourced<Unknown>>,
     /// Where the process itself is defined, for findings about its absence or presence.
     pub origin: Origin,
+    /// Settings the process gets by reference (a secret store's key, an uncommitted env file,
+    /// a Secret Manager secret): env name → the reference. Their values are not hostwiz's to
+    /// see; the startup rules judge that the reference exists.
+    pub secrets: BTreeMap<String, Sourced<String>>,
 }
 
 pub const RETRY_FLAG: &str = "ENABLE_BILLING_RETRY_WORKER";
@@ -274,6 +278,14 @@ impl Process {
         }
     }
 
+    /// Whether a value reads as on, the way the app reads its flags.
+    pub fn flag_value(&self, v: &str) -> bool {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )
+    }
+
     /// A billing flag as the app reads it: unset means the app's default `true`; `true`, `1`,
     /// `yes` and `on` (any case) are on, anything else off; `Err` when it is unknown.
     pub fn flag(&self, name: &str) -> (Result<bool, Unknown>, Origin) {
@@ -281,13 +293,7 @@ impl Process {
             Some(Sourced {
                 value: Setting::Known(v),
                 origin,
-            }) => (
-                Ok(matches!(
-                    v.trim().to_ascii_lowercase().as_str(),
-                    "true" | "1" | "yes" | "on"
-                )),
-                origin,
-            ),
+            }) => (Ok(self.flag_value(&v)), origin),
             Some(Sourced {
                 value: Setting::Unknown(why),
                 origin,
@@ -361,6 +367,39 @@ pub struct Plan {
     pub api_addresses: Vec<String>,
     pub urls: Option<Urls>,
     pub services: Option<Services>,
+    /// What the platform does with the settings, where the source says it; `None` where the
+    /// source does not describe startup at all (then a missing setting may come from a place
+    /// hostwiz cannot see, and the startup rules judge only the values they see).
+    pub startup: Option<Startup>,
+}
+
+/// The platform's side of starting the processes (CONTRACTS.md, BOOT-010).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Startup {
+    /// Kubernetes: the External Secrets wiring, when `externalSecrets.enabled`.
+    pub secret_store: Option<SecretStore>,
+    /// Env names a container gets more than once.
+    pub duplicate_env: Vec<(Role, Sourced<String>)>,
+    /// Processes attached only to networks without egress, with the network's name.
+    pub no_egress: Vec<(Role, Sourced<String>)>,
+    /// Cloud Run: the names the blueprint derives resources from.
+    pub names: Option<CloudNames>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretStore {
+    /// `secretStoreRef.name`; `None` when empty.
+    pub name: Option<String>,
+    /// The ExternalSecret `apiVersion`, where known.
+    pub api_version: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloudNames {
+    pub project_name: Sourced<String>,
+    pub environment: Sourced<String>,
+    pub bucket: Sourced<String>,
 }
 
 impl Plan {
@@ -412,8 +451,8 @@ pub fn billing_env(role: Role, mode: WorkerMode) -> Vec<(&'static str, &'static 
                 (MODE_VAR, "dedicated"),
             ]
         }
+        // Whether billing is on at all is the operator's answer (`runtime::billing_config`).
         (Role::Worker, _) => vec![
-            ("ENABLE_BILLING", "true"),
             (RETRY_FLAG, "true"),
             (REPLAY_FLAG, "true"),
             (MODE_VAR, "dedicated"),
@@ -491,6 +530,7 @@ impl Plan {
                 env: BTreeMap::new(),
                 unread_env: Vec::new(),
                 origin: from_web(),
+                secrets: BTreeMap::new(),
             },
             Process {
                 role: Role::Api,
@@ -502,6 +542,7 @@ impl Plan {
                 },
                 unread_env: Vec::new(),
                 origin: Origin::Answer("billing.worker"),
+                secrets: BTreeMap::new(),
             },
         ];
         if a.worker == WorkerMode::Dedicated {
@@ -512,6 +553,7 @@ impl Plan {
                 env: env(Role::Worker),
                 unread_env: Vec::new(),
                 origin: Origin::Answer("billing.worker"),
+                secrets: BTreeMap::new(),
             });
         }
         Plan {
@@ -524,6 +566,7 @@ impl Plan {
             api_addresses: Vec::new(),
             urls: None,
             services: None,
+            startup: None,
         }
     }
 }

@@ -188,20 +188,16 @@ pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
             let mut backup = None;
             match &p.change {
                 Change::Unchanged => {}
-                Change::Create => staged.push(stage(
-                    &p.target,
-                    p.file.contents.as_bytes(),
-                    p.file.executable,
-                )?),
+                Change::Create => {
+                    staged.push(stage(&p.target, p.file.contents.as_bytes(), p.file.mode())?)
+                }
                 Change::Update { .. } => {
                     let old = fs::read(&p.target).map_err(|e| Error::io(&p.target, "read", e))?;
                     let bak = backup_path(&p.target);
-                    staged.push(stage(&bak, &old, false)?);
-                    staged.push(stage(
-                        &p.target,
-                        p.file.contents.as_bytes(),
-                        p.file.executable,
-                    )?);
+                    // A backup of a private file stays private.
+                    let bak_mode = if p.file.private { 0o600 } else { 0o644 };
+                    staged.push(stage(&bak, &old, bak_mode)?);
+                    staged.push(stage(&p.target, p.file.contents.as_bytes(), p.file.mode())?);
                     backup = Some(bak);
                 }
             }
@@ -249,7 +245,7 @@ struct Staged {
     target: PathBuf,
 }
 
-fn stage(target: &Path, contents: &[u8], executable: bool) -> Result<Staged> {
+fn stage(target: &Path, contents: &[u8], mode: u32) -> Result<Staged> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.hostwiz-");
@@ -269,7 +265,6 @@ fn stage(target: &Path, contents: &[u8], executable: bool) -> Result<Staged> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = if executable { 0o755 } else { 0o644 };
             f.set_permissions(fs::Permissions::from_mode(mode))?;
         }
         f.sync_all()?;
@@ -334,7 +329,11 @@ fn backup_path(target: &Path) -> PathBuf {
 
 /// One file written whole or not at all.
 pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<()> {
-    publish(&[stage(target, contents, executable)?])
+    publish(&[stage(
+        target,
+        contents,
+        if executable { 0o755 } else { 0o644 },
+    )?])
 }
 
 /// How many planned files replace a file that differs.
@@ -365,6 +364,7 @@ mod tests {
             path: path.into(),
             contents: contents.into(),
             executable: false,
+            private: false,
         }
     }
 

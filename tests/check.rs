@@ -230,9 +230,10 @@ const MUTATIONS: &[Mutation] = &[
     // Helm values.
     m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_RETRY_WORKER: \"false\"", "    ENABLE_BILLING_RETRY_WORKER: \"true\"", "BILL-001"),
     m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_STREAM_REPLAY: \"false\"", "    ENABLE_BILLING_STREAM_REPLAY: \"true\"", "BILL-002"),
-    m("k8s-ha-worker", "values-prod.yaml", "    ENABLE_BILLING_STREAM_REPLAY: \"true\"", "    ENABLE_BILLING_STREAM_REPLAY: \"false\"", "BILL-003"),
+    // The worker template sets the worker's flags; worker.env, rendered after them, wins.
+    m("k8s-ha-worker", "values-prod.yaml", "  replicaCount: 1\n  env:\n", "  replicaCount: 1\n  env:\n    ENABLE_BILLING_STREAM_REPLAY: \"false\"\n", "BILL-003"),
     m("k8s-ha-worker", "values-prod.yaml", "  replicaCount: 1\n", "  replicaCount: 2\n", "BILL-005"),
-    m("k8s-single", "values-prod.yaml", "  replicaCount: 1\n  env:", "  replicaCount: 3\n  env:", "BILL-004"),
+    m("k8s-single", "values-prod.yaml", "  replicaCount: 1\n  env:\n    ALLOWED_HOSTS", "  replicaCount: 3\n  env:\n    ALLOWED_HOSTS", "BILL-004"),
     m("k8s-single", "values-prod.yaml", "    ENABLE_BILLING_RETRY_WORKER: \"true\"", "    ENABLE_BILLING_RETRY_WORKER: \"false\"", "BILL-006"),
     m("k8s-ha-worker", "values-prod.yaml", "    - host: \"api.example.com\"\n  apiTls:", "    - host: \"app.example.com\"\n  apiTls:", "ROUTE-003"),
     Mutation {
@@ -243,7 +244,7 @@ const MUTATIONS: &[Mutation] = &[
         rule: "ROUTE-005",
         at: Some("    - host: \"api.example.com\""),
     },
-    m("k8s-ha-worker", "values-prod.yaml", "    BILLING_RETRY_DEPLOYMENT_MODE: \"dedicated\"\nweb:", "    BILLING_RETRY_DEPLOYMENT_MODE: \"inline\"\nweb:", "BILL-009"),
+    m("k8s-ha-worker", "values-prod.yaml", "    BILLING_RETRY_DEPLOYMENT_MODE: \"dedicated\"", "    BILLING_RETRY_DEPLOYMENT_MODE: \"inline\"", "BILL-009"),
     // tfvars.
     m("gcp-cloud-run-worker", "prod.tfvars", "worker_min_instances  = 1", "worker_min_instances  = 0", "BILL-008"),
     m("gcp-cloud-run-worker", "prod.tfvars", "worker_max_instances  = 1", "worker_max_instances  = 2", "BILL-005"),
@@ -602,16 +603,21 @@ fn rendered_manifests_through_stdin_give_the_findings_of_their_values_file() {
             r
         };
         let (_, from_values, _) = hostwiz(&["check", &values.path, "--format", "json"], dir.path());
+        let has_external_secrets = stream_has_external_secrets(&stream);
         let from_stream = Test::new()
             .args(["check", "-", "--format", "json"])
             .stdin(stream)
             .run()
             .stdout;
-        assert_eq!(
-            rules(&from_stream),
-            rules(&from_values),
-            "{preset} {sets:?}"
-        );
+        // Only the rendered templates show the ExternalSecrets' apiVersion: the starter's
+        // v1beta1 is a BOOT-010 warning there, which the values file cannot show.
+        let mut from_stream = rules(&from_stream);
+        let v1beta1 = ("BOOT-010".to_string(), "warning".to_string());
+        if has_external_secrets {
+            let at = from_stream.iter().position(|r| *r == v1beta1);
+            from_stream.remove(at.expect("the v1beta1 warning"));
+        }
+        assert_eq!(from_stream, rules(&from_values), "{preset} {sets:?}");
     }
 }
 
@@ -632,6 +638,10 @@ fn host_says_how_to_read_input_nothing_else_identifies() {
     assert!(err.contains("cannot tell what notes is"), "{err}");
     let (code, out, _) = hostwiz(&["check", "notes", "--host", "k8s"], dir.path());
     assert_eq!(code, 0, "read as Helm values: {out}");
+}
+
+fn stream_has_external_secrets(stream: &str) -> bool {
+    stream.contains("\nkind: ExternalSecret")
 }
 
 /// A known fact as it is, an unknown as `unknown (why)`.

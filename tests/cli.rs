@@ -35,18 +35,30 @@ fn every_preset_writes_the_designed_files_and_its_answers_reproduce_them() {
             "k8s-ha-worker",
             &["CHECKLIST.md", "hostwiz.toml", "values-prod.yaml"],
         ),
+        // The env files the starter's Compose services read, and the egress override.
         (
             "vps-single",
-            &["CHECKLIST.md", "Caddyfile", "compose.env", "hostwiz.toml"],
+            &[
+                "CHECKLIST.md",
+                "Caddyfile",
+                "api.env.local",
+                "compose.env",
+                "docker-compose.egress.yml",
+                "hostwiz.toml",
+                "web.env.local",
+            ],
         ),
         (
             "vps-worker",
             &[
                 "CHECKLIST.md",
                 "Caddyfile",
+                "api.env.local",
                 "compose.env",
+                "docker-compose.egress.yml",
                 "docker-compose.worker.yml",
                 "hostwiz.toml",
+                "web.env.local",
             ],
         ),
         (

@@ -56,6 +56,7 @@ impl Case {
         if self.host == Host::Gcp {
             if !self.api_host {
                 p.push(("ROUTE-007", Severity::Error)); // api_base_url is required
+                p.push(("BOOT-006", Severity::Error)); // the web's API_BASE_URL is api_base_url
             }
             if !self.enable_services {
                 p.push(("SVC-002", Severity::Warning)); // no enabled list: a warning with the command
@@ -71,7 +72,9 @@ impl Case {
         match self.host {
             Host::K8s => f.push("values-prod.yaml"),
             Host::Vps => {
-                f.extend(["Caddyfile", "compose.env"]);
+                // The env file templates (0600) and the egress override of the startup contract.
+                f.extend(["Caddyfile", "compose.env", "api.env.local", "web.env.local"]);
+                f.push("docker-compose.egress.yml");
                 if self.mode == WorkerMode::Dedicated {
                     f.push("docker-compose.worker.yml");
                 }

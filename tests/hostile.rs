@@ -131,6 +131,14 @@ fn probe(key: &str) -> &'static str {
         "gcp.project_id" => "zqprobe-1",
         "gcp.region" => "zqprobe-west1",
         "gcp.extra_services" => "zqprobe.googleapis.com",
+        "gcp.project_name" => "zqp",
+        "billing.price_map" => "{\"zqprobe\":\"price_zqprobe\"}",
+        "secrets.location"
+        | "secrets.signing_secret"
+        | "secrets.keyset_secret"
+        | "storage.bucket"
+        | "k8s.secret_store"
+        | "k8s.remote_key_prefix" => "zqprobe",
         other => panic!("no probe value for {other}: add one that occurs in no other answer"),
     }
 }
@@ -168,6 +176,7 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
                     "domains.tls_email" => "ops@example.com",
                     "gcp.extra_services" => "dns.googleapis.com",
                     "gcp.project_id" => "acme-prod",
+                    "billing.price_map" => "{\"starter\":\"price_1\"}",
                     _ => "starter-x",
                 };
                 baseline.set(&format!("{}={ordinary}", key.name)).unwrap();

@@ -118,6 +118,18 @@ fn plain(bytes: &[u8]) -> String {
 }
 
 /// A question's prompt as drawn (`? Label`), its words taken from where the wizard takes them.
+/// The startup contract's questions (issue 13), asked between the worker mode and the replicas.
+const STARTUP_QUESTIONS: [&str; 8] = [
+    "billing.enabled",
+    "billing.price_map",
+    "secrets.provider",
+    "secrets.location",
+    "secrets.signing_secret",
+    "secrets.keyset_secret",
+    "storage.provider",
+    "storage.bucket",
+];
+
 fn q(key: &str) -> String {
     format!(
         "? {}",
@@ -165,17 +177,27 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("domains.api"), &format!("api.example.com{ENTER}"));
     w.answer(&q("domains.tls_email"), &format!("ops@example.com{ENTER}"));
 
-    // Inline with three API processes breaks the billing contract, live.
+    // Inline with three API processes breaks the billing contract, live. The startup
+    // questions between the worker mode and the replicas keep their defaults.
     w.answer(&q("billing.worker"), ENTER);
+    for key in STARTUP_QUESTIONS {
+        w.answer(&q(key), ENTER);
+    }
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");
     w.expect("choose billing worker = dedicated");
-    // Esc twice: back to the worker mode, and change it. Inline asks nothing about the
-    // worker (issue 15), so the question after the replicas is the API image.
+    // Esc back to the worker mode, through the startup questions, and change it. Inline asks
+    // nothing about the worker (issue 15), so the question after the replicas is the API image.
     w.answer(&q("images.api"), ESC);
     w.answer(&q("scale.api_replicas"), ESC);
+    for key in STARTUP_QUESTIONS.iter().rev() {
+        w.answer(&q(key), ESC);
+    }
     w.answer(&q("billing.worker"), &format!("{DOWN}{ENTER}"));
     w.expect("✓ BILL-004 resolved");
+    for key in STARTUP_QUESTIONS {
+        w.answer(&q(key), ENTER);
+    }
     w.answer(&q("scale.api_replicas"), ENTER);
     w.answer(&q("scale.worker_replicas"), ENTER);
     w.answer(
@@ -190,7 +212,7 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
 
     w.expect("Step 4 of 5: Review");
     w.expect("create");
-    w.answer("Write 5 files to out?", &format!("y{ENTER}"));
+    w.answer("Write 8 files to out?", &format!("y{ENTER}"));
     w.expect("wrote out/docker-compose.worker.yml");
     w.expect("Next:");
     w.expect("hostwiz check out/Caddyfile --env-file out/compose.env");

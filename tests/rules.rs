@@ -9,6 +9,7 @@ use hostwiz::contracts::{check, rule, rules, Applies, Autofix, Contract, Finding
 use hostwiz::plan::{Origin, Plan, Process, Replicas, Role, Route, Services, Sourced, Target};
 use hostwiz::plan::{Setting, Tls, Urls};
 use hostwiz::plan::{MODE_VAR as MODE, REPLAY_FLAG as REPLAY, RETRY_FLAG as RETRY};
+const STREAM: &str = "ENABLE_BILLING_STREAM";
 use hostwiz::{Host, WorkerMode};
 
 use Host::{Gcp, K8s, Vps};
@@ -66,6 +67,7 @@ fn process(host: Host, role: Role, line: u32, replicas: Replicas, env: &[(&str, 
         env: env.collect(),
         unread_env: Vec::new(),
         origin: at(host, line),
+        secrets: Default::default(),
     }
 }
 
@@ -79,7 +81,8 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
     };
     let gcp = host == Gcp;
     let (flags, label) = if mode == Inline { ("true", "inline") } else { ("false", "dedicated") };
-    let api_env = [(RETRY, flags), (REPLAY, flags), (MODE, label)];
+    // The stream on wherever replay may run (BILL-010).
+    let api_env = [(RETRY, flags), (REPLAY, flags), (MODE, label), (STREAM, "true")];
     // One API instance always up: inline, the API owns retries (BILL-008 on 0, issue 15).
     let api_replicas = Replicas { min: 1, max: 1 };
     let addresses: &[&str] = match host { K8s => &["starter-api"], Vps => &["api:8000"], _ => &[] };
@@ -89,7 +92,7 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
         process(host, Role::Api, API_PROC, api_replicas, &api_env),
     ];
     if mode == Dedicated {
-        let env = [(RETRY, "true"), (REPLAY, "true"), (MODE, "dedicated")];
+        let env = [(RETRY, "true"), (REPLAY, "true"), (MODE, "dedicated"), (STREAM, "true")];
         processes.push(process(host, Role::Worker, WORKER_PROC, Replicas::fixed(1), &env));
     }
     Plan {
@@ -118,6 +121,7 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
             blueprint: apis(&[&ALWAYS], BLUEPRINT),
             enabled: None, conditions: vec![], extra: vec![], overrides: None,
         }),
+        startup: None,
     }
 }
 
@@ -219,10 +223,12 @@ fn judge(id: &str, severity: Severity, fire: Fires, miss: Misses) {
 
 #[test]
 fn every_documented_rule_is_registered_with_its_documented_severity() {
-    // CONTRACTS.md, one letter per rule in ID order: Error, Warning, Info; then hostwiz's own
+    // CONTRACTS.md, one letter per rule in ID order (BILL-010 after BILL-009): Error, Warning,
+    // Info; then hostwiz's own
     // rule for malformed suppression comments.
     let mut expected = Vec::new();
-    for group in "ROUTE:EEEEWWE BILL:EEEEEEWWI SVC:EEWIE IGNORE:E ANS:W".split(' ') {
+    for group in "ROUTE:EEEEWWE BILL:EEEEEEWWIE SVC:EEWIE BOOT:EEEEEEEEEE IGNORE:E ANS:W".split(' ')
+    {
         let (contract, letters) = group.split_once(':').unwrap();
         for (i, letter) in letters.chars().enumerate() {
             let severity = [Error, Warning, Info]["EWI".find(letter).unwrap()];
@@ -605,6 +611,7 @@ fn every_rule_is_one_entry_with_its_words_and_a_unique_id() {
             Contract::Routing => "ROUTE-",
             Contract::Billing => "BILL-",
             Contract::Services => "SVC-",
+            Contract::Startup => "BOOT-",
             Contract::Suppressions => "IGNORE-",
             Contract::Answers => "ANS-",
         };
@@ -698,6 +705,7 @@ fn every_autofix_sets_an_answer_that_exists() {
         ("BILL-004", "billing.worker", "dedicated".to_string()),
         ("BILL-005", "scale.worker_replicas", "1".to_string()),
         ("SVC-002", "gcp.enable_project_services", "true".to_string()),
+        ("BOOT-007", "domains.api", "api.example.com".to_string()),
     ]);
 }
 
@@ -747,4 +755,25 @@ fn rules_and_explain_print_every_rule() {
             assert!(explained.contains(text), "{}: {explained}", r.id);
         }
     }
+}
+
+#[test]
+#[rustfmt::skip]
+fn boot_008_a_worker_lacking_a_setting_the_startup_rules_require_of_the_api_is_an_error() {
+    judge("BOOT-008", Error, &[
+        (K8s, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "SECRETS_PROVIDER", "gcp_sm")),
+        (Gcp, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "ENVIRONMENT", "production")),
+        (Vps, Dedicated, WORKER_PROC, |p| set(p, Role::Api, "ENABLE_BILLING", "true")),
+    ], &[
+        // Not required of the API by BOOT-001…007: the operator's choice for the worker.
+        (K8s, Dedicated, |p| set(p, Role::Api, "LOG_LEVEL", "info")),
+        // The app's default: the worker has it without being told.
+        (Gcp, Dedicated, |p| set(p, Role::Api, "ENABLE_BILLING", "false")),
+        // The worker has it too.
+        (Vps, Dedicated, |p| {
+            set(p, Role::Api, "ENVIRONMENT", "production");
+            set(p, Role::Worker, "ENVIRONMENT", "production");
+        }),
+        (K8s, Inline, |p| set(p, Role::Api, "SECRETS_PROVIDER", "gcp_sm")),
+    ]);
 }

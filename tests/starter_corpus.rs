@@ -65,6 +65,22 @@ const MODE: &str = "ops/charts/starter/values.prod.yaml:1:1: info BILL-009 api s
 const ROUTE_CADDY: &str = "ops/compose/caddy/Caddyfile:9:3: error ROUTE-001 /api on {$APP_HOST} goes to api, not to the web app (BFF)
   fix: route /api to web; use a separate API host for server-to-server calls
 ";
+/// The startup contract's findings on the starter's own files, at both stages: its Compose file
+/// carries the database and Redis URLs as literal defaults, and its Cloud Run locals set PORT.
+const BOOT_COMPOSE: &str = "ops/compose/docker-compose.prod.yml:38:21: error BOOT-001 DATABASE_URL of the api is a literal in a committed file
+  fix: map both in the secret store; async driver; TLS and AUTH on Redis
+ops/compose/docker-compose.prod.yml:39:18: error BOOT-001 REDIS_URL of the api is a literal in a committed file
+  fix: map both in the secret store; async driver; TLS and AUTH on Redis
+ops/compose/docker-compose.prod.yml:38:21: error BOOT-001 DATABASE_URL of the api does not use postgresql+asyncpg:// (asyncpg is the only driver in the image)
+  fix: map both in the secret store; async driver; TLS and AUTH on Redis
+ops/compose/docker-compose.prod.yml:39:18: error BOOT-001 REDIS_URL of the api is plain redis://: a hardened API needs rediss:// (TLS)
+  fix: map both in the secret store; async driver; TLS and AUTH on Redis
+";
+const BOOT_PORT: &str = "ops/infra/gcp/locals.tf:13:7: error BOOT-010 the api sets PORT, which Cloud Run reserves and refuses
+  fix: remove PORT from the env the blueprint's locals.tf builds (api_env cannot remove it)
+ops/infra/gcp/locals.tf:13:7: error BOOT-010 the worker sets PORT, which Cloud Run reserves and refuses
+  fix: remove PORT from the env the blueprint's locals.tf builds (api_env cannot remove it)
+";
 const REPLAY: &str = "ops/infra/gcp/prod.tfvars:1:1: error BILL-002 a worker is defined but the API still runs with ENABLE_BILLING_STREAM_REPLAY=true
   fix: set it `false` on the API
 ";
@@ -98,8 +114,17 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
         return;
     };
     let run = check("before", Some(&shim)).status(1);
-    let expected = [ROUTE_CHART, MODE, ROUTE_CADDY, REPLAY, BOOTSTRAP].concat()
-        + "3 errors, 1 warning, 1 info, 0 suppressed\n"
+    let expected = [
+        ROUTE_CHART,
+        MODE,
+        BOOT_COMPOSE,
+        ROUTE_CADDY,
+        REPLAY,
+        BOOT_PORT,
+        BOOTSTRAP,
+    ]
+    .concat()
+        + "9 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     assert_eq!(run.stdout, expected);
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
@@ -108,8 +133,16 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
 #[test]
 fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
     let run = check("before", None).status(1);
-    let expected = [MODE, ROUTE_CADDY, REPLAY, BOOTSTRAP].concat()
-        + "2 errors, 1 warning, 1 info, 0 suppressed\n"
+    let expected = [
+        MODE,
+        BOOT_COMPOSE,
+        ROUTE_CADDY,
+        REPLAY,
+        BOOT_PORT,
+        BOOTSTRAP,
+    ]
+    .concat()
+        + "8 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     assert_eq!(run.stdout, expected);
     assert_eq!(run.stderr.matches("note:").count(), 1, "{}", run.stderr);
@@ -119,12 +152,14 @@ fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
 #[test]
 fn after_the_remediation_nothing_breaks_with_or_without_helm() {
     let bin = tempfile::tempdir().unwrap();
-    let expected =
-        [MODE, BOOTSTRAP].concat() + "0 errors, 1 warning, 1 info, 0 suppressed\n" + READ;
+    // Routing and billing hold after the remediation; the startup traps are the starter's own.
+    let expected = [MODE, BOOT_COMPOSE, BOOT_PORT, BOOTSTRAP].concat()
+        + "6 errors, 1 warning, 1 info, 0 suppressed\n"
+        + READ;
     if let Some(shim) = helm_shim(&bin.path().join("bin")) {
-        assert_eq!(check("after", Some(&shim)).status(0).stdout, expected);
+        assert_eq!(check("after", Some(&shim)).status(1).stdout, expected);
     }
-    assert_eq!(check("after", None).status(0).stdout, expected);
+    assert_eq!(check("after", None).status(1).stdout, expected);
 }
 
 #[test]

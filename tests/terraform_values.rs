@@ -42,3 +42,32 @@ fn a_bool_given_as_a_string_switches_the_worker_on() {
         .run();
     assert!(run.stdout.contains("BILL-004"), "{}", run.stdout);
 }
+
+#[test]
+fn api_secrets_are_read_as_references_of_the_api_and_the_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prod.tfvars");
+    std::fs::write(
+        &path,
+        "enable_worker_service = true\nworker_min_instances = 1\nworker_max_instances = 1\n\
+         api_secrets = {\n  DATABASE_URL = \"app-prod-database-url\"\n}\n",
+    )
+    .unwrap();
+    let opts = hostwiz::check::Options {
+        paths: vec![path],
+        ..Default::default()
+    };
+    let checked = hostwiz::check::run(&opts).unwrap();
+    let plan = &checked[0].plan;
+    for role in [hostwiz::plan::Role::Api, hostwiz::plan::Role::Worker] {
+        let p = plan.processes(role).next().expect("the process runs");
+        let db = p.secrets.get("DATABASE_URL").expect("by reference");
+        assert_eq!(db.value, "app-prod-database-url", "{role:?}");
+        assert!(
+            matches!(&db.origin, hostwiz::plan::Origin::File { line: 5, .. }),
+            "{:?}",
+            db.origin
+        );
+        assert!(!p.env.contains_key("DATABASE_URL"), "{role:?}");
+    }
+}

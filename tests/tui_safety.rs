@@ -145,7 +145,7 @@ fn a_panic_in_every_step_restores_the_terminal() {
 const PLAIN_STEPS: &[(&str, &str, Option<&str>)] = &[
     ("host", "? Host", Some("? Environment")),
     ("domains", "? Web host", Some("? Web host")),
-    ("scale", "? Billing worker", Some("? API replicas")),
+    ("scale", "? Billing worker", Some("? Stripe price map")),
     ("services", "? GCP project", Some("? GCP project")),
     ("review", "? Write ", None),
 ];

@@ -2,7 +2,7 @@
 //! keys of one host live beside its typed section; this is the one place they are put together.
 
 use super::key::{Key, Section};
-use super::{billing, domains, images, scale, top};
+use super::{billing, domains, images, runtime, scale, top};
 use crate::hosts;
 use std::sync::LazyLock;
 
@@ -12,6 +12,7 @@ pub static KEYS: LazyLock<Vec<&'static Key>> = LazyLock::new(|| {
         top::KEYS,
         domains::KEYS,
         billing::KEYS,
+        runtime::KEYS,
         scale::KEYS,
         images::KEYS,
     ]
@@ -45,6 +46,14 @@ const COMMON_SECTIONS: &[Section] = &[
     Section {
         name: "images",
         help: "Container images",
+    },
+    Section {
+        name: "secrets",
+        help: "Where the app's signing secret and key set live",
+    },
+    Section {
+        name: "storage",
+        help: "Object storage for uploads",
     },
 ];
 

@@ -16,6 +16,7 @@ mod key;
 mod keys;
 mod raw;
 mod read;
+mod runtime;
 mod scale;
 mod schema;
 mod suggest;
@@ -29,6 +30,7 @@ pub use images::Images;
 pub use key::{Ask, Check, Hosts, Key, Kind, Need, Section, Value, ANY, COUNT_EXPECTED};
 pub use keys::{find, KEYS, SECTIONS};
 pub use raw::RawAnswers;
+pub use runtime::{Runtime, PROVIDERS};
 pub use scale::Scale;
 pub use schema::schema;
 pub use suggest::suggest;
@@ -69,6 +71,7 @@ pub struct Answers {
     pub worker: WorkerMode,
     pub scale: Scale,
     pub images: Images,
+    pub runtime: Runtime,
     pub k8s: K8s,
     pub gcp: Gcp,
 }
@@ -131,6 +134,7 @@ impl Answers {
             worker,
             scale,
             images: Images::read(&r)?,
+            runtime: Runtime::read(&r, host)?,
             k8s: K8s::read(&r)?,
             gcp,
         })
@@ -239,7 +243,7 @@ web = "ghcr.io/acme/starter-web:1.4.0"
             .unwrap_err();
         assert!(
             e.to_string()
-                .contains("unknown field `workers`, expected `worker`"),
+                .contains("unknown field `workers`, expected one of `worker`, `enabled`"),
             "{e}"
         );
         let e = RawAnswers::from_toml(&MINIMAL.replace("version = 1", "version = 1\nreplicas = 3"))
@@ -247,7 +251,7 @@ web = "ghcr.io/acme/starter-web:1.4.0"
         assert!(
             e.to_string().contains(
                 "expected one of `version`, `host`, `environment`, `domains`, `billing`, \
-                 `scale`, `images`, `k8s`, `gcp`"
+                 `scale`, `images`, `secrets`, `storage`, `k8s`, `gcp`"
             ),
             "{e}"
         );

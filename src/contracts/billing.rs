@@ -2,10 +2,10 @@
 //! not read decides nothing: where a verdict hinges on it, one info finding says so.
 
 use super::rules::{BILL_001, BILL_002, BILL_003, BILL_004, BILL_005, BILL_006, BILL_007};
-use super::rules::{BILL_008, BILL_009};
+use super::rules::{BILL_008, BILL_009, BILL_010};
 use super::Finding;
 use crate::answers::WorkerMode;
-use crate::plan::{Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
+use crate::plan::{Plan, Role, Setting, Sourced, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     let mode = plan.worker_mode();
@@ -194,7 +194,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
 
     let expected = mode.as_str();
     let labelled = match mode {
-        WorkerMode::Dedicated => owners,
+        WorkerMode::Dedicated => owners.clone(),
         WorkerMode::Inline => apis.iter().collect(),
     };
     for p in labelled {
@@ -209,6 +209,45 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             )),
             // BILL-009 is info already; an unknown label is no finding of its own.
             _ => {}
+        }
+    }
+
+    // Replay without the stream exits the process (STARTER-FACTS blocker 5). Judged where
+    // billing is known on: set true, or given by reference (its value unseen); the app's
+    // default is off, so an absent ENABLE_BILLING is no evidence.
+    for p in &owners {
+        let known_on = |name: &str| {
+            p.secrets.contains_key(name)
+                || p.env
+                    .get(name)
+                    .and_then(|v| v.value.known())
+                    .is_some_and(|v| p.flag_value(v))
+        };
+        if !known_on("ENABLE_BILLING") || known_on("ENABLE_BILLING_STREAM") {
+            continue;
+        }
+        let what = format!(
+            "whether the {} replays billing events without ENABLE_BILLING_STREAM=true",
+            p.role.as_str()
+        );
+        match (p.flag(REPLAY_FLAG), p.var("ENABLE_BILLING_STREAM")) {
+            ((Ok(false), _), _) => {}
+            ((Err(why), origin), _) => out.push(Finding::undecided(&BILL_010, origin, what, &why)),
+            (
+                _,
+                Some(Sourced {
+                    value: Setting::Unknown(why),
+                    origin,
+                }),
+            ) => out.push(Finding::undecided(&BILL_010, origin, what, &why)),
+            ((Ok(true), origin), _) => out.push(Finding::new(
+                &BILL_010,
+                origin,
+                format!(
+                    "the {} replays billing events without ENABLE_BILLING_STREAM=true: it exits at startup",
+                    p.role.as_str()
+                ),
+            )),
         }
     }
 }

@@ -14,4 +14,12 @@ pub enum Capability {
     ScaleRange,
     /// Autoscaling is a choice the operator makes (`scale.autoscaling`).
     Autoscaler,
+    /// Health probes send the pod or task IP as Host, so only `ALLOWED_HOSTS=*` admits them
+    /// (BOOT-005).
+    IpProbes,
+    /// The platform sets `HOSTNAME` to the container's name, so the web must set `0.0.0.0`
+    /// (BOOT-006).
+    ContainerHostname,
+    /// The platform reserves `PORT`: a container that sets it is refused (BOOT-010).
+    ReservedPort,
 }

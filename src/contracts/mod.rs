@@ -1,4 +1,4 @@
-//! The three contracts as rules over a [`Plan`]. Each rule is one entry of the table in
+//! The four contracts as rules over a [`Plan`]. Each rule is one entry of the table in
 //! `rules.rs`; the checks here build their findings from those entries, and `hostwiz rules`,
 //! `hostwiz explain`, the wizards and the reports read the same table.
 
@@ -12,6 +12,7 @@ mod routing;
 mod rule;
 pub mod rules;
 mod services;
+mod startup;
 
 pub use autofix::Autofix;
 pub use capability::Capability;
@@ -39,6 +40,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
     routing::check(plan, &mut findings);
     billing::check(plan, &mut findings);
     services::check(plan, &mut findings);
+    startup::check(plan, &mut findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
     findings
 }

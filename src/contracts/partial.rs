@@ -32,6 +32,12 @@ const READS: &[(Contract, &[&str])] = &[
     (Contract::Routing, &["domains.", "k8s."]),
     (Contract::Billing, &["billing.", "scale."]),
     (Contract::Services, &["gcp.", "images."]),
+    (
+        Contract::Startup,
+        &[
+            "domains.", "billing.", "secrets.", "storage.", "images.", "k8s.", "gcp.",
+        ],
+    ),
 ];
 
 /// Stand-ins for required answers: names that can never be real (`.invalid`, RFC 2606).

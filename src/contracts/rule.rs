@@ -32,6 +32,7 @@ pub enum Contract {
     Routing,
     Billing,
     Services,
+    Startup,
     /// Not a contract of the starter's: the rules for hostwiz's own suppression comments.
     Suppressions,
     /// Not a contract of the starter's: answers that are placeholders rather than decisions.
@@ -44,6 +45,7 @@ impl Contract {
             Contract::Routing => "routing",
             Contract::Billing => "billing",
             Contract::Services => "services",
+            Contract::Startup => "startup",
             Contract::Suppressions => "suppressions",
             Contract::Answers => "answers",
         }

@@ -6,12 +6,12 @@
 use super::Applies::{AnswersOnly, FilesOnly, HostsWith};
 use super::Autofix::{self, FillFirst, Set};
 use super::Capability::{ProjectServices, PublicUrls, ScalableWorker};
-use super::Contract::{Answers, Billing, Routing, Services, Suppressions};
+use super::Contract::{Answers, Billing, Routing, Services, Startup, Suppressions};
 use super::Rule;
 use super::Severity::{Error, Info, Warning};
 
 /// Every rule, in ID order within each contract.
-pub static ALL: [&Rule; 23] = [
+pub static ALL: [&Rule; 34] = [
     &ROUTE_001,
     &ROUTE_002,
     &ROUTE_003,
@@ -28,11 +28,22 @@ pub static ALL: [&Rule; 23] = [
     &BILL_007,
     &BILL_008,
     &BILL_009,
+    &BILL_010,
     &SVC_001,
     &SVC_002,
     &SVC_003,
     &SVC_004,
     &SVC_005,
+    &BOOT_001,
+    &BOOT_002,
+    &BOOT_003,
+    &BOOT_004,
+    &BOOT_005,
+    &BOOT_006,
+    &BOOT_007,
+    &BOOT_008,
+    &BOOT_009,
+    &BOOT_010,
     &IGNORE_001,
     &ANS_001,
 ];
@@ -266,6 +277,21 @@ pub static BILL_009: Rule = Rule {
     hint: None,
 };
 
+pub static BILL_010: Rule = Rule {
+    id: "BILL-010",
+    contract: Billing,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "replay needs stream",
+    rule: "Wherever billing is on and stream replay is on, `ENABLE_BILLING_STREAM=true`.",
+    why: "The starter uses the stream service at startup only after configuring it when streaming is on, so replay \
+          without stream exits the process (STARTER-FACTS blocker 5). This hits every dedicated worker (the blueprints \
+          force replay on) and the inline API (replay defaults on).",
+    fix: "set `ENABLE_BILLING_STREAM=true` on that process (it needs Redis), or replay off",
+    autofix: None,
+    hint: None,
+};
+
 // Services: a first GCP apply needs no manual API enablement, or says exactly what to enable.
 
 pub static SVC_001: Rule = Rule {
@@ -332,6 +358,163 @@ pub static SVC_005: Rule = Rule {
     rule: "An operator's override list never drops an \"always\" API.",
     why: "An override replaces the blueprint's list; dropping a needed API from it breaks the first apply as surely as a short list.",
     fix: "keep it, or disable enablement and enable by hand",
+    autofix: None,
+    hint: None,
+};
+
+// Startup: every process has what it needs to start and serve (STARTER-FACTS.md).
+
+pub static BOOT_001: Rule = Rule {
+    id: "BOOT-001",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "database + Redis",
+    rule: "Every API and worker process gets `DATABASE_URL` and `REDIS_URL` by reference, never as a literal in a committed \
+           file. A visible `DATABASE_URL` uses `postgresql+asyncpg://`; a visible `REDIS_URL` (and every `*_REDIS_URL`) is \
+           `rediss://` with a password unless its host is `localhost`/`127.0.0.1`.",
+    why: "Without a database the API exits at startup; a hardened API refuses a plain or password-less Redis URL while \
+          building its rate limiter; asyncpg is the only Postgres driver in the image.",
+    fix: "map both in the secret store; async driver; TLS and AUTH on Redis",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_002: Rule = Rule {
+    id: "BOOT-002",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "app secrets",
+    rule: "API and worker get `OPENAI_API_KEY`, `SECRET_KEY`, `AUTH_PASSWORD_PEPPER`, `AUTH_REFRESH_TOKEN_PEPPER` by reference; \
+           a visible value is never empty, the shipped default or a `change-me` placeholder.",
+    why: "A hardened API checks these at startup and exits when one is missing or a known placeholder.",
+    fix: "map them; generate with `openssl rand -hex 32`",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_003: Rule = Rule {
+    id: "BOOT-003",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "secrets provider",
+    rule: "`SECRETS_PROVIDER` is set explicitly to `vault_hcp`, `infisical_cloud`, `infisical_self_host`, `aws_sm`, `azure_kv` \
+           or `gcp_sm` (the default `vault_dev` is for development) with that provider's settings; \
+           `AUTH_KEY_STORAGE_BACKEND=secret-manager` with `AUTH_KEY_STORAGE_PROVIDER` and `AUTH_KEY_SECRET_NAME`.",
+    why: "The default vault_dev demands Vault verification in a hardened start, and a hardened API refuses file key \
+          storage; an unknown provider name fails settings parsing at import.",
+    fix: "choose the provider of the host's cloud and name the secrets",
+    autofix: None,
+    hint: Some("Set secrets.location to the provider's project, region or URL."),
+};
+
+pub static BOOT_004: Rule = Rule {
+    id: "BOOT-004",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "hardened",
+    rule: "Hardened: `ENVIRONMENT` is not development/dev/demo/test; `DEBUG`, `USE_TEST_FIXTURES` and `AUTO_RUN_MIGRATIONS` are not true.",
+    why: "A development environment or DEBUG switches every guard off and opens the API to any Host; test fixtures expose \
+          seeding endpoints; the image has no alembic, so migrations at boot only log a warning.",
+    fix: "`ENVIRONMENT=production` (or `staging`); remove the others",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_005: Rule = Rule {
+    id: "BOOT-005",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "ALLOWED_HOSTS",
+    rule: "`ALLOWED_HOSTS` admits every Host the API receives: the host of the web's `API_BASE_URL`, the public API host, \
+           `127.0.0.1` (the image's healthcheck) and the probes' Host. Kubernetes probes, Container Apps and ALB health checks \
+           send the pod or task IP, so there only `*` works.",
+    why: "TrustedHostMiddleware answers 400 to any other Host, health checks included: pods never get ready and the BFF \
+          cannot reach the API.",
+    fix: "`ALLOWED_HOSTS=*` behind probes; else list the hosts",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_006: Rule = Rule {
+    id: "BOOT-006",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "web → API",
+    rule: "The web process has `API_BASE_URL` reaching the API from where it runs (k8s `http://<fullname>-api:<port>`, Compose \
+           `http://api:8000`, Cloud Run `api_base_url`) and, where the platform sets `HOSTNAME` (Kubernetes, Compose, ECS), \
+           `HOSTNAME=0.0.0.0`.",
+    why: "The BFF defaults to http://localhost:8000, which is nothing in its container; Next.js binds to HOSTNAME, which \
+          the platform sets to the container's name, so the health check on 127.0.0.1 finds nothing listening.",
+    fix: "set both on web",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_007: Rule = Rule {
+    id: "BOOT-007",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "Stripe",
+    rule: "Where `ENABLE_BILLING=true`, every process running billing has `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` by \
+           reference and `STRIPE_PRODUCT_PRICE_MAP`, and an API host routes to the API so Stripe reaches `POST /webhooks/stripe` \
+           (the web app has no webhook route).",
+    why: "With billing on the API exits at startup when a Stripe setting is missing, and without a public API host Stripe's \
+          webhooks never arrive.",
+    fix: "map the Stripe secrets; add the API host",
+    autofix: Some(API_HOST_BESIDE_WEB),
+    hint: Some("Billing needs an API host: Stripe posts to /webhooks/stripe on the API."),
+};
+
+pub static BOOT_008: Rule = Rule {
+    id: "BOOT-008",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "worker = API",
+    rule: "The worker is a full API process: it gets every setting BOOT-001…007 require of the API. The chart's worker does not \
+           inherit `api.env` or the API's secrets; the GCP worker does not get `api_env`.",
+    why: "The worker runs the API image's whole server; a setting the API has and the worker lacks stops the worker at startup \
+          or makes it act on other defaults.",
+    fix: "give the worker the same env and its own secret data",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_009: Rule = Rule {
+    id: "BOOT-009",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "JSON settings",
+    rule: "Dict and list settings given as env (`STRIPE_PRODUCT_PRICE_MAP`, `STORAGE_ALLOWED_MIME_TYPES`, `CONTACT_EMAIL_TO`, …) \
+           are JSON: a comma list stops the API at import.",
+    why: "pydantic-settings decodes complex fields as JSON before any validator runs; a comma list raises SettingsError.",
+    fix: "write them as JSON",
+    autofix: None,
+    hint: None,
+};
+
+pub static BOOT_010: Rule = Rule {
+    id: "BOOT-010",
+    contract: Startup,
+    severity: Error,
+    applies: HostsWith(&[]),
+    title: "platform accepts",
+    rule: "The platform accepts what is written. Kubernetes: with `externalSecrets.enabled`, `secretStoreRef.name` is set and \
+           every component's `data` holds its keys; no container has two env entries of one name (Helm 4 refuses them). \
+           Compose: API and worker can reach the internet (the prod file's `app` network is `internal: true`). Cloud Run: no \
+           container sets `PORT` (reserved; the blueprint's `locals.tf` sets it), `project_name` + `environment` ≤ 10 lowercase \
+           characters (VPC connector name), `storage_bucket_name` is not the default `assets`. A warning: the chart's \
+           ExternalSecrets use `external-secrets.io/v1beta1`, which External Secrets ≥ 0.17 no longer serves.",
+    why: "Each of these is refused by the platform before any process starts, or leaves it without its secrets or network.",
+    fix: "the setting or patch named in the finding",
     autofix: None,
     hint: None,
 };

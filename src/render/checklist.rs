@@ -26,6 +26,8 @@ pub struct Checklist {
     pub deploy: Vec<String>,
     /// The line of `deploy` where the command the wizard offers as "next" starts.
     pub next: usize,
+    /// Shell lines that put the production settings in the environment of a checkout, for
+    /// `starter-console` (migrations, the signing key).
     pub migrations: Vec<String>,
     /// Prints every process's logs, to find the one retry worker.
     pub logs: String,
@@ -92,7 +94,6 @@ pub fn render(a: &Answers) -> String {
         "Check: `git diff` shows only the settings you chose (`hostwiz.toml` records them)."
     );
     out!(w);
-    dns(w, &mut step, a, &c);
     step.next(w, "Provide the secrets");
     lines(w, &c.secrets);
     out!(w);
@@ -101,28 +102,52 @@ pub fn render(a: &Answers) -> String {
         "Check: no secret value appears in any file in `$OUT` or in git."
     );
     out!(w);
+    step.next(w, "Run the database migrations");
+    out!(
+        w,
+        "Before the API rolls out, the starter's way: `starter-console release db` from a checkout"
+    );
+    out!(
+        w,
+        "of the starter (Python 3.11, hatch, just), against the production `DATABASE_URL`. The API"
+    );
+    out!(
+        w,
+        "image has no alembic and nothing in the deployment runs them."
+    );
+    out!(w);
+    out!(w, "```sh");
+    lines(w, &c.migrations);
+    out!(w, "starter-console release db --non-interactive");
+    out!(w, "```");
+    out!(w);
+    out!(
+        w,
+        "Check: it ends with the schema at the latest revision (`alembic current` shows the heads)."
+    );
+    out!(w);
     commands(w, &mut step, "Deploy", &c.deploy);
     out!(
         w,
         "Check: every command exits 0 and no old API process remains."
     );
     out!(w);
-    step.next(w, "Run the database migrations");
+    step.next(w, "Create the first signing key");
     out!(
         w,
-        "Run the API service's database migrations (the migration task of the starter's"
+        "The API starts without a key but cannot sign tokens until one exists. From the checkout,"
     );
     out!(
         w,
-        "`apps/api-service`) once, from one API process, before the new version takes traffic."
+        "with the API's secrets-provider settings in the environment:"
     );
+    out!(w);
+    out!(w, "```sh");
     lines(w, &c.migrations);
+    out!(w, "starter-console auth keys rotate");
+    out!(w, "```");
     out!(w);
-    out!(
-        w,
-        "Check: the migration reports the schema at the latest revision."
-    );
-    out!(w);
+    dns(w, &mut step, a, &c);
     verify(w, &mut step, a, &c);
     text
 }
@@ -219,9 +244,10 @@ fn dns(w: &mut String, step: &mut Steps, a: &Answers, c: &Checklist) {
     lines(w, &c.dns_notes);
     out!(
         w,
-        "Check: `dig +short {}` answers with that address.",
+        "Check: `dig +short {}` answers with the records above (a CNAME target, then its",
         a.domains.web
     );
+    out!(w, "addresses).");
     out!(w);
 }
 
@@ -249,9 +275,13 @@ fn verify(w: &mut String, step: &mut Steps, a: &Answers, c: &Checklist) {
         WorkerMode::Inline => "the one API process",
         WorkerMode::Dedicated => "the worker",
     };
+    let checks = match a.domains.api {
+        Some(_) => "both health checks return 200",
+        None => "the health check returns 200",
+    };
     out!(
         w,
-        "Check: both health checks return 200; {owner} logs that the retry worker started and"
+        "Check: {checks}; {owner} logs that the retry worker started and"
     );
     out!(
         w,

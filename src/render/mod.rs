@@ -16,6 +16,8 @@ pub struct File {
     pub contents: String,
     /// Written with the executable bit (scripts).
     pub executable: bool,
+    /// Readable by the owner only (0600): a file that holds or will hold secrets.
+    pub private: bool,
 }
 
 impl File {
@@ -24,6 +26,21 @@ impl File {
             path: path.into(),
             contents,
             executable: false,
+            private: false,
+        }
+    }
+
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    /// The permission bits it is written with.
+    pub fn mode(&self) -> u32 {
+        match (self.executable, self.private) {
+            (true, _) => 0o755,
+            (false, true) => 0o600,
+            (false, false) => 0o644,
         }
     }
 

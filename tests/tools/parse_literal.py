@@ -20,7 +20,8 @@ files, so the replacement touches exactly the places that carry the answer.
 Parsers: PyYAML `safe_load_all` (YAML), python-hcl2 with string values unquoted (`*.tfvars`),
 tomllib (hostwiz.toml), Docker Compose v2 (`compose.env`: `config --environment` and
 `config --format json` on the starter's base file, plus the render's worker override when
-there is one), Caddy (`caddy adapt`, with the environment Compose gives the caddy service).
+there is one; `*.env.local`: the `environment` Compose gives a service whose `env_file` it is),
+Caddy (`caddy adapt`, with the environment Compose gives the caddy service).
 CHECKLIST.md and enable-apis.sh are prose and a script, not configuration, and are skipped; a
 file of any other name is an error, so a new file cannot go unchecked.
 
@@ -31,6 +32,7 @@ missing, 2 on a usage error.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -57,6 +59,8 @@ SKIPPED = {"CHECKLIST.md", "enable-apis.sh"}
 WORKER_OVERRIDE = "docker-compose.worker.yml"
 ENV_FILE = "compose.env"
 CADDYFILE = "Caddyfile"
+# The env files the starter's Compose services read (`apps/*/.env.local`), as hostwiz names them.
+SERVICE_ENV_SUFFIX = ".env.local"
 # Compose prints these itself for `config --environment`; they depend on the process, not on
 # the env file.
 COMPOSE_OWN_VARS = {"PWD", "COMPOSE_PROJECT_NAME"}
@@ -76,6 +80,8 @@ def kind(name: str) -> str | None:
         return "compose"
     if name == CADDYFILE:
         return "caddy"
+    if name.endswith(SERVICE_ENV_SUFFIX):
+        return "env_file"
     raise SystemExit(f"parse_literal: no parser for {name!r}: add one to parse_literal.py")
 
 
@@ -120,6 +126,7 @@ class Tools:
         self.workdir = workdir
         self.compose_cache: dict[tuple[str, str | None], Any] = {}
         self.caddy_cache: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
+        self.env_file_cache: dict[str, Any] = {}
 
     @staticmethod
     def compose_input(d: Path) -> tuple[str, str | None]:
@@ -155,6 +162,23 @@ class Tools:
         key = (read(d / CADDYFILE), tuple(sorted(env.items())))
         cmd = [self.caddy_exe, "adapt", "--adapter", "caddyfile", "--config", str(d / CADDYFILE)]
         return cached(self.caddy_cache, key, lambda: json.loads(run(cmd, env, self.workdir)))
+
+    def env_file(self, path: Path) -> Any:
+        """The environment Compose gives a container from `env_file: <path>`."""
+        text = read(path)
+
+        def resolve() -> Any:
+            project = {
+                "services": {"probe": {"image": "busybox", "env_file": [str(path.resolve())]}}
+            }
+            name = f"env-file-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+            compose_file = self.workdir / name
+            compose_file.write_text(json.dumps(project), encoding="utf-8")
+            cmd = [self.compose_exe, "-f", str(compose_file), "config", "--format", "json"]
+            config = json.loads(run(cmd, {}, self.workdir))
+            return config["services"]["probe"].get("environment") or {}
+
+        return cached(self.env_file_cache, text, resolve)
 
     def warm(self, dirs: list[Path]) -> None:
         """Fills the caches in parallel: one process per distinct input, not per file."""
@@ -195,6 +219,8 @@ def parse(tools: Tools, k: str, d: Path, name: str) -> Any:
         return tools.compose(d)
     if k == "caddy":
         return tools.caddy(d)
+    if k == "env_file":
+        return tools.env_file(path)
     raise AssertionError(k)
 
 

@@ -11,6 +11,8 @@ pub struct Gcp {
     /// Required when `host = "gcp"`; [`super::Answers::from_raw`] guarantees it then.
     pub project_id: Option<ProjectId>,
     pub region: Region,
+    /// The blueprint's `project_name`: with the environment, at most 10 characters (BOOT-010).
+    pub project_name: String,
     pub enable_project_services: bool,
     pub cloud_dns: bool,
     pub artifact_registry: bool,
@@ -23,6 +25,7 @@ impl Gcp {
         let gcp = Gcp {
             project_id: r.optional("gcp.project_id", ProjectId::parse)?,
             region: r.value("gcp.region", Region::parse)?,
+            project_name: r.value("gcp.project_name", project_name)?,
             enable_project_services: r.flag("gcp.enable_project_services"),
             cloud_dns: r.flag("gcp.cloud_dns"),
             artifact_registry: r.flag("gcp.artifact_registry"),
@@ -46,6 +49,17 @@ pub const SECTION: Section = Section {
 };
 
 const GCP: Hosts = Hosts::Only(Host::Gcp);
+
+/// The blueprint's name prefix: lowercase, a letter first (it names Cloud Run services and the
+/// VPC connector); the length with the environment is BOOT-010's.
+fn project_name(v: &str) -> Result<String, &'static str> {
+    let ok = v.starts_with(|c: char| c.is_ascii_lowercase())
+        && v.len() <= 20
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    ok.then(|| v.to_string())
+        .ok_or("lowercase letters, digits and '-', a letter first, such as app")
+}
 
 pub const KEYS: &[Key] = &[
     Key {
@@ -76,6 +90,23 @@ pub const KEYS: &[Key] = &[
         check: |v| Region::parse(v).map(drop),
         write: |a| Value::text(&a.gcp.region),
         ask: Ask::at(Step::Services, "Region", "e.g. us-central1"),
+    },
+    Key {
+        name: "gcp.project_name",
+        kind: Kind::Text,
+        need: Need::Defaulted,
+        default: "app",
+        example: "shop",
+        help: "the blueprint's project_name; with the environment at most 10 characters",
+        hosts: GCP,
+        check: |v| project_name(v).map(drop),
+        write: |a| Value::text(&a.gcp.project_name),
+        ask: Ask::at(
+            Step::Services,
+            "Name prefix",
+            "project_name: names every resource; project_name + environment ≤ 10 characters \
+             (the VPC connector's limit)",
+        ),
     },
     Key {
         name: "gcp.enable_project_services",

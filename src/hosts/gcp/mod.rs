@@ -26,8 +26,9 @@ use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
+use crate::plan::{CloudNames, Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
@@ -162,6 +163,7 @@ impl HostModule for Module {
             Capability::PublicUrls,
             Capability::ScalableWorker,
             Capability::ScaleRange,
+            Capability::ReservedPort,
         ]
     }
 
@@ -229,6 +231,7 @@ impl HostModule for Module {
                 .collect(),
             overrides: None,
         });
+        startup(&mut plan, a);
         plan
     }
 
@@ -244,6 +247,11 @@ impl HostModule for Module {
         let project = project(a);
         let mut place = vec![format!("cp \"$OUT/{}\" ops/infra/gcp/", tfvars_file(a))];
         let mut deploy = vec![
+            "# Cloud Run reserves PORT; the blueprint's locals.tf sets it (BOOT-010): drop it."
+                .to_string(),
+            "sed -i '/^[[:space:]]*PORT[[:space:]]*=/d' ops/infra/gcp/locals.tf".to_string(),
+            "# Kept out of files: the database password.".to_string(),
+            "export TF_VAR_db_password=\"$(openssl rand -hex 24)\"".to_string(),
             "# Before the first apply: Terraform cannot enable these for itself.".to_string(),
             format!(
                 "gcloud services enable {} --project {project}",
@@ -278,12 +286,24 @@ impl HostModule for Module {
             String::new(),
             "```sh".into(),
             format!(
-                "gcloud beta run domain-mappings describe --domain {} --region {}",
+                "gcloud beta run domain-mappings create --service {}-{}-web --domain {} --region {} --project {project}",
+                a.gcp.project_name, a.environment, a.domains.web, a.gcp.region
+            ),
+        ];
+        if let Some(api) = &a.domains.api {
+            dns_notes.push(format!(
+                "gcloud beta run domain-mappings create --service {}-{}-api --domain {api} --region {} --project {project}",
+                a.gcp.project_name, a.environment, a.gcp.region
+            ));
+        }
+        dns_notes.extend([
+            format!(
+                "gcloud beta run domain-mappings describe --domain {} --region {} --project {project}",
                 a.domains.web, a.gcp.region
             ),
             "```".into(),
             String::new(),
-        ];
+        ]);
         if a.gcp.cloud_dns {
             dns_notes
                 .push("Cloud DNS manages these domains: create the records in its zone.".into());
@@ -296,19 +316,23 @@ impl HostModule for Module {
             dns_target: "the records Cloud Run shows for the domain mapping",
             dns_record: "as shown",
             dns_notes,
-            secrets: vec![
-                "- The app's secrets (database password, Stripe keys, signing keys) in Secret"
-                    .into(),
-                "  Manager, under the names the blueprint's Cloud Run env references.".into(),
-            ],
+            secrets: gcp_secrets(a, project),
             deploy,
             next,
             migrations: vec![
+                "# The production settings (Cloud SQL through its private IP or the Auth Proxy):".into(),
                 format!(
-                    "Run it as a one-off Cloud Run job on the API image `{}`, with the API's",
-                    a.images.api
+                    "export DATABASE_URL=\"$(gcloud secrets versions access latest --secret {} --project {project})\"",
+                    secret_name(a, runtime::DATABASE_URL)
                 ),
-                format!("environment and secrets, in region `{}`.", a.gcp.region),
+                format!(
+                    "export SECRETS_PROVIDER={} GCP_SM_PROJECT_ID={project} AUTH_KEY_STORAGE_BACKEND=secret-manager",
+                    a.runtime.provider
+                ),
+                format!(
+                    "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
+                    a.runtime.provider, a.runtime.keyset_secret
+                ),
             ],
             logs: format!(
                 "gcloud logging read 'resource.type=\"cloud_run_revision\"' --project {project} --freshness=1h"
@@ -409,6 +433,150 @@ impl HostModule for Module {
         _ctx: &Context,
     ) -> Operations {
         migrate::operations(d, plan)
+    }
+}
+
+/// CHECKLIST.md's secrets step: every Secret Manager secret `api_secrets` names, created
+/// with its value read from stdin so no value lands in the shell history or a file.
+fn gcp_secrets(a: &Answers, project: &str) -> Vec<String> {
+    let plan = Module.plan(a);
+    let mut out = vec![
+        "- Every secret `api_secrets` names, in Secret Manager before the apply. `DATABASE_URL`".into(),
+        "  and `REDIS_URL` point at Cloud SQL and Memorystore, known after a first apply: create".into(),
+        "  them with a placeholder now and add the real version once `terraform output` shows".into(),
+        "  `database_endpoint` and `redis_endpoint` (Memorystore needs `rediss://:AUTH@HOST:6378/0`).".into(),
+        String::new(),
+        "```sh".into(),
+    ];
+    let values: Vec<(String, String)> = runtime::billing_config(a)
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    if let Some(api) = plan.processes(crate::plan::Role::Api).next() {
+        for (k, name) in &api.secrets {
+            let source = match values.iter().find(|(n, _)| n == k) {
+                Some((_, v)) => format!("printf '%s' '{v}'"),
+                None if runtime::RANDOM_SECRETS.contains(&k.as_str()) => {
+                    "openssl rand -hex 32 | tr -d '\\n'".into()
+                }
+                None => format!("printf '%s' \"${k}\""),
+            };
+            out.push(format!(
+                "{source} | gcloud secrets create {} --data-file=- --project {project}",
+                name.value
+            ));
+        }
+    }
+    out.push(format!(
+        "openssl rand -hex 32 | tr -d '\\n' | gcloud secrets create {} --data-file=- --project {project}",
+        a.runtime.signing_secret
+    ));
+    out.push("```".into());
+    out.push(String::new());
+    out.push(
+        "  Lines with `$NAME` read the value from your shell: set each first (`read -rs NAME`)."
+            .into(),
+    );
+    out
+}
+
+/// The secret name of a setting in Secret Manager: `<project_name>-<environment>-<name>`.
+pub fn secret_name(a: &Answers, env: &str) -> String {
+    format!(
+        "{}-{}-{}",
+        a.gcp.project_name,
+        a.environment,
+        runtime::kebab(env)
+    )
+}
+
+/// The settings that reach the worker only as secrets: the blueprint gives the worker its own
+/// base env and never `api_env` (STARTER-FACTS F.4).
+pub fn billing_secrets(a: &Answers) -> Vec<String> {
+    runtime::billing_config(a)
+        .into_iter()
+        .filter(|_| a.runtime.billing)
+        .map(|(k, _, _)| k)
+        .collect()
+}
+
+/// The keys the blueprint's `locals.tf` sets in the API's and the worker's base env.
+pub const BASE_ENV: [&str; 14] = [
+    "ENVIRONMENT",
+    "SECRETS_PROVIDER",
+    "AUTH_KEY_STORAGE_BACKEND",
+    "AUTH_KEY_STORAGE_PROVIDER",
+    "STORAGE_PROVIDER",
+    "GCS_BUCKET",
+    "GCP_PROJECT_ID",
+    "APP_PUBLIC_URL",
+    "ALLOWED_HOSTS",
+    "ALLOWED_ORIGINS",
+    "GCP_SM_PROJECT_ID",
+    "GCP_SM_SIGNING_SECRET_NAME",
+    "AUTH_KEY_SECRET_NAME",
+    "PORT",
+];
+
+/// The startup settings as the blueprint composes them: the base env for API and worker,
+/// `api_env` for the API only, `api_secrets` for both.
+fn startup(plan: &mut Plan, a: &Answers) {
+    let api_host = a.domains.api.as_ref().map(|h| h.to_string());
+    let allowed = match &api_host {
+        Some(h) => format!("{h},127.0.0.1,localhost"),
+        None => "127.0.0.1,localhost".into(),
+    };
+    let names = a.clone();
+    runtime::wire(
+        plan,
+        a,
+        &Wiring {
+            allowed_hosts: allowed,
+            api_base_url: api_host.map(|h| format!("https://{h}")),
+            web_hostname: false,
+            reference: Box::new(move |n| secret_name(&names, n)),
+            origin: Origin::Answer("gcp.project_name"),
+        },
+    );
+    let moved = billing_secrets(a);
+    for p in &mut plan.processes {
+        // The blueprint sets ENVIRONMENT to the environment's name as given.
+        if let Some(e) = p.env.get_mut("ENVIRONMENT") {
+            e.value = a.environment.to_string().into();
+        }
+        for k in &moved {
+            p.env.remove(k);
+            if p.role != crate::plan::Role::Web {
+                p.secrets.insert(
+                    k.clone(),
+                    Sourced::new(secret_name(a, k), Origin::Answer("billing.enabled")),
+                );
+            }
+        }
+        if p.role == crate::plan::Role::Worker {
+            p.env.retain(|k, _| {
+                BASE_ENV.contains(&k.as_str())
+                    || [
+                        crate::plan::RETRY_FLAG,
+                        crate::plan::REPLAY_FLAG,
+                        crate::plan::MODE_VAR,
+                    ]
+                    .contains(&k.as_str())
+            });
+        }
+    }
+    if let Some(s) = plan.startup.as_mut() {
+        s.names = Some(CloudNames {
+            project_name: Sourced::new(
+                a.gcp.project_name.clone(),
+                Origin::Answer("gcp.project_name"),
+            ),
+            environment: Sourced::new(a.environment.to_string(), Origin::Answer("environment")),
+            bucket: Sourced::new(
+                runtime::bucket(a).unwrap_or_default(),
+                Origin::Answer("storage.bucket"),
+            ),
+        });
     }
 }
 

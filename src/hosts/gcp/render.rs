@@ -2,10 +2,12 @@
 //! Terraform is told not to enable the APIs itself. The tfvars state every setting a contract
 //! depends on, rather than leaning on the blueprint's defaults.
 
+use super::BASE_ENV;
 use super::{manual_apis, project};
 use crate::answers::{Answers, WorkerMode};
 use crate::catalog::{self, When};
-use crate::plan::{billing_env, Role};
+use crate::hosts::HostModule;
+use crate::plan::Role;
 use crate::render::hcl_str as q;
 
 pub const ENABLE_SCRIPT: &str = "enable-apis.sh";
@@ -26,10 +28,28 @@ pub(super) fn tfvars(a: &Answers) -> String {
         w,
         &[
             ("project_id", q(project)),
+            ("project_name", q(&a.gcp.project_name)),
             ("region", q(a.gcp.region.as_str())),
             ("environment", q(a.environment.as_str())),
         ],
     );
+    out!(w);
+    out!(
+        w,
+        "# db_password is not kept in files: export TF_VAR_db_password (see CHECKLIST.md)."
+    );
+    let mut secrets = vec![
+        ("secrets_provider", q(&a.runtime.provider)),
+        ("auth_key_secret_name", q(&a.runtime.keyset_secret)),
+    ];
+    if a.runtime.provider == "gcp_sm" {
+        secrets.push(("gcp_sm_signing_secret_name", q(&a.runtime.signing_secret)));
+    }
+    secrets.push((
+        "storage_bucket_name",
+        q(&crate::runtime::bucket(a).unwrap_or_default()),
+    ));
+    group(w, &secrets);
     let mut urls = vec![("app_public_url", q(&format!("https://{}", a.domains.web)))];
     if let Some(api) = &a.domains.api {
         urls.push(("api_base_url", q(&format!("https://{api}"))));
@@ -81,15 +101,41 @@ pub(super) fn tfvars(a: &Answers) -> String {
         w,
         "# Merged last by the blueprint: these win over its own worker defaults."
     );
-    out!(w, "api_env = {{");
-    let mut env = billing_env(Role::Api, a.worker);
-    env.sort();
-    let width = env.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, v) in env {
-        out!(w, "  {k:width$} = {}", q(v));
+    let plan = super::Module.plan(a);
+    let api = plan
+        .processes(Role::Api)
+        .next()
+        .expect("every plan has an API");
+    let env: Vec<(&str, String)> = api
+        .env
+        .iter()
+        .filter(|(k, _)| !BASE_ENV.contains(&k.as_str()))
+        // A plan built from answers knows every value; an unknown is nothing to write.
+        .filter_map(|(k, v)| Some((k.as_str(), q(v.value.known()?))))
+        .collect();
+    map(w, "api_env", &env);
+    out!(w);
+    out!(
+        w,
+        "# Secret Manager secrets (create them before the apply; CHECKLIST.md). The worker"
+    );
+    out!(w, "# gets these too, never api_env.");
+    let secrets: Vec<(&str, String)> = api
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.as_str(), q(&v.value)))
+        .collect();
+    map(w, "api_secrets", &secrets);
+    t
+}
+
+fn map(w: &mut String, name: &str, entries: &[(&str, String)]) {
+    out!(w, "{name} = {{");
+    let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in entries {
+        out!(w, "  {k:width$} = {v}");
     }
     out!(w, "}}");
-    t
 }
 
 /// Attributes separated from the previous group by a blank line, with `=` aligned the way

@@ -428,6 +428,18 @@ fn build(
         worker_env = Some(l.worker_env.vars);
         worker_unread = l.worker_env.unread;
     }
+    // api_secrets: env name → Secret Manager secret, given to the API and the worker alike
+    // (locals.tf). The values are not in the file; the startup rules judge the references.
+    let secrets: BTreeMap<String, Sourced<String>> = match get("api_secrets") {
+        Some(Sourced {
+            value: Val::Map(entries),
+            ..
+        }) => entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
     let mut processes = vec![
         Process {
             role: Role::Web,
@@ -443,6 +455,7 @@ fn build(
             env: BTreeMap::new(),
             unread_env: Vec::new(),
             origin: app_url.as_ref().map_or(file.clone(), |u| u.origin.clone()),
+            secrets: Default::default(),
         },
         Process {
             role: Role::Api,
@@ -450,6 +463,7 @@ fn build(
             env: api_env,
             unread_env: api_unread,
             origin: file.clone(),
+            secrets: secrets.clone(),
         },
     ];
     if worker.value {
@@ -474,6 +488,7 @@ fn build(
             env,
             unread_env: worker_unread,
             origin: worker.origin.clone(),
+            secrets,
         });
     }
 
@@ -524,6 +539,7 @@ fn build(
             extra: Vec::new(),
             overrides,
         }),
+        startup: None,
     }
 }
 

@@ -13,6 +13,11 @@ pub struct K8s {
     pub ingress_class: K8sName,
     pub tls_secret: Option<K8sName>,
     pub api_tls_secret: Option<K8sName>,
+    /// The External Secrets store; `None`: the chart's own Secret, filled by the operator.
+    pub secret_store: Option<K8sName>,
+    pub secret_store_kind: String,
+    /// Prefix of every remote key; `None`: `<release>-<environment>-`.
+    pub remote_key_prefix: Option<String>,
 }
 
 impl K8s {
@@ -23,6 +28,9 @@ impl K8s {
             ingress_class: r.value("k8s.ingress_class", K8sName::subdomain)?,
             tls_secret: r.optional("k8s.tls_secret", K8sName::subdomain)?,
             api_tls_secret: r.optional("k8s.api_tls_secret", K8sName::subdomain)?,
+            secret_store: r.optional("k8s.secret_store", K8sName::subdomain)?,
+            secret_store_kind: r.value("k8s.secret_store_kind", |s| Ok(s.to_string()))?,
+            remote_key_prefix: r.optional("k8s.remote_key_prefix", remote_prefix)?,
         })
     }
 }
@@ -33,6 +41,14 @@ pub const SECTION: Section = Section {
 };
 
 const K8S: Hosts = Hosts::Only(Host::K8s);
+
+/// A remote-key prefix: the characters secret stores take in a name.
+fn remote_prefix(v: &str) -> Result<String, &'static str> {
+    v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c))
+        .then(|| v.to_string())
+        .ok_or("letters, digits, '-', '_', '/' or '.', such as starter-prod-")
+}
 
 pub const KEYS: &[Key] = &[
     Key {
@@ -116,6 +132,51 @@ pub const KEYS: &[Key] = &[
             "API TLS Secret",
             "Secret for the API host; empty falls back to the web Secret, which lacks the API \
              host",
+        ),
+    },
+    Key {
+        name: "k8s.secret_store",
+        kind: Kind::Text,
+        need: Need::Optional,
+        default: "starter-secrets",
+        example: "gcp-secret-manager",
+        help: "External Secrets store the chart's ExternalSecrets read; empty: the chart's own Secret, filled by you",
+        hosts: K8S,
+        check: |v| K8sName::subdomain(v).map(drop),
+        write: |a| Value::optional(a.k8s.secret_store.as_ref()),
+        ask: Ask::at(
+            Step::Domains,
+            "Secret store",
+            "External Secrets store every secret is read from. Empty: the chart's own Secret, \
+             from a secrets file you fill and never commit",
+        ),
+    },
+    Key {
+        name: "k8s.secret_store_kind",
+        kind: Kind::Choice(&["ClusterSecretStore", "SecretStore"]),
+        need: Need::Defaulted,
+        default: "ClusterSecretStore",
+        example: "SecretStore",
+        help: "kind of the External Secrets store",
+        hosts: K8S,
+        check: |_| Ok(()),
+        write: |a| Value::text(&a.k8s.secret_store_kind),
+        ask: Ask::at(Step::Domains, "Store kind", "ClusterSecretStore or SecretStore"),
+    },
+    Key {
+        name: "k8s.remote_key_prefix",
+        kind: Kind::Text,
+        need: Need::Optional,
+        default: "",
+        example: "starter/prod/",
+        help: "prefix of every remote key (DATABASE_URL → <prefix>database-url); empty: <release>-<environment>-",
+        hosts: K8S,
+        check: |v| remote_prefix(v).map(drop),
+        write: |a| Value::optional(a.k8s.remote_key_prefix.as_ref()),
+        ask: Ask::at(
+            Step::Domains,
+            "Remote key prefix",
+            "Each secret is read from <prefix><name in kebab case>",
         ),
     },
 ];

@@ -30,6 +30,7 @@ use crate::plan::{
     Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Target, Tls,
     Unknown,
 };
+use crate::plan::{SecretStore, Startup};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const COMPONENT: &str = "app.kubernetes.io/component";
@@ -52,12 +53,16 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         }
     }
     let Objects {
-        workloads,
+        mut workloads,
         hpas,
         services,
         ingress_docs,
         flatten_error,
         object_error,
+        external_secrets,
+        secret_objects,
+        startup_unknown,
+        duplicate_env,
     } = objects;
     // As if every document were flattened before any object is read.
     if let Some(e) = flatten_error.or(object_error) {
@@ -69,6 +74,13 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
     }
     ingresses.retain(|obj| obj.get("kind").and_then(Node::as_str) == Some("Ingress"));
 
+    let startup = startup(
+        &mut workloads,
+        external_secrets,
+        &secret_objects,
+        duplicate_env,
+        startup_unknown,
+    );
     // Each workload takes the range of the last HPA that targets its name.
     let ranges: HashMap<String, ReplicaRange> = hpas.into_iter().collect();
     let mut processes: Vec<Process> = workloads
@@ -171,6 +183,65 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
             .collect(),
         urls: None,
         services: None,
+        startup,
+    })
+}
+
+/// An ExternalSecret: the Secret it writes, each key's remote key, and its store.
+struct ExternalSecret {
+    target: String,
+    data: HashMap<String, String>,
+    store: Option<String>,
+    api_version: Option<String>,
+    origin: Origin,
+}
+
+/// The startup the stream shows: secrets as references (an ExternalSecret's remote key where
+/// one writes the Secret, else `<secret>/<key>`), the External Secrets store, duplicate env
+/// names. `None` where the stream mounts no secret at all or a container uses `envFrom`
+/// (whose keys the stream does not show): then the settings may come from elsewhere.
+fn startup(
+    workloads: &mut [(String, Process)],
+    external_secrets: Vec<ExternalSecret>,
+    secret_objects: &HashSet<String>,
+    duplicate_env: Vec<(Role, Sourced<String>)>,
+    unknown: bool,
+) -> Option<Startup> {
+    // The stream describes startup only when it holds the secrets its references name (a
+    // Secret or an ExternalSecret's target): a reference to a Secret made elsewhere means a
+    // partial stream, whose missing settings may be set where hostwiz cannot see.
+    let in_stream = |name: &str| {
+        secret_objects.contains(name) || external_secrets.iter().any(|e| e.target == name)
+    };
+    let resolved = workloads.iter().all(|(_, p)| {
+        p.secrets
+            .values()
+            .all(|s| in_stream(s.value.split_once('/').map_or(s.value.as_str(), |(n, _)| n)))
+    });
+    if unknown || !resolved || (secret_objects.is_empty() && external_secrets.is_empty()) {
+        return None;
+    }
+    for (_, p) in workloads.iter_mut() {
+        for s in p.secrets.values_mut() {
+            let (secret, key) = s.value.split_once('/').unwrap_or((&s.value, ""));
+            let remote = external_secrets
+                .iter()
+                .find(|e| e.target == secret)
+                .and_then(|e| e.data.get(key));
+            if let Some(remote) = remote {
+                s.value = remote.clone();
+            }
+        }
+    }
+    let secret_store = external_secrets.into_iter().next().map(|e| SecretStore {
+        name: e.store,
+        api_version: e.api_version,
+        origin: e.origin,
+    });
+    Some(Startup {
+        secret_store,
+        duplicate_env,
+        ..Startup::default()
     })
 }
 
@@ -186,6 +257,13 @@ struct Objects {
     flatten_error: Option<ParseError>,
     /// The first object that cannot be read (in stream order).
     object_error: Option<ParseError>,
+    external_secrets: Vec<ExternalSecret>,
+    /// The names of the Secret objects in the stream.
+    secret_objects: HashSet<String>,
+    /// A container takes env from `envFrom`, whose keys the stream does not show.
+    startup_unknown: bool,
+    /// Env names a container lists more than once.
+    duplicate_env: Vec<(Role, Sourced<String>)>,
 }
 
 impl Objects {
@@ -224,7 +302,16 @@ impl Objects {
             .unwrap_or("");
         match obj.get("kind").and_then(Node::as_str) {
             Some("Deployment" | "StatefulSet") => {
-                self.workloads.extend(workload(input, obj, name)?);
+                if let Some((name, p, from, dups)) = workload(input, obj, name)? {
+                    self.startup_unknown |= from;
+                    self.duplicate_env
+                        .extend(dups.into_iter().map(|d| (p.role, d)));
+                    self.workloads.push((name, p));
+                }
+            }
+            Some("ExternalSecret") => self.external_secrets.push(external_secret(input, obj)),
+            Some("Secret") => {
+                self.secret_objects.insert(name.to_string());
             }
             Some("HorizontalPodAutoscaler") => self.hpas.extend(hpa(input, obj)?),
             Some("Service") => {
@@ -264,12 +351,41 @@ fn flatten<'n>(input: &Input, doc: &'n Node, out: &mut Vec<&'n Node>) -> Result<
     Ok(())
 }
 
-/// A Deployment or StatefulSet of the starter, with its name; `None` for other workloads.
-fn workload(
-    input: &Input,
-    obj: &Node,
-    name: &str,
-) -> Result<Option<(String, Process)>, ParseError> {
+/// An ExternalSecret's target Secret (`spec.target.name`, else its own name) and data.
+fn external_secret(input: &Input, obj: &Node) -> ExternalSecret {
+    let text = |path: &[&str]| obj.at(path).and_then(Node::as_str).map(str::to_string);
+    let data = obj
+        .at(&["spec", "data"])
+        .map(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|d| {
+            let key = d.get("secretKey").and_then(Node::as_str)?;
+            let remote = d.at(&["remoteRef", "key"]).and_then(Node::as_str)?;
+            Some((key.to_string(), remote.to_string()))
+        })
+        .collect();
+    let store = obj.at(&["spec", "secretStoreRef", "name"]);
+    ExternalSecret {
+        target: text(&["spec", "target", "name"])
+            .or_else(|| text(&["metadata", "name"]))
+            .unwrap_or_default(),
+        data,
+        store: store
+            .and_then(Node::as_str)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+        api_version: text(&["apiVersion"]),
+        origin: input.origin_of(store.unwrap_or(obj)),
+    }
+}
+
+/// What a workload gives: its name, its process (secrets as `<secret>/<key>`), whether a
+/// container uses `envFrom`, and the env names its container lists twice.
+type Workload = (String, Process, bool, Vec<Sourced<String>>);
+
+/// A Deployment or StatefulSet of the starter; `None` for other workloads.
+fn workload(input: &Input, obj: &Node, name: &str) -> Result<Option<Workload>, ParseError> {
     let label = |path: &[&str]| {
         obj.at(path)
             .and_then(|l| l.get(COMPONENT))
@@ -294,7 +410,12 @@ fn workload(
         .iter()
         .find(|c| c.get("name").and_then(Node::as_str) == Some(role.as_str()))
         .or(containers.first());
+    let env_from = containers
+        .iter()
+        .any(|c| c.get("envFrom").is_some_and(|e| !e.is_null()));
     let mut env = BTreeMap::new();
+    let mut secrets = BTreeMap::new();
+    let mut dups = Vec::new();
     for var in container
         .map(|c| seq(input, c, &["env"]))
         .transpose()?
@@ -303,6 +424,17 @@ fn workload(
         let Some(key) = var.get("name").and_then(Node::as_str) else {
             continue;
         };
+        if env.contains_key(key) {
+            dups.push(Sourced::new(key.to_string(), input.origin_of(var)));
+        }
+        let secret_ref = var.at(&["valueFrom", "secretKeyRef"]);
+        let part = |k| secret_ref.and_then(|r| r.get(k)).and_then(Node::as_str);
+        if let (Some(secret), Some(k)) = (part("name"), part("key")) {
+            let reference = Sourced::new(format!("{secret}/{k}"), input.origin_of(var));
+            secrets.insert(key.to_string(), reference);
+        } else {
+            secrets.remove(key); // a later entry wins, as the kubelet resolves it
+        }
         let value = match (
             var.get("value").filter(|v| !v.is_null()),
             var.get("valueFrom"),
@@ -334,7 +466,10 @@ fn workload(
             env,
             unread_env,
             origin,
+            secrets,
         },
+        env_from,
+        dups,
     )))
 }
 

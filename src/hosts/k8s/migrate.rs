@@ -56,6 +56,69 @@ pub(super) fn phases(d: &Deployment) -> Result<(Phase, Phase)> {
         t2 = edit(&t2, &["worker", "image"], &q(&image))?;
     }
     t2 = edit(&t2, &["worker", "replicaCount"], "1")?;
+    // The worker is a full API process (BOOT-008), and the chart passes it neither `api.env`
+    // nor the API's secrets: it gets the API's runtime settings and its own secret data, as
+    // apply writes them. The billing flags stay out: the worker template sets them itself.
+    let merged = |path: &[&str]| -> Vec<(String, yaml::Node)> {
+        let mut out: Vec<(String, yaml::Node)> = Vec::new();
+        for doc in &docs {
+            for (k, v) in doc.at(path).map(|n| n.entries()).unwrap_or(&[]) {
+                let k = k.go_string();
+                out.retain(|(o, _)| *o != k);
+                out.push((k, v.clone()));
+            }
+        }
+        out
+    };
+    let has = |path: &[&str], key: &str| merged(path).iter().any(|(k, _)| k == key);
+    for (k, v) in merged(&["api", "env"]) {
+        if ![RETRY_FLAG, REPLAY_FLAG, MODE_VAR].contains(&k.as_str())
+            && !has(&["worker", "env"], &k)
+        {
+            t2 = edit(&t2, &["worker", "env", &k], &q(&v.go_string()))?;
+        }
+    }
+    // The chart's default is externalSecrets.enabled: true.
+    let eso = set_in(&["externalSecrets", "enabled"]).is_none_or(|n| n.go_truthy());
+    if eso {
+        for (k, v) in merged(&["externalSecrets", "api", "data"]) {
+            if v.go_scalar().is_none() {
+                return Err(Error::NotWritten(format!(
+                    "{}: externalSecrets.api.data.{k} is not a remote key name; give the worker \
+                     externalSecrets.worker.data.{k} by hand and re-run",
+                    target.path
+                )));
+            }
+            if !has(&["externalSecrets", "worker", "data"], &k) {
+                t2 = edit(
+                    &t2,
+                    &["externalSecrets", "worker", "data", &k],
+                    &q(&v.go_string()),
+                )?;
+            }
+        }
+    } else {
+        // `api.secrets` hold values: copied only within the file that holds them, so no
+        // secret moves into a file it was not in.
+        let in_target = first_doc(target);
+        for (k, v) in merged(&["api", "secrets"]) {
+            if has(&["worker", "secrets"], &k) {
+                continue;
+            }
+            let here = in_target
+                .as_ref()
+                .and_then(|d| d.at(&["api", "secrets", &k]))
+                .is_some();
+            if !here {
+                return Err(Error::NotWritten(format!(
+                    "{}: api.secrets.{k} is set in another values file; add worker.secrets.{k} \
+                     there (the worker does not get the API's secrets) and re-run",
+                    target.path
+                )));
+            }
+            t2 = edit(&t2, &["worker", "secrets", &k], &q(&v.go_string()))?;
+        }
+    }
     // A worker.env that turns a flag off (BILL-003) or names another mode is fixed too.
     let candidate = d.overlay(&[(
         Kind::HelmValues,

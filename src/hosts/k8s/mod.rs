@@ -21,11 +21,26 @@ use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Origin, Plan, Replicas, Shape, Sourced, Tls};
+use crate::plan::{Origin, Plan, Replicas, SecretStore, Shape, Sourced, Tls};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
+
+/// `secrets-<env>.yaml`: the chart's own Secrets, for the operator to fill (never committed),
+/// written when no External Secrets store is given.
+pub fn secrets_file(a: &Answers) -> String {
+    format!("secrets-{}.yaml", a.environment)
+}
+
+/// The prefix of every remote key: the answer, or `<release>-<environment>-`.
+pub fn remote_key_prefix(a: &Answers) -> String {
+    a.k8s
+        .remote_key_prefix
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}-", a.k8s.release, a.environment))
+}
 
 /// `values-<env>.yaml`, the file `apply` writes.
 pub fn values_file(a: &Answers) -> String {
@@ -46,7 +61,12 @@ impl HostModule for Module {
     }
 
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::ScaleRange, Capability::Autoscaler]
+        &[
+            Capability::ScaleRange,
+            Capability::Autoscaler,
+            Capability::IpProbes,
+            Capability::ContainerHostname,
+        ]
     }
 
     fn keys(&self) -> &'static [Key] {
@@ -99,11 +119,40 @@ impl HostModule for Module {
         }
         plan.tls = Tls::Hosts(hosts);
         plan.api_addresses = vec!["starter-api".to_string()];
+        let store = a.k8s.secret_store.clone();
+        let (prefix, file) = (remote_key_prefix(a), secrets_file(a));
+        runtime::wire(
+            &mut plan,
+            a,
+            &Wiring {
+                // Kubelet probes send the pod IP as Host: only `*` admits them (BOOT-005).
+                allowed_hosts: "*".into(),
+                api_base_url: Some("http://starter-api:8000".into()),
+                web_hostname: true,
+                reference: Box::new(move |name| match &store {
+                    Some(_) => format!("{prefix}{}", runtime::kebab(name)),
+                    None => file.clone(),
+                }),
+                origin: Origin::Answer("k8s.secret_store"),
+            },
+        );
+        if let (Some(s), Some(startup)) = (&a.k8s.secret_store, plan.startup.as_mut()) {
+            startup.secret_store = Some(SecretStore {
+                name: Some(s.to_string()),
+                api_version: None,
+                origin: Origin::Answer("k8s.secret_store"),
+            });
+        }
         plan
     }
 
     fn render(&self, a: &Answers) -> Vec<File> {
-        vec![File::new(values_file(a), render::values(a))]
+        let plan = self.plan(a);
+        let mut files = vec![File::new(values_file(a), render::values(a, &plan))];
+        if a.k8s.secret_store.is_none() {
+            files.push(File::new(secrets_file(a), render::secrets(a, &plan)).private());
+        }
+        files
     }
 
     fn checklist(&self, a: &Answers) -> Checklist {
@@ -122,17 +171,86 @@ impl HostModule for Module {
                 ));
             }
         }
-        secrets.push(
-            "- The app's secrets (database URL, Redis URL, Stripe keys) as the starter's".into(),
-        );
-        secrets.push(format!("  hosting guide describes, in namespace `{ns}`."));
+        let plan = self.plan(a);
+        let keys: Vec<(String, String)> = plan
+            .processes(crate::plan::Role::Api)
+            .flat_map(|p| p.secrets.iter().map(|(k, v)| (k.clone(), v.value.clone())))
+            .collect();
+        match &a.k8s.secret_store {
+            Some(store) => {
+                secrets.push(format!(
+                    "- In the backend of the External Secrets store `{store}` ({}), one secret per",
+                    a.k8s.secret_store_kind
+                ));
+                // The chart names its ExternalSecrets after the Deployments they feed.
+                let api = plan.api_addresses.first().cloned().unwrap_or_default();
+                let readers = match (a.worker, api.strip_suffix("-api")) {
+                    (WorkerMode::Dedicated, Some(full)) => {
+                        format!("ExternalSecrets `{api}` and `{full}-worker` read them")
+                    }
+                    _ => format!("ExternalSecret `{api}` reads them"),
+                };
+                secrets.push(format!("  remote key (the {readers}):"));
+                secrets.push(String::new());
+                secrets.push("| remote key | setting | value |".into());
+                secrets.push("| --- | --- | --- |".into());
+                for (k, remote) in &keys {
+                    secrets.push(format!(
+                        "| `{remote}` | `{k}` | {} |",
+                        runtime::how_to_obtain(k)
+                    ));
+                }
+                secrets.push(String::new());
+                secrets.push("- The chart's ExternalSecrets say `external-secrets.io/v1beta1`, which External".into());
+                secrets.push(
+                    "  Secrets ≥ 0.17 no longer serves; on such a cluster patch the chart first:"
+                        .into(),
+                );
+                secrets.push(String::new());
+                secrets.push("```sh".into());
+                secrets.push(
+                    "sed -i 's#external-secrets.io/v1beta1#external-secrets.io/v1#' \\".into(),
+                );
+                secrets.push("  ops/charts/starter/templates/externalsecrets.yaml".into());
+                secrets.push(format!(
+                    "kubectl -n {ns} get secretstore,clustersecretstore"
+                ));
+                secrets.push("```".into());
+            }
+            None => {
+                secrets.push(format!(
+                    "- Fill `{}` (mode 0600, never committed): every key with the value its comment",
+                    secrets_file(a)
+                ));
+                secrets.push("  names; the chart turns it into the Secrets `starter-api` and `starter-worker`.".into());
+                secrets.push(String::new());
+                secrets.push("```sh".into());
+                secrets.push(format!(
+                    "install -m 600 \"$OUT/{}\" ops/charts/starter/{}",
+                    secrets_file(a),
+                    secrets_file(a)
+                ));
+                secrets.push("```".into());
+            }
+        }
+        secrets.push(format!(
+            "- The signing secret `{}` and the key set secret `{}` in {} (`secrets.provider`).",
+            a.runtime.signing_secret, a.runtime.keyset_secret, a.runtime.provider
+        ));
         let mut deploy = vec![
             format!(
                 "helm upgrade --install {} ops/charts/starter \\",
                 a.k8s.release
             ),
             format!("  --namespace {ns} --create-namespace \\"),
-            format!("  -f ops/charts/starter/{}", values_file(a)),
+            match a.k8s.secret_store {
+                Some(_) => format!("  -f ops/charts/starter/{}", values_file(a)),
+                None => format!(
+                    "  -f ops/charts/starter/{} -f ops/charts/starter/{}",
+                    values_file(a),
+                    secrets_file(a)
+                ),
+            },
             format!("kubectl -n {ns} rollout status deploy/starter-api"),
             format!("kubectl -n {ns} rollout status deploy/starter-web"),
         ];
@@ -155,11 +273,17 @@ impl HostModule for Module {
             deploy,
             next: 0,
             migrations: vec![
-                "A shell in an API pod:".into(),
-                String::new(),
-                "```sh".into(),
-                format!("kubectl -n {ns} exec -it deploy/starter-api -- sh"),
-                "```".into(),
+                "# The production settings, from the secrets above:".into(),
+                "export DATABASE_URL='postgresql+asyncpg://USER:PASSWORD@HOST:5432/DB?ssl=require'"
+                    .into(),
+                format!(
+                    "export SECRETS_PROVIDER={} AUTH_KEY_STORAGE_BACKEND=secret-manager",
+                    a.runtime.provider
+                ),
+                format!(
+                    "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
+                    a.runtime.provider, a.runtime.keyset_secret
+                ),
             ],
             logs: format!("kubectl -n {ns} logs -l app.kubernetes.io/component --prefix --tail=-1"),
         }

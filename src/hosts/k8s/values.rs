@@ -15,7 +15,7 @@ use crate::ingest::{Input, ParseError};
 use crate::plan::{
     Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Target, Tls,
 };
-use crate::plan::{MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
+use crate::plan::{SecretStore, Startup, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 use std::collections::BTreeMap;
 
 /// How findings name a setting that no values file gave.
@@ -34,6 +34,7 @@ autoscaling:
   enabled: false
   api: {enabled: true, minReplicas: 2, maxReplicas: 10}
   web: {enabled: true, minReplicas: 2, maxReplicas: 10}
+externalSecrets: {enabled: true, secretStoreRef: {name: ''}}
 ";
 
 /// The plan of the starter chart deployed with these values files, layered in order like
@@ -150,9 +151,11 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
             env,
             unread_env: Vec::new(),
             origin: on,
+            secrets: Default::default(),
         });
     }
 
+    let startup = secrets(v, &mut processes)?;
     Ok(Plan {
         host: Host::K8s,
         web_hosts,
@@ -163,7 +166,84 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
         api_addresses: vec![format!("{}-api", fullname(v)?)],
         urls: None,
         services: None,
+        startup,
     })
+}
+
+/// What the chart mounts by `secretKeyRef` (STARTER-FACTS A.2): with `externalSecrets.enabled`
+/// each component's `externalSecrets.<c>.data` (env name → remote key), else its `<c>.secrets`
+/// (env name → the values file that holds the value). The startup is read only where a values
+/// file speaks of secrets at all; where External Secrets is off and no file read fills
+/// `*.secrets`, the values come from a file hostwiz did not read (the operator's secrets file),
+/// so the startup stays unknown (`None`) and only visible values are judged.
+fn secrets(v: &Val, processes: &mut [Process]) -> Result<Option<Startup>, ParseError> {
+    let from_file = |path: &[&str]| -> Result<bool, ParseError> {
+        Ok(v.at(path)?.is_some_and(|x| matches!(x.src, Src::File(_))))
+    };
+    let eso = flag(v, &["externalSecrets", "enabled"])?;
+    let mut described = from_file(&["externalSecrets"])?;
+    let mut startup = Startup::default();
+    if eso {
+        let store = v.at(&["externalSecrets", "secretStoreRef", "name"])?;
+        let name = store.map(|n| n.node.go_string()).filter(|n| !n.is_empty());
+        let origin = match store.or(v.at(&["externalSecrets", "enabled"])?) {
+            Some(at) => at.origin(),
+            None => Origin::Default(DEFAULTS),
+        };
+        startup.secret_store = Some(SecretStore {
+            name,
+            api_version: None,
+            origin,
+        });
+    }
+    for p in processes.iter_mut() {
+        let r = p.role.as_str();
+        let path: &[&str] = if eso {
+            &["externalSecrets", r, "data"]
+        } else {
+            &[r, "secrets"]
+        };
+        described |= from_file(&[r, "secrets"])?;
+        let Some(m) = v.at(path)?.filter(|m| m.node.is_map()) else {
+            continue;
+        };
+        for (k, e) in &m.entries {
+            let reference = match (eso, e.src) {
+                (true, _) => e.node.go_string(),
+                (false, Src::File(f)) => f.path.rsplit('/').next().unwrap_or(&f.path).into(),
+                (false, Src::Chart) => DEFAULTS.into(),
+            };
+            p.secrets
+                .insert(k.clone(), Sourced::new(reference, e.key_origin()));
+        }
+    }
+    let seen = eso || processes.iter().any(|p| !p.secrets.is_empty());
+    if !(described && seen) {
+        return Ok(None);
+    }
+    // A key both in `env` and mounted from the Secret, or `PORT` (the template sets it), is
+    // two entries of one name; so is a billing flag in `worker.env`, which the worker
+    // template sets itself (BOOT-010).
+    for p in processes.iter() {
+        let r = p.role.as_str();
+        for (k, e) in v.at(&[r, "env"])?.map_or(&BTreeMap::new(), |m| &m.entries) {
+            if p.secrets.contains_key(k) || (k == "PORT" && p.role != Role::Worker) {
+                let name = Sourced::new(k.clone(), e.key_origin());
+                startup.duplicate_env.push((p.role, name));
+            }
+        }
+    }
+    if let Some(w) = processes.iter().find(|p| p.role == Role::Worker) {
+        if let Some(m) = v.at(&["worker", "env"])? {
+            for (k, e) in &m.entries {
+                if [RETRY_FLAG, REPLAY_FLAG, MODE_VAR].contains(&k.as_str()) {
+                    let name = Sourced::new(k.clone(), e.key_origin());
+                    startup.duplicate_env.push((w.role, name));
+                }
+            }
+        }
+    }
+    Ok(Some(startup))
 }
 
 /// The api or web Deployment: `replicaCount`, or the HPA's range when autoscaling is on for it.
@@ -188,6 +268,7 @@ fn scaled(v: &Val, role: Role) -> Result<Process, ParseError> {
         env,
         unread_env: Vec::new(),
         origin,
+        secrets: Default::default(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The two migration phases on Compose: the worker override (as `apply` renders it) and the
 //! `worker` profile in the env file, and the commands that roll each out.
 
-use super::render::WORKER_OVERRIDE;
+use super::render::{EGRESS_OVERRIDE, WORKER_OVERRIDE};
 use crate::answers::WorkerMode;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
@@ -35,6 +35,18 @@ pub(super) fn phases(d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)> {
         changed: vec![(Kind::Compose, Input::new(override_path, text))],
         profiles: vec![],
     };
+    // hostwiz's egress override gives the API internet access; the worker needs it as much
+    // (BOOT-010), so it is rendered again with the worker, as `apply` writes it dedicated.
+    if let Some(egress) = d
+        .of(Kind::Compose)
+        .find(|i| file_name(&i.path) == EGRESS_OVERRIDE)
+    {
+        let text = super::render::egress_override(&dedicated(plan)?);
+        for p in [&mut p1, &mut p2] {
+            p.changed
+                .push((Kind::Compose, Input::new(egress.path.clone(), text.clone())));
+        }
+    }
     match env_target(d) {
         Some(env) => {
             let (e1, e2) = Phase::pair(
@@ -54,6 +66,11 @@ pub(super) fn phases(d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)> {
 
 /// hostwiz's worker override as `apply` renders it for this deployment's API scale.
 fn worker_override(plan: &Plan) -> Result<String> {
+    Ok(super::render::worker_override(&dedicated(plan)?))
+}
+
+/// The answers `apply` would write the dedicated worker from, at this deployment's API scale.
+fn dedicated(plan: &Plan) -> Result<crate::answers::Answers> {
     let api = plan
         .processes(Role::Api)
         .map(|p| p.replicas.value.max)
@@ -64,7 +81,7 @@ fn worker_override(plan: &Plan) -> Result<String> {
     a.worker = WorkerMode::Dedicated;
     a.scale.api_replicas = api.max(1);
     a.scale.worker_replicas = 1;
-    Ok(super::render::worker_override(&a))
+    Ok(a)
 }
 
 /// The env file that carries (or will carry) `COMPOSE_PROFILES`.

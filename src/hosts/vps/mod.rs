@@ -8,7 +8,9 @@ mod render;
 
 pub use migrate::PROFILES_VAR;
 pub use read::plan as files_plan;
-pub use render::{CADDYFILE, ENV_FILE, WORKER_OVERRIDE};
+pub use render::{
+    API_ENV_FILE, CADDYFILE, EGRESS_OVERRIDE, ENV_FILE, WEB_ENV_FILE, WORKER_OVERRIDE,
+};
 
 use super::{inputs, HostModule};
 use crate::answers::{Answers, Host, Key, WorkerMode};
@@ -17,8 +19,9 @@ use crate::ingest::detect::Kind;
 use crate::ingest::{envfile, Input, Vars};
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{Plan, Replicas, Shape};
+use crate::plan::{Origin, Plan, Replicas, Shape};
 use crate::render::{Checklist, File};
+use crate::runtime::{self, Wiring};
 use std::path::Path;
 
 pub struct Module;
@@ -47,6 +50,10 @@ impl HostModule for Module {
         answers::KEYS
     }
 
+    fn capabilities(&self) -> &'static [crate::contracts::Capability] {
+        &[crate::contracts::Capability::ContainerHostname]
+    }
+
     fn plan(&self, a: &Answers) -> Plan {
         let mut plan = Plan::answered(
             a,
@@ -59,13 +66,32 @@ impl HostModule for Module {
             },
         );
         plan.api_addresses = vec!["api:8000".to_string()];
+        let mut allowed = "api,127.0.0.1,localhost".to_string();
+        if let Some(h) = &a.domains.api {
+            allowed.push_str(&format!(",{h}"));
+        }
+        runtime::wire(
+            &mut plan,
+            a,
+            &Wiring {
+                allowed_hosts: allowed,
+                api_base_url: Some("http://api:8000".into()),
+                web_hostname: true,
+                reference: Box::new(|_| format!("apps/api-service/.env.local ({API_ENV_FILE})")),
+                origin: Origin::Answer("host"),
+            },
+        );
         plan
     }
 
     fn render(&self, a: &Answers) -> Vec<File> {
+        let plan = self.plan(a);
         let mut files = vec![
             File::new(CADDYFILE, render::caddyfile(a)),
             File::new(ENV_FILE, render::env_file(a)),
+            File::new(API_ENV_FILE, render::api_env_file(&plan)).private(),
+            File::new(WEB_ENV_FILE, render::web_env_file(&plan)).private(),
+            File::new(EGRESS_OVERRIDE, render::egress_override(a)),
         ];
         if a.worker == WorkerMode::Dedicated {
             files.push(File::new(WORKER_OVERRIDE, render::worker_override(a)));
@@ -76,21 +102,15 @@ impl HostModule for Module {
     fn checklist(&self, a: &Answers) -> Checklist {
         let mut place = vec![
             format!("cp \"$OUT/{CADDYFILE}\" ops/compose/caddy/Caddyfile"),
-            format!("cp \"$OUT/{ENV_FILE}\" ops/compose/"),
+            format!("cp \"$OUT/{ENV_FILE}\" \"$OUT/{EGRESS_OVERRIDE}\" ops/compose/"),
         ];
-        let mut deploy = vec!["cd ops/compose".to_string()];
-        match a.worker {
-            WorkerMode::Inline => deploy.push(format!(
-                "docker compose -f docker-compose.prod.yml --env-file {ENV_FILE} up -d"
-            )),
-            WorkerMode::Dedicated => {
-                place.push(format!("cp \"$OUT/{WORKER_OVERRIDE}\" ops/compose/"));
-                deploy.push(format!(
-                    "docker compose -f docker-compose.prod.yml -f {WORKER_OVERRIDE} \\"
-                ));
-                deploy.push(format!("  --env-file {ENV_FILE} --profile worker up -d"));
-            }
+        let mut files = format!("-f docker-compose.prod.yml -f {EGRESS_OVERRIDE}");
+        if a.worker == WorkerMode::Dedicated {
+            place.push(format!("cp \"$OUT/{WORKER_OVERRIDE}\" ops/compose/"));
+            files.push_str(&format!(" -f {WORKER_OVERRIDE} --profile worker"));
         }
+        let compose = format!("docker compose {files} --env-file {ENV_FILE}");
+        let deploy = vec!["cd ops/compose".to_string(), format!("{compose} up -d")];
         let caddy = match &a.domains.tls_email {
             Some(email) => {
                 format!("- Caddy obtains certificates itself; the ACME account is `{email}`.")
@@ -99,6 +119,31 @@ impl HostModule for Module {
                 "- Caddy obtains certificates itself; set `CADDY_EMAIL` for expiry mail.".into()
             }
         };
+        let mut secrets = vec![
+            caddy,
+            "- The env files the starter's `docker-compose.prod.yml` reads, mode 0600, never"
+                .into(),
+            "  committed: fill every empty value in `apps/api-service/.env.local` (its comments"
+                .into(),
+            "  say how); `REDIS_URL` must be `rediss://` with a password (the bundled `redis:7`"
+                .into(),
+            "  has neither, so a hardened API refuses it). The random ones:".into(),
+            String::new(),
+            "```sh".into(),
+            format!("install -m 600 \"$OUT/{API_ENV_FILE}\" apps/api-service/.env.local"),
+            format!("install -m 600 \"$OUT/{WEB_ENV_FILE}\" apps/web-app/.env.local"),
+            "touch .env.compose".into(),
+        ];
+        for k in runtime::RANDOM_SECRETS {
+            secrets.push(format!(
+                "sed -i \"s/^{k}=$/{k}=$(openssl rand -hex 32)/\" apps/api-service/.env.local"
+            ));
+        }
+        secrets.push("```".into());
+        secrets.push(String::new());
+        secrets.push(format!(
+            "- The prod file's `app` network is internal (no egress): `{EGRESS_OVERRIDE}` adds `edge`."
+        ));
         Checklist {
             title: "a single VPS (Docker Compose + Caddy, ops/compose)",
             entry: "Caddy".into(),
@@ -106,24 +151,21 @@ impl HostModule for Module {
             dns_target: "the VPS's public IPv4 (A) and IPv6 (AAAA) addresses",
             dns_record: "A / AAAA",
             dns_notes: Vec::new(),
-            secrets: vec![
-                caddy,
-                "- The app's secrets (database URL, Redis URL, Stripe keys) in the env files"
-                    .into(),
-                format!("  the starter's `docker-compose.prod.yml` reads, never in `{ENV_FILE}`."),
-            ],
+            secrets,
             deploy,
             next: 1,
             migrations: vec![
-                "A shell in the API container:".into(),
-                String::new(),
-                "```sh".into(),
-                format!(
-                    "docker compose -f docker-compose.prod.yml --env-file {ENV_FILE} exec api sh"
-                ),
-                "```".into(),
+                "# From the checkout's root: starter-console reads apps/api-service/.env.local."
+                    .into(),
             ],
-            logs: "docker compose -f docker-compose.prod.yml logs api worker".into(),
+            logs: format!(
+                "(cd ops/compose && {compose} logs {})",
+                if a.worker == WorkerMode::Dedicated {
+                    "api worker"
+                } else {
+                    "api"
+                }
+            ),
         }
     }
 

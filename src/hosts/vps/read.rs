@@ -97,6 +97,7 @@ pub fn plan(
         api_addresses: vec!["api:8000".into()],
         urls: None,
         services: None,
+        startup: None,
     })
 }
 
@@ -130,6 +131,7 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 env: BTreeMap::new(),
                 unread_env: Vec::new(),
                 origin: Origin::Default(STARTER_COMPOSE),
+                secrets: Default::default(),
             })
             .collect();
     };
@@ -157,6 +159,7 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
                 env: s.environment.clone(),
                 unread_env: unread.cloned().collect(),
                 origin: s.origin.clone(),
+                secrets: Default::default(),
             })
         })
         .collect()

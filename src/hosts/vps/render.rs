@@ -3,12 +3,19 @@
 //! on top of the starter's `docker-compose.prod.yml`.
 
 use crate::answers::{Answers, WorkerMode};
-use crate::plan::{billing_env, Role};
+use crate::plan::{billing_env, Plan, Role, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 use crate::render::yaml_str as q;
+use crate::runtime;
 
 pub const CADDYFILE: &str = "Caddyfile";
 pub const ENV_FILE: &str = "compose.env";
 pub const WORKER_OVERRIDE: &str = "docker-compose.worker.yml";
+/// `apps/api-service/.env.local`, which the prod file's api and worker read.
+pub const API_ENV_FILE: &str = "api.env.local";
+/// `apps/web-app/.env.local`, which the prod file's web reads.
+pub const WEB_ENV_FILE: &str = "web.env.local";
+/// Gives api and worker the `edge` network: the prod file's `app` network is internal.
+pub const EGRESS_OVERRIDE: &str = "docker-compose.egress.yml";
 
 pub(super) fn caddyfile(a: &Answers) -> String {
     let mut c = String::new();
@@ -80,6 +87,91 @@ pub(super) fn env_file(a: &Answers) -> String {
         out!(w, "COMPOSE_PROFILES=worker");
     }
     e
+}
+
+/// An env file template: plain settings filled, every secret listed with how to obtain it and
+/// no value. The operator fills it on the server; it is never committed.
+fn env_template(plan: &Plan, role: Role, title: &str) -> String {
+    let mut e = String::new();
+    let w = &mut e;
+    out!(
+        w,
+        "# {title}, written by hostwiz (mode 0600). Fill every empty value on the"
+    );
+    out!(w, "# server; never commit this file.");
+    let Some(p) = plan.processes(role).next() else {
+        return e;
+    };
+    // A plan built from answers knows every value; an unknown is nothing to write. The billing
+    // flags and mode are docker-compose.worker.yml's: its `environment:` wins over env files,
+    // and the migration's phases change only that file, never the operator's filled secrets.
+    for (k, v) in &p.env {
+        if [RETRY_FLAG, REPLAY_FLAG, MODE_VAR].contains(&k.as_str()) {
+            continue;
+        }
+        let Some(v) = v.value.known() else { continue };
+        out!(w, "{k}={}", env_value(v));
+    }
+    if !p.secrets.is_empty() {
+        out!(w);
+        out!(w, "# Secrets: fill each from where its comment says.");
+    }
+    for k in p.secrets.keys() {
+        out!(w, "# {}", runtime::how_to_obtain(k));
+        out!(w, "{k}=");
+    }
+    e
+}
+
+/// A value as Compose reads it from an env file: quoted when it has spaces, quotes or `#`.
+fn env_value(v: &str) -> String {
+    if v.chars().any(|c| c.is_whitespace() || "\"'#$".contains(c)) {
+        format!("'{}'", v.replace('\'', ""))
+    } else {
+        v.to_string()
+    }
+}
+
+pub(super) fn api_env_file(plan: &Plan) -> String {
+    env_template(
+        plan,
+        Role::Api,
+        "API and worker settings for apps/api-service/.env.local",
+    )
+}
+
+pub(super) fn web_env_file(plan: &Plan) -> String {
+    env_template(plan, Role::Web, "Web settings for apps/web-app/.env.local")
+}
+
+pub(super) fn egress_override(a: &Answers) -> String {
+    let mut y = String::new();
+    let w = &mut y;
+    out!(
+        w,
+        "# Egress for the API (and the worker), written by hostwiz: the starter's"
+    );
+    out!(
+        w,
+        "# docker-compose.prod.yml puts them only on `app`, which is `internal: true`, so"
+    );
+    out!(
+        w,
+        "# they could not reach OpenAI, Stripe or a managed database. Use it on top of it."
+    );
+    out!(w, "---");
+    out!(w, "services:");
+    let mut roles = vec!["api"];
+    if a.worker == WorkerMode::Dedicated {
+        roles.push("worker");
+    }
+    for r in roles {
+        out!(w, "  {r}:");
+        out!(w, "    networks:");
+        out!(w, "      - app");
+        out!(w, "      - edge");
+    }
+    y
 }
 
 pub(super) fn worker_override(a: &Answers) -> String {

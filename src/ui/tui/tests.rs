@@ -200,7 +200,9 @@ fn review_and_write_show_files_and_refuse_broken_answers() {
     let planned =
         hostwiz::write::prepare(&dir.path().join("out"), hostwiz::render::render(&a)).unwrap();
     app::update(&mut s, Msg::Reviewed(Ok(planned)));
-    assert_eq!(s.review.len(), 4);
+    // vps-single: CHECKLIST.md, Caddyfile, api.env.local, compose.env, the egress override,
+    // hostwiz.toml, web.env.local.
+    assert_eq!(s.review.len(), 7);
     press(&mut s, KeyCode::Down);
     assert_eq!(s.selected_file, 1);
     let screen80 = screen(&s, 80, 24);
