@@ -63,6 +63,9 @@ impl Role {
 pub enum Target {
     Service(Role),
     Other(String),
+    /// Where the file sends the request is not known (a Caddy construct hostwiz does not
+    /// evaluate): rules leave verdicts on it undecided.
+    Unknown(Unknown),
 }
 
 impl fmt::Display for Target {
@@ -70,6 +73,7 @@ impl fmt::Display for Target {
         match self {
             Target::Service(role) => f.write_str(role.as_str()),
             Target::Other(name) => f.write_str(name),
+            Target::Unknown(why) => write!(f, "<unknown: {why}>"),
         }
     }
 }
@@ -163,6 +167,9 @@ pub enum Unknown {
     Expression(String),
     /// A source hostwiz does not read (a remote Compose `include`), named.
     Unread(String),
+    /// A Caddyfile construct hostwiz's own reader does not evaluate (`path_regexp`, `not`, a
+    /// `rewrite` with placeholders, …), as written; `caddy adapt` decides it.
+    Caddy(String),
 }
 
 impl Unknown {
@@ -176,6 +183,10 @@ impl Unknown {
             }
             Unknown::Expression(_) => "set the value literally, or check `terraform plan`".into(),
             Unknown::Unread(_) => "inline it in a file hostwiz reads".into(),
+            Unknown::Caddy(_) => {
+                "see where `caddy adapt --adapter caddyfile` sends it, or use `path` matchers"
+                    .into()
+            }
         }
     }
 }
@@ -188,6 +199,9 @@ impl fmt::Display for Unknown {
             Unknown::Reference(what) => write!(f, "it comes from {what}"),
             Unknown::Expression(text) => write!(f, "`{text}` is not evaluated"),
             Unknown::Unread(what) => write!(f, "hostwiz does not read {what}"),
+            Unknown::Caddy(what) => {
+                write!(f, "hostwiz's Caddyfile reader does not evaluate {what}")
+            }
         }
     }
 }
@@ -421,7 +435,9 @@ impl Plan {
         self.routes
             .iter()
             .filter(|r| r.host.eq_ignore_ascii_case(host) && prefix_matches(&r.prefix, path))
-            .max_by_key(|r| r.prefix.len())
+            // A route for exactly this path (a probe of an order-sensitive file) wins over
+            // `/api/`, which covers `/api` too.
+            .max_by_key(|r| (r.prefix == path, r.prefix.len()))
     }
 }
 

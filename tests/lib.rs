@@ -27,6 +27,7 @@ mod support {
 }
 
 mod answer_keys;
+mod caddy_cases;
 mod caddy_reading;
 mod check;
 mod check_formats;

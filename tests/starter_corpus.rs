@@ -62,7 +62,7 @@ const ROUTE_CHART: &str = "ops/charts/starter/templates/ingress.yaml:29:11: erro
 const MODE: &str = "ops/charts/starter/values.prod.yaml:1:1: info BILL-009 api says BILLING_RETRY_DEPLOYMENT_MODE=inline in dedicated mode
   fix: set the mode to match
 ";
-const ROUTE_CADDY: &str = "ops/compose/caddy/Caddyfile:9:3: error ROUTE-001 /api on {$APP_HOST} goes to api, not to the web app (BFF)
+const ROUTE_CADDY: &str = "ops/compose/caddy/Caddyfile:9:3: error ROUTE-001 /api/ on {$APP_HOST} goes to api, not to the web app (BFF)
   fix: route /api to web; use a separate API host for server-to-server calls
 ";
 /// The startup contract's findings on the starter's own files, at both stages: its Compose file

@@ -3,7 +3,7 @@
 use super::rules::{ROUTE_001, ROUTE_002, ROUTE_003, ROUTE_004, ROUTE_005, ROUTE_006, ROUTE_007};
 use super::Finding;
 use crate::names::Hostname;
-use crate::plan::{Plan, Role, Target, Tls};
+use crate::plan::{Plan, Role, Route, Target, Tls};
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
     for web in &plan.web_hosts {
@@ -19,6 +19,11 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .map(|r| r.prefix.as_str());
         for path in ["/api", "/api/"].into_iter().chain(under_api) {
             if let Some(r) = plan.resolve(host, path) {
+                if let Target::Unknown(why) = &r.target {
+                    let what = format!("where {path} on {host} goes");
+                    out.push(Finding::undecided(&ROUTE_001, r.origin.clone(), what, why));
+                    break;
+                }
                 if r.target != Target::Service(Role::Web) {
                     let to = &r.target;
                     let message =
@@ -30,6 +35,14 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
         match plan.resolve(host, "/") {
             Some(r) if r.target == Target::Service(Role::Web) => {}
+            Some(Route {
+                target: Target::Unknown(why),
+                origin,
+                ..
+            }) => {
+                let what = format!("where / on {host} goes");
+                out.push(Finding::undecided(&ROUTE_002, origin.clone(), what, why));
+            }
             Some(r) => out.push(Finding::new(
                 &ROUTE_002,
                 r.origin.clone(),

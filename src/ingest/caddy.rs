@@ -10,7 +10,7 @@
 //! contract that says "never" must count the requests that do.
 
 use super::{Input, ParseError, Vars};
-use crate::plan::Sourced;
+use crate::plan::{Sourced, Unknown};
 use std::collections::HashMap;
 
 pub struct Caddyfile {
@@ -19,8 +19,23 @@ pub struct Caddyfile {
 
 pub struct Site {
     pub hosts: Vec<Sourced<String>>,
+    /// The addresses as written (lowercased), one per host: `http://a.example.com` and
+    /// `a.example.com` are different sites of one host.
+    pub addresses: Vec<String>,
     directives: Vec<Directive>,
     matchers: HashMap<String, Matcher>,
+    /// The file's named routes `&(name)`, for `invoke`.
+    named: HashMap<String, Vec<Directive>>,
+}
+
+/// Where a request for one path of a site ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reach {
+    Proxied(Sourced<String>),
+    /// Answered by Caddy itself, or by nothing.
+    Nothing,
+    /// The reader met a construct it does not evaluate before the request was decided.
+    Unknown(Sourced<Unknown>),
 }
 
 #[derive(Clone, Debug)]
@@ -30,6 +45,15 @@ struct Token {
     column: u32,
     /// The first token of a line (directives start lines).
     starts_line: bool,
+    /// Quoted or a heredoc: a `"{"` is text, never a block.
+    quoted: bool,
+}
+
+impl Token {
+    /// This bare (unquoted) token.
+    fn is(&self, text: &str) -> bool {
+        !self.quoted && self.text == text
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -42,9 +66,25 @@ struct Directive {
 #[derive(Clone, Debug, Default)]
 struct Matcher {
     paths: Vec<String>,
-    /// Any matcher besides `path` (header, method, not, expression, …): taken to match.
+    /// A condition besides `path` that some request can meet (header, method, …): taken to
+    /// match.
     conditional: bool,
+    /// A condition on the path the reader does not evaluate (`path_regexp`, `not`,
+    /// `expression`, …), as written: whether it matches is unknown.
+    unevaluated: Option<String>,
 }
+
+/// Matcher conditions that do not depend on the path: some request meets them.
+const TAKEN_TO_MATCH: &[&str] = &[
+    "header",
+    "header_regexp",
+    "method",
+    "remote_ip",
+    "client_ip",
+    "protocol",
+    "query",
+    "host",
+];
 
 /// Caddy's standard directive order (caddyconfig/httpcaddyfile/directives.go). Directives not
 /// listed (plugins) sort last and never route.
@@ -112,12 +152,38 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
         snippets: HashMap::new(),
     };
     let mut sites = Vec::new();
+    let mut named = HashMap::new();
     let mut first = true;
+    let mut pasted = 0;
     while p.pos < p.tokens.len() {
         let t = p.tokens[p.pos].clone();
-        if t.text == "{" && first {
+        if t.is("{") && first {
             p.pos += 1;
             p.block_body()?; // global options: read and ignored
+        } else if t.is("import") && t.starts_line {
+            // A top-level import pastes the snippet's tokens in its place, as Caddy does:
+            // what it holds (sites, more snippets) is read there. It is never a site.
+            pasted += 1;
+            if pasted > 64 {
+                return Err(input.error(
+                    t.line,
+                    t.column,
+                    "top-level imports paste more than 64 snippets (a snippet importing itself?)",
+                ));
+            }
+            let end = (p.pos + 1..p.tokens.len())
+                .find(|&i| p.tokens[i].starts_line)
+                .unwrap_or(p.tokens.len());
+            let args = p.tokens[p.pos + 1..end].to_vec();
+            let body = p.snippet(&t, &args)?;
+            p.tokens.splice(p.pos..end, body);
+        } else if t.text.starts_with("&(") && t.text.ends_with(')') && t.text.len() > 3 {
+            // A named route: handlers for `invoke`, never a site.
+            p.pos += 1;
+            p.expect_open(&t)?;
+            let body = p.raw_block(&t)?;
+            let dirs = directives(input, &body, &p.snippets, 0)?;
+            named.insert(t.text[2..t.text.len() - 1].to_string(), dirs);
         } else if t.text.starts_with('(') && t.text.ends_with(')') && t.text.len() > 2 {
             p.pos += 1;
             p.expect_open(&t)?;
@@ -128,6 +194,9 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
             sites.push(p.site()?);
         }
         first = false;
+    }
+    for site in &mut sites {
+        site.named = named.clone();
     }
     if sites.is_empty() {
         return Err(input.error(
@@ -194,7 +263,10 @@ fn lex(input: &Input, text: &str) -> Result<Vec<Token>, ParseError> {
             _ => {
                 let (l, col) = (line, column);
                 let mut word = String::new();
-                if c == '"' || c == '`' {
+                let quoted = c == '"' || c == '`' || (c == '<' && heredoc_marker(&chars).is_some());
+                if c == '<' && quoted {
+                    word = heredoc(input, &mut chars, (l, col), &mut line, &mut column)?;
+                } else if c == '"' || c == '`' {
                     let mut closed = false;
                     while let Some(n) = chars.next() {
                         column += 1;
@@ -238,12 +310,75 @@ fn lex(input: &Input, text: &str) -> Result<Vec<Token>, ParseError> {
                     line: l,
                     column: col,
                     starts_line: line_start,
+                    quoted,
                 });
                 line_start = false;
             }
         }
     }
     Ok(tokens)
+}
+
+/// After a first `<`: the marker of a heredoc (`<<MARKER` then a newline), if this is one.
+fn heredoc_marker(chars: &std::iter::Peekable<std::str::Chars>) -> Option<String> {
+    let mut ahead = chars.clone();
+    if ahead.next() != Some('<') {
+        return None;
+    }
+    let marker: String = ahead
+        .clone()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let mut after = ahead.skip(marker.chars().count());
+    let newline = match after.next() {
+        Some('\n') => true,
+        Some('\r') => after.next() == Some('\n'),
+        _ => false,
+    };
+    (!marker.is_empty() && newline).then_some(marker)
+}
+
+/// A heredoc's text, as Caddy reads it: the lines up to the one holding only the marker, with
+/// the closing marker's indentation removed from each. Its text is never a directive.
+fn heredoc(
+    input: &Input,
+    chars: &mut std::iter::Peekable<std::str::Chars>,
+    start: (u32, u32),
+    line: &mut u32,
+    column: &mut u32,
+) -> Result<String, ParseError> {
+    let marker = heredoc_marker(chars).expect("checked by the caller");
+    let rest: String = chars.by_ref().take_while(|c| *c != '\n').collect();
+    debug_assert!(rest.trim_end_matches('\r').ends_with(&marker));
+    let mut lines = Vec::new();
+    loop {
+        let Some(_) = chars.peek() else {
+            return Err(input.error(
+                start.0,
+                start.1,
+                format!("heredoc <<{marker} has no closing {marker} line"),
+            ));
+        };
+        *line += 1;
+        let raw: String = chars.clone().take_while(|c| *c != '\n').collect();
+        let text = raw.trim_end_matches('\r');
+        let indent = text.len() - text.trim_start().len();
+        let closes = text.trim_start().strip_prefix(marker.as_str());
+        if closes.is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            // The rest of the closing line is lexed as usual (`TXT 200`).
+            let taken = text[..indent].chars().count() + marker.chars().count();
+            chars.nth(taken - 1);
+            *column = taken as u32;
+            let strip = &text[..indent];
+            let body: Vec<&str> = lines
+                .iter()
+                .map(|l: &String| l.strip_prefix(strip).unwrap_or(l))
+                .collect();
+            return Ok(body.join("\n"));
+        }
+        chars.nth(raw.chars().count()); // the line and its newline
+        lines.push(text.to_string());
+    }
 }
 
 struct Parser<'a> {
@@ -256,7 +391,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn expect_open(&mut self, after: &Token) -> Result<(), ParseError> {
         match self.tokens.get(self.pos) {
-            Some(t) if t.text == "{" => {
+            Some(t) if t.is("{") => {
                 self.pos += 1;
                 Ok(())
             }
@@ -275,6 +410,7 @@ impl Parser<'_> {
         while let Some(t) = self.tokens.get(self.pos) {
             self.pos += 1;
             match t.text.as_str() {
+                _ if t.quoted => {}
                 "{" => depth += 1,
                 "}" => {
                     depth -= 1;
@@ -292,6 +428,11 @@ impl Parser<'_> {
         ))
     }
 
+    /// The tokens `import NAME ARGS…` stands for.
+    fn snippet(&self, import: &Token, args: &[Token]) -> Result<Vec<Token>, ParseError> {
+        snippet_tokens(self.input, &self.snippets, import, args)
+    }
+
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
@@ -302,7 +443,7 @@ impl Parser<'_> {
         let first = self.tokens[self.pos].clone();
         let mut addresses = Vec::new();
         while let Some(t) = self.tokens.get(self.pos) {
-            if t.text == "{" {
+            if t.is("{") {
                 break;
             }
             if !addresses.is_empty()
@@ -320,7 +461,7 @@ impl Parser<'_> {
                     directives(self.input, &rest, &self.snippets, 0)?,
                 );
             }
-            if t.text == "}" {
+            if t.is("}") {
                 return Err(self
                     .input
                     .error(t.line, t.column, "unexpected `}` outside a block"));
@@ -350,20 +491,25 @@ fn build_site(
     directives: Vec<Directive>,
 ) -> Result<Site, ParseError> {
     let mut hosts = Vec::new();
+    let mut written = Vec::new();
     for t in &addresses {
         for a in t.text.split(',').map(str::trim).filter(|a| !a.is_empty()) {
             if let Some(why) = rejected_address(a) {
                 return Err(input.error(t.line, t.column, format!("site address `{a}`: {why}")));
             }
             hosts.push(Sourced::new(host_of(a), input.origin(t.line, t.column)));
+            written.push(a.to_ascii_lowercase());
         }
     }
+    let addresses = written;
     let mut matchers = HashMap::new();
     collect_matchers(&directives, &mut matchers);
     Ok(Site {
         hosts,
+        addresses,
         directives,
         matchers,
+        named: HashMap::new(),
     })
 }
 
@@ -436,7 +582,7 @@ fn directives(
     let mut i = 0;
     while i < tokens.len() {
         let name = tokens[i].clone();
-        if name.text == "}" || name.text == "{" {
+        if name.is("}") || name.is("{") {
             return Err(input.error(
                 name.line,
                 name.column,
@@ -445,18 +591,19 @@ fn directives(
         }
         i += 1;
         let mut args = Vec::new();
-        while i < tokens.len() && !tokens[i].starts_line && tokens[i].text != "{" {
+        while i < tokens.len() && !tokens[i].starts_line && !tokens[i].is("{") {
             args.push(tokens[i].clone());
             i += 1;
         }
         let mut block = Vec::new();
-        if i < tokens.len() && tokens[i].text == "{" && !tokens[i].starts_line {
+        if i < tokens.len() && tokens[i].is("{") && !tokens[i].starts_line {
             let open = tokens[i].clone();
             i += 1;
             let mut depth_here = 1;
             let start = i;
             while i < tokens.len() && depth_here > 0 {
                 match tokens[i].text.as_str() {
+                    _ if tokens[i].quoted => {}
                     "{" => depth_here += 1,
                     "}" => depth_here -= 1,
                     _ => {}
@@ -472,35 +619,49 @@ fn directives(
             }
             block = directives(input, &tokens[start..i - 1], snippets, depth + 1)?;
         }
-        if name.text == "import" {
-            let Some(target) = args.first() else {
-                return Err(input.error(name.line, name.column, "import needs a snippet name"));
-            };
-            let Some(body) = snippets.get(&target.text) else {
-                return Err(input.error(
-                    target.line,
-                    target.column,
-                    format!("no snippet named ({}) before this import; imports of other files are not read", target.text),
-                ));
-            };
-            let mut body = body.clone();
-            for t in &mut body {
-                for (n, a) in args[1..].iter().enumerate() {
-                    t.text = t
-                        .text
-                        .replace(&format!("{{args[{n}]}}"), &a.text)
-                        .replace(&format!("{{args.{n}}}"), &a.text);
-                }
-            }
-            if let Some(t) = body.first_mut() {
-                t.starts_line = true;
-            }
+        if name.is("import") {
+            let body = snippet_tokens(input, snippets, &name, &args)?;
             out.extend(directives(input, &body, snippets, depth + 1)?);
         } else {
             out.push(Directive { name, args, block });
         }
     }
     Ok(out)
+}
+
+/// A snippet's tokens with `{args[n]}` replaced, starting a line.
+fn snippet_tokens(
+    input: &Input,
+    snippets: &HashMap<String, Vec<Token>>,
+    import: &Token,
+    args: &[Token],
+) -> Result<Vec<Token>, ParseError> {
+    let Some(target) = args.first() else {
+        return Err(input.error(import.line, import.column, "import needs a snippet name"));
+    };
+    let Some(body) = snippets.get(&target.text) else {
+        return Err(input.error(
+            target.line,
+            target.column,
+            format!(
+                "no snippet named ({}) before this import; imports of other files are not read",
+                target.text
+            ),
+        ));
+    };
+    let mut body = body.clone();
+    for t in &mut body {
+        for (n, a) in args[1..].iter().enumerate() {
+            t.text = t
+                .text
+                .replace(&format!("{{args[{n}]}}"), &a.text)
+                .replace(&format!("{{args.{n}}}"), &a.text);
+        }
+    }
+    if let Some(t) = body.first_mut() {
+        t.starts_line = true;
+    }
+    Ok(body)
 }
 
 fn collect_matchers(dirs: &[Directive], into: &mut HashMap<String, Matcher>) {
@@ -514,11 +675,20 @@ fn collect_matchers(dirs: &[Directive], into: &mut HashMap<String, Matcher>) {
             for sub in &d.block {
                 lines.push((sub.name.text.as_str(), &sub.args));
             }
+            let quoted = d.args.first().is_some_and(|k| k.quoted);
             for (kind, args) in lines {
                 match kind {
+                    _ if quoted => {
+                        m.unevaluated = Some(format!("the expression matcher @{name}"));
+                    }
                     "path" => m.paths.extend(args.iter().map(|a| a.text.clone())),
                     k if k.starts_with('/') => m.paths.push(k.to_string()),
-                    _ => m.conditional = true,
+                    k if TAKEN_TO_MATCH.contains(&k) => m.conditional = true,
+                    k => {
+                        let args: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+                        let written = format!("{k} {}", args.join(" "));
+                        m.unevaluated = Some(format!("the matcher @{name} `{}`", written.trim()));
+                    }
                 }
             }
             into.insert(name.to_string(), m);
@@ -527,28 +697,44 @@ fn collect_matchers(dirs: &[Directive], into: &mut HashMap<String, Matcher>) {
     }
 }
 
-/// What a request ends in.
-enum Outcome {
-    Proxied(Sourced<String>),
-    Responded,
-    Continue,
+/// Directives that decide where a request goes: the others (headers, encoding, logs) never
+/// change it, whatever their matchers say.
+const ROUTING: &[&str] = &[
+    "handle",
+    "handle_path",
+    "route",
+    "reverse_proxy",
+    "rewrite",
+    "uri",
+    "try_files",
+    "invoke",
+];
+
+/// Whether a directive's matcher matches a path.
+enum Match {
+    Yes,
+    No,
+    Unknown(String),
 }
 
 impl Site {
     pub fn upstream(&self, path: &str) -> Option<Sourced<String>> {
-        match self.eval(&self.directives, path, true) {
-            Outcome::Proxied(u) => Some(u),
+        match self.reach(path) {
+            Reach::Proxied(u) => Some(u),
             _ => None,
         }
     }
 
+    /// Where a request for `path` ends, or that the reader cannot tell.
+    pub fn reach(&self, path: &str) -> Reach {
+        self.eval(&self.directives, path, true, 0)
+            .unwrap_or(Reach::Nothing)
+    }
+
     pub fn path_prefixes(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .matchers
-            .values()
-            .flat_map(|m| m.paths.iter().cloned())
-            .chain(inline_paths(&self.directives))
-            .filter(|p| p.starts_with('/'))
+            .literals()
+            .into_iter()
             .map(|p| p.trim_end_matches('*').to_string())
             .filter(|p| !p.is_empty())
             .collect();
@@ -557,36 +743,75 @@ impl Site {
         out
     }
 
-    /// The directive's matcher: `None` for no matcher, else its paths and whether it has
-    /// conditions beyond them.
+    /// The paths to ask `reach` about: `/`, `/api`, `/api/`, `/api/x`, and every path literal
+    /// of the file (as written and without its trailing `*`), each once, in that order.
+    pub fn probes(&self) -> Vec<String> {
+        let mut out: Vec<String> = ["/", "/api", "/api/", "/api/x"].map(String::from).into();
+        for p in self.literals() {
+            for p in [p.trim_end_matches('*').to_string(), p] {
+                if !p.is_empty() && !p.contains('*') && !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every path literal: matcher paths, inline matchers, rewrite targets.
+    fn literals(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .matchers
+            .values()
+            .flat_map(|m| m.paths.iter().cloned())
+            .chain(inline_paths(&self.directives))
+            .filter(|p| p.starts_with('/'))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The directive's matcher: `None` for no matcher, else its paths and conditions.
     fn matcher(&self, d: &Directive) -> Option<Matcher> {
         let first = d.args.first()?;
+        // `rewrite /to` has only its target: no matcher.
+        if d.name.text == "rewrite" && d.args.len() == 1 {
+            return None;
+        }
         if first.text == "*" {
             return None;
         }
         if first.text.starts_with('/') {
             return Some(Matcher {
                 paths: vec![first.text.clone()],
-                conditional: false,
+                ..Matcher::default()
             });
         }
         let name = first.text.strip_prefix('@')?;
         Some(self.matchers.get(name).cloned().unwrap_or(Matcher {
-            paths: Vec::new(),
             conditional: true,
+            ..Matcher::default()
         }))
     }
 
-    fn matches(&self, d: &Directive, path: &str) -> bool {
-        match self.matcher(d) {
-            None => true,
-            Some(m) => {
-                (m.paths.is_empty() && m.conditional)
-                    || m.paths.iter().any(|p| path_matches(p, path))
-            }
+    fn matches(&self, d: &Directive, path: &str) -> Match {
+        let Some(m) = self.matcher(d) else {
+            return Match::Yes;
+        };
+        // All of a matcher's conditions must hold: a path that misses decides it alone.
+        if !m.paths.is_empty() && !m.paths.iter().any(|p| path_matches(p, path)) {
+            return Match::No;
+        }
+        match m.unevaluated {
+            Some(what) => Match::Unknown(what),
+            None if m.paths.is_empty() && !m.conditional => Match::No,
+            None => Match::Yes,
         }
     }
 
+    /// Caddy's order (httpcaddyfile `sortRoutes`): by directive, then the longest first path of
+    /// a directive's matcher first (whatever else the matcher holds), then directives with a
+    /// matcher before those without.
     fn sort_key(&self, d: &Directive) -> (usize, std::cmp::Reverse<usize>, bool) {
         let name = d.name.text.as_str();
         let order = ORDER.iter().position(|o| *o == name).unwrap_or(ORDER.len());
@@ -599,13 +824,20 @@ impl Site {
         let m = self.matcher(d);
         let path_len = m
             .as_ref()
-            .filter(|m| !m.conditional)
             .and_then(|m| m.paths.first())
             .map_or(0, String::len);
         (order, std::cmp::Reverse(path_len), m.is_none())
     }
 
-    fn eval(&self, dirs: &[Directive], path: &str, sort: bool) -> Outcome {
+    fn unknown(&self, d: &Directive, what: String) -> Option<Reach> {
+        Some(Reach::Unknown(Sourced::new(
+            Unknown::Caddy(what),
+            self.origin_of(&d.name),
+        )))
+    }
+
+    /// Where the request ends, or `None` when these directives let it go on.
+    fn eval(&self, dirs: &[Directive], path: &str, sort: bool, depth: usize) -> Option<Reach> {
         let mut order: Vec<&Directive> = dirs
             .iter()
             .filter(|d| !d.name.text.starts_with('@'))
@@ -613,26 +845,72 @@ impl Site {
         if sort {
             order.sort_by_key(|d| self.sort_key(d));
         }
-        let mut handled = false;
+        let mut path = path.to_string();
+        let (mut handled, mut rewritten) = (false, false);
         for d in order {
             let name = d.name.text.as_str();
-            if !self.matches(d, path) {
+            if !ROUTING.contains(&name) && !RESPONDERS.contains(&name) {
                 continue;
             }
-            let outcome = match name {
+            match self.matches(d, &path) {
+                Match::No => continue,
+                Match::Unknown(what) => return self.unknown(d, what),
+                Match::Yes => {}
+            }
+            let reach = match name {
                 "handle" | "handle_path" => {
                     if handled {
                         continue;
                     }
                     handled = true;
                     let inner = if name == "handle_path" {
-                        strip_prefix(self.matcher(d), path)
+                        strip_prefix(self.matcher(d), &path)
                     } else {
-                        path.to_string()
+                        path.clone()
                     };
-                    self.eval(&d.block, &inner, true)
+                    self.eval(&d.block, &inner, true, depth)
                 }
-                "route" => self.eval(&d.block, path, false),
+                "route" => self.eval(&d.block, &path, false, depth),
+                "invoke" => match d.args.last().and_then(|n| self.named.get(&n.text)) {
+                    // Named routes may invoke others; Caddy refuses a cycle, hostwiz gives up.
+                    Some(block) if depth < 16 => self.eval(block, &path, false, depth + 1),
+                    _ => return self.unknown(d, "this `invoke`".into()),
+                },
+                "rewrite" => {
+                    // Rewrites at one level are exclusive: the first that matches runs.
+                    if rewritten {
+                        continue;
+                    }
+                    rewritten = true;
+                    match d.args.last().map(|a| a.text.as_str()) {
+                        Some(to) if to.starts_with('/') && !to.contains('{') => {
+                            path = to.split('?').next().unwrap_or(to).to_string();
+                            continue;
+                        }
+                        _ => return self.unknown(d, "a `rewrite` with placeholders".into()),
+                    }
+                }
+                "uri" => {
+                    let words: Vec<&str> = d
+                        .args
+                        .iter()
+                        .map(|a| a.text.as_str())
+                        .skip_while(|a| a.starts_with(['/', '@']) || *a == "*")
+                        .collect();
+                    match words.as_slice() {
+                        ["query", ..] => continue,
+                        ["strip_prefix", prefix] if !prefix.contains('{') => {
+                            let prefix = format!("/{}", prefix.trim_start_matches('/'));
+                            let rest = path.strip_prefix(&prefix).unwrap_or(&path);
+                            path = format!("/{}", rest.trim_start_matches('/'));
+                            continue;
+                        }
+                        _ => return self.unknown(d, format!("`uri {}`", words.join(" "))),
+                    }
+                }
+                "try_files" => {
+                    return self.unknown(d, "`try_files` (it depends on the files)".into())
+                }
                 "reverse_proxy" => {
                     let upstream = d
                         .args
@@ -645,20 +923,20 @@ impl Site {
                             .and_then(|s| s.args.first())
                     });
                     match to {
-                        Some(t) => {
-                            Outcome::Proxied(Sourced::new(t.text.clone(), self.origin_of(&d.name)))
-                        }
-                        None => Outcome::Responded,
+                        Some(t) => Some(Reach::Proxied(Sourced::new(
+                            t.text.clone(),
+                            self.origin_of(&d.name),
+                        ))),
+                        None => Some(Reach::Nothing),
                     }
                 }
-                n if RESPONDERS.contains(&n) => Outcome::Responded,
-                _ => Outcome::Continue,
+                _ => Some(Reach::Nothing), // a responder
             };
-            if !matches!(outcome, Outcome::Continue) {
-                return outcome;
+            if reach.is_some() {
+                return reach;
             }
         }
-        Outcome::Continue
+        None
     }
 
     fn origin_of(&self, t: &Token) -> crate::plan::Origin {
@@ -696,22 +974,22 @@ fn strip_prefix(m: Option<Matcher>, path: &str) -> String {
     }
 }
 
-/// Caddy's path matching: case-insensitive; `*` alone matches all; a trailing `*` is a
-/// prefix, a leading `*` a suffix; otherwise exact, with inner `*` matching within a segment.
+/// Caddy's path matching (`MatchPath`): case-insensitive; `*` alone matches all; a `*` at
+/// both ends is a substring match, a leading `*` a suffix, a trailing `*` a prefix (the rest
+/// taken literally); otherwise a glob whose `*` stays within a segment.
 fn path_matches(pattern: &str, path: &str) -> bool {
     let (p, s) = (pattern.to_ascii_lowercase(), path.to_ascii_lowercase());
     if p == "*" {
         return true;
     }
-    if let Some(prefix) = p.strip_suffix('*') {
-        if !prefix.contains('*') {
-            return s.starts_with(prefix);
-        }
+    if p.len() > 1 && p.starts_with('*') && p.ends_with('*') {
+        return s.contains(&p[1..p.len() - 1]);
     }
     if let Some(suffix) = p.strip_prefix('*') {
-        if !suffix.contains('*') {
-            return s.ends_with(suffix);
-        }
+        return s.ends_with(suffix);
+    }
+    if let Some(prefix) = p.strip_suffix('*') {
+        return s.starts_with(prefix);
     }
     glob(p.as_bytes(), s.as_bytes())
 }

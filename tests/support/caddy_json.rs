@@ -6,6 +6,8 @@ use serde_json::Value;
 /// Follows Caddy's HTTP route semantics: routes in order, host and path matchers, subroutes,
 /// route groups (only the first matching route of a group runs), terminal routes.
 pub fn caddy_dial(routes: &[Value], host: &str, path: &str) -> Option<String> {
+    let mut path = path.to_string();
+    let path = &mut path;
     let mut groups_done: Vec<String> = Vec::new();
     for route in routes {
         if let Some(g) = route["group"].as_str() {
@@ -28,6 +30,17 @@ pub fn caddy_dial(routes: &[Value], host: &str, path: &str) -> Option<String> {
                 Some("subroute") => {
                     if let Some(d) = caddy_dial(handler["routes"].as_array().unwrap(), host, path) {
                         return Some(d);
+                    }
+                }
+                // A literal rewrite: later handlers and routes see the new path.
+                Some("rewrite") => {
+                    if let Some(prefix) = handler["strip_path_prefix"].as_str() {
+                        let rest = path.strip_prefix(prefix).unwrap_or(path).to_string();
+                        *path = format!("/{}", rest.trim_start_matches('/'));
+                    }
+                    if let Some(uri) = handler["uri"].as_str() {
+                        assert!(!uri.contains('{'), "the oracle rewrites literal paths only");
+                        *path = uri.split('?').next().unwrap_or(uri).to_string();
                     }
                 }
                 Some("reverse_proxy") => {
@@ -54,11 +67,29 @@ fn matcher_set(m: &Value, host: &str, path: &str) -> bool {
     let path_ok = m["path"].as_array().is_none_or(|ps| {
         ps.iter().any(|p| {
             let p = p.as_str().unwrap();
+            if p.len() > 1 && p.starts_with('*') && p.ends_with('*') {
+                return path.contains(&p[1..p.len() - 1]);
+            }
+            if let Some(suffix) = p.strip_prefix('*') {
+                return path.ends_with(suffix);
+            }
             match p.strip_suffix('*') {
                 Some(prefix) => path.starts_with(prefix),
                 None => path == p,
             }
         })
     });
-    host_ok && path_ok
+    // `^/literal`: the only regexps the oracle's cases use.
+    let regexp_ok = m["path_regexp"]["pattern"].as_str().is_none_or(|re| {
+        let literal = re.strip_prefix('^').expect("an anchored literal pattern");
+        assert!(
+            !literal.contains(['.', '*', '(', '[', '$']),
+            "literal only: {re}"
+        );
+        path.starts_with(literal)
+    });
+    let not_ok = m["not"]
+        .as_array()
+        .is_none_or(|sets| !sets.iter().any(|s| matcher_set(s, host, path)));
+    host_ok && path_ok && regexp_ok && not_ok
 }

@@ -32,22 +32,19 @@ pub fn plan(
     let mut web_hosts = Vec::new();
     let mut routed_api = Vec::new();
     let mut routes = Vec::new();
+    let mut judged = Vec::new();
     for site in sites.iter().flat_map(|c| &c.sites) {
-        let mut probes = vec!["/".to_string(), "/api".to_string()];
-        probes.extend(
-            site.path_prefixes()
-                .into_iter()
-                .filter(|p| p != "/" && p != "/api"),
-        );
-        let table: Vec<(String, Target, Origin)> = probes
+        let table: Vec<(String, Target, Origin)> = site
+            .probes()
             .into_iter()
             .map(|p| {
-                let (target, origin) = match site.upstream(&p) {
-                    Some(u) => (target_of(&u.value), u.origin),
-                    None => (
+                let (target, origin) = match site.reach(&p) {
+                    caddy::Reach::Proxied(u) => (target_of(&u.value), u.origin),
+                    caddy::Reach::Nothing => (
                         Target::Other("nothing (no reverse_proxy)".into()),
                         site_origin(site),
                     ),
+                    caddy::Reach::Unknown(u) => (Target::Unknown(u.value), u.origin),
                 };
                 (p, target, origin)
             })
@@ -58,13 +55,30 @@ pub fn plan(
         let only_api = table
             .iter()
             .all(|(_, t, _)| *t == Target::Service(Role::Api));
-        for host in &site.hosts {
-            if serves_web || !only_api {
+        judged.push((site, table, serves_web || !only_api));
+    }
+    // A name some site serves the web app on is a web host on every scheme and port.
+    let web_names: Vec<&str> = judged
+        .iter()
+        .filter(|(_, _, web)| *web)
+        .flat_map(|(site, _, _)| site.hosts.iter().map(|h| h.value.as_str()))
+        .collect();
+    let mut seen_hosts: Vec<String> = Vec::new();
+    for (site, table, _) in &judged {
+        for (host, address) in site.hosts.iter().zip(&site.addresses) {
+            let mut host = host.clone();
+            if web_names.contains(&host.value.as_str()) {
+                // The same host on another scheme or port is another site: judged under its
+                // address, so neither hides the other's routes.
+                if seen_hosts.contains(&host.value) {
+                    host.value.clone_from(address);
+                }
+                seen_hosts.push(host.value.clone());
                 web_hosts.push(host.clone());
             } else {
                 routed_api.push(host.clone());
             }
-            for (prefix, target, origin) in &table {
+            for (prefix, target, origin) in table {
                 routes.push(Route {
                     host: host.value.clone(),
                     prefix: prefix.clone(),
