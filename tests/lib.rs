@@ -46,4 +46,5 @@ mod snapshots;
 mod tui_e2e;
 mod tui_safety;
 mod validators;
+mod write_safety;
 mod yaml_fast;

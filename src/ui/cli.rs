@@ -126,7 +126,7 @@ rollback. Phase 1 carries a dated `hostwiz:ignore BILL-006` so `check` passes on
 A deployment already in dedicated mode is reported and nothing is written.
 
 Writing is safe, as with `apply`: diffs first, --yes (or a confirmation) to replace files that
-differ, old content kept as .bak, atomic writes, nothing outside --out.";
+differ, old content kept as <name>.<n>.bak, atomic writes, nothing outside --out.";
 
 #[derive(Args, Debug)]
 struct MigrateWorkerArgs {
@@ -142,7 +142,7 @@ struct MigrateWorkerArgs {
     /// Show what would be written, with diffs, and write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Replace files that differ without asking (their old content is kept as .bak)
+    /// Replace files that differ without asking (their old content is kept as <name>.<n>.bak)
     #[arg(long)]
     yes: bool,
 }
@@ -196,9 +196,11 @@ the findings and their fixes are printed, exit code 1, nothing is written. Warni
 and do not block.
 
 Writing is safe: a file that exists and differs is shown as a unified diff and replaced only
-with --yes (or a confirmation on a terminal), its old content kept as <name>.bak; each file is
-written to a temporary file beside it and renamed, so a crash never leaves half a file; nothing
-is written outside --out.";
+with --yes (or a confirmation on a terminal), its old content kept as <name>.<n>.bak (never
+overwriting anything, its mode kept); each file is written to a temporary file beside it and
+renamed, one run at a time per folder, so a crash never leaves half a file and the next run
+finishes an interrupted one; secret-looking values are masked in diffs; nothing is written
+outside --out.";
 
 const CHECK_LONG_ABOUT: &str = "\
 Check existing configuration against the routing, billing and services contracts, like a
@@ -272,7 +274,7 @@ struct ApplyArgs {
     /// Show what would be written, with diffs, and write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Replace files that differ without asking (their old content is kept as .bak)
+    /// Replace files that differ without asking (their old content is kept as <name>.<n>.bak)
     #[arg(long)]
     yes: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]

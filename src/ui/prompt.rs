@@ -34,7 +34,8 @@ const INTERRUPTED: &str = "interrupted; answers saved for resume";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
 const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
-const WRITE_HELP: &str = "a file that exists is replaced and its old content kept as .bak; \
+const WRITE_HELP: &str =
+    "a file that exists is replaced and its old content kept as <name>.<n>.bak; \
                           no goes back to the questions";
 const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard error, which is \
                               not a terminal; without prompts use `hostwiz apply --preset NAME` \
