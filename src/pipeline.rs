@@ -236,8 +236,7 @@ pub fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Files larger than this are refused rather than read: no deployment file comes near it.
-const MAX_INPUT: u64 = 256 * 1024 * 1024;
+use crate::ingest::bounded::{self, MAX_INPUT};
 
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.
@@ -260,10 +259,14 @@ pub fn read(path: &Path) -> Result<Input> {
                 "{shown} is a folder: name the files in it, or use --repo {shown} for the starter's ops/ layout"
             )));
         }
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, "read", e))?;
+        bytes =
+            bounded::read(path, MAX_INPUT, "a deployment file", "read").map_err(|e| match e {
+                Error::Parse { message, .. } => Error::Parse {
+                    path: shown.clone(),
+                    message,
+                },
+                e => e,
+            })?;
     }
     let name = if shown == "-" {
         "<stdin>".to_string()

@@ -26,6 +26,7 @@ mod support {
 }
 
 mod answer_keys;
+mod bounded_reads;
 mod caddy_reading;
 mod check;
 mod check_formats;

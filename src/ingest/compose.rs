@@ -167,7 +167,8 @@ impl Acc {
             // Only regular files: a FIFO or a device such as /dev/zero would never end.
             let read = match std::fs::metadata(&full) {
                 Ok(meta) if !meta.is_file() => Err("not a regular file".to_string()),
-                _ => std::fs::read(&full).map_err(|e| e.to_string()),
+                _ => super::bounded::read(&full, super::bounded::MAX_INPUT, "an env file", "read")
+                    .map_err(|e| e.to_string()),
             };
             let text = read.and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".into()));
             // Compose reads the env files of active services only.
