@@ -25,6 +25,7 @@ mod support {
     pub mod validators;
 }
 
+mod amplification;
 mod answer_keys;
 mod bounded_reads;
 mod caddy_reading;

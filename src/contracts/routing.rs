@@ -3,22 +3,45 @@
 use super::rules::{ROUTE_001, ROUTE_002, ROUTE_003, ROUTE_004, ROUTE_005, ROUTE_006, ROUTE_007};
 use super::Finding;
 use crate::names::Hostname;
-use crate::plan::{Plan, Role, Target, Tls};
+use crate::plan::{prefix_matches, Plan, Role, Route, Target, Tls};
+use std::collections::{HashMap, HashSet};
+
+/// The routes of each host (lowercased), in plan order, so each host's checks look at its own
+/// routes only: tens of thousands of hosts cost their sum, not their product.
+fn by_host(plan: &Plan) -> HashMap<String, Vec<&Route>> {
+    let mut index: HashMap<String, Vec<&Route>> = HashMap::new();
+    for r in &plan.routes {
+        index
+            .entry(r.host.to_ascii_lowercase())
+            .or_default()
+            .push(r);
+    }
+    index
+}
+
+/// [`Plan::resolve`] over one host's routes: the longest matching prefix wins.
+fn resolve<'a>(routes: &[&'a Route], path: &str) -> Option<&'a Route> {
+    routes
+        .iter()
+        .copied()
+        .filter(|r| prefix_matches(&r.prefix, path))
+        .max_by_key(|r| r.prefix.len())
+}
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
+    let index = by_host(plan);
     for web in &plan.web_hosts {
         let host = web.value.as_str();
+        let routes = index
+            .get(&host.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
         // `/api` itself, and every deeper prefix routed under it (`/api/v1` → api leaks too).
-        let under_api = plan
-            .routes
+        let under_api = routes
             .iter()
-            .filter(|r| {
-                r.host.eq_ignore_ascii_case(host)
-                    && (r.prefix == "/api" || r.prefix.starts_with("/api/"))
-            })
+            .filter(|r| r.prefix == "/api" || r.prefix.starts_with("/api/"))
             .map(|r| r.prefix.as_str());
         for path in ["/api", "/api/"].into_iter().chain(under_api) {
-            if let Some(r) = plan.resolve(host, path) {
+            if let Some(r) = resolve(routes, path) {
                 if r.target != Target::Service(Role::Web) {
                     let to = &r.target;
                     let message =
@@ -28,7 +51,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 }
             }
         }
-        match plan.resolve(host, "/") {
+        match resolve(routes, "/") {
             Some(r) if r.target == Target::Service(Role::Web) => {}
             Some(r) => out.push(Finding::new(
                 &ROUTE_002,
@@ -87,17 +110,24 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
     }
 
+    // Hosts are looked up in sets (lowercased where the comparison ignores case), so tens of
+    // thousands of routes and TLS hosts cost their sum, not their product.
+    let web_hosts: HashSet<String> = plan
+        .web_hosts
+        .iter()
+        .map(|w| w.value.to_ascii_lowercase())
+        .collect();
     if let Tls::Hosts(covered) = &plan.tls {
-        let mut seen = Vec::new();
+        let covered: HashSet<String> = covered
+            .iter()
+            .map(|c| c.value.to_ascii_lowercase())
+            .collect();
+        let mut seen = HashSet::new();
         for r in &plan.routes {
-            if seen.contains(&r.host)
-                || covered
-                    .iter()
-                    .any(|c| c.value.eq_ignore_ascii_case(&r.host))
-            {
+            if seen.contains(&r.host) || covered.contains(&r.host.to_ascii_lowercase()) {
                 continue;
             }
-            seen.push(r.host.clone());
+            seen.insert(r.host.clone());
             out.push(Finding::new(
                 &ROUTE_005,
                 r.origin.clone(),
@@ -122,7 +152,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             out.push(Finding::new(&ROUTE_006, api.origin.clone(), message));
         }
     }
-    let mut reported = Vec::new();
+    let mut reported = HashSet::new();
     for r in plan
         .routes
         .iter()
@@ -132,12 +162,9 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .api_host
             .as_ref()
             .is_some_and(|a| a.value.eq_ignore_ascii_case(&r.host));
-        let is_web = plan
-            .web_hosts
-            .iter()
-            .any(|w| w.value.eq_ignore_ascii_case(&r.host));
+        let is_web = web_hosts.contains(&r.host.to_ascii_lowercase());
         if !configured && !is_web && !reported.contains(&r.host) {
-            reported.push(r.host.clone());
+            reported.insert(r.host.clone());
             let name = &r.host;
             let message = format!("{name} routes to the API but is not configured as the API host");
             out.push(Finding::new(&ROUTE_006, r.origin.clone(), message));

@@ -9,6 +9,7 @@
 //! `path` (header, method, remote_ip, …) are taken to match: some request can meet them, and a
 //! contract that says "never" must count the requests that do.
 
+use super::budget::{exceeded, Budget};
 use super::{Input, ParseError, Vars};
 use crate::plan::Sourced;
 use std::collections::HashMap;
@@ -110,6 +111,7 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
         tokens,
         pos: 0,
         snippets: HashMap::new(),
+        budget: Budget::default(),
     };
     let mut sites = Vec::new();
     let mut first = true;
@@ -251,6 +253,7 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     snippets: HashMap<String, Vec<Token>>,
+    budget: Budget,
 }
 
 impl Parser<'_> {
@@ -295,7 +298,7 @@ impl Parser<'_> {
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
-        directives(self.input, &body, &self.snippets, 0)
+        directives(self.input, &body, &self.snippets, 0, &self.budget)
     }
 
     fn site(&mut self) -> Result<Site, ParseError> {
@@ -317,7 +320,7 @@ impl Parser<'_> {
                 return build_site(
                     self.input,
                     addresses,
-                    directives(self.input, &rest, &self.snippets, 0)?,
+                    directives(self.input, &rest, &self.snippets, 0, &self.budget)?,
                 );
             }
             if t.text == "}" {
@@ -391,6 +394,7 @@ fn directives(
     tokens: &[Token],
     snippets: &HashMap<String, Vec<Token>>,
     depth: usize,
+    budget: &Budget,
 ) -> Result<Vec<Directive>, ParseError> {
     if depth > 16 {
         let t = tokens.first().map_or((1, 1), |t| (t.line, t.column));
@@ -438,7 +442,7 @@ fn directives(
                     "unclosed `{`: expected a matching `}`",
                 ));
             }
-            block = directives(input, &tokens[start..i - 1], snippets, depth + 1)?;
+            block = directives(input, &tokens[start..i - 1], snippets, depth + 1, budget)?;
         }
         if name.text == "import" {
             let Some(target) = args.first() else {
@@ -451,6 +455,10 @@ fn directives(
                     format!("no snippet named ({}) before this import; imports of other files are not read", target.text),
                 ));
             };
+            // Depth alone does not bound the work: ten imports per level grow 10^depth.
+            if !budget.spend(body.len()) {
+                return Err(input.error(name.line, name.column, exceeded("snippet imports")));
+            }
             let mut body = body.clone();
             for t in &mut body {
                 for (n, a) in args[1..].iter().enumerate() {
@@ -463,7 +471,7 @@ fn directives(
             if let Some(t) = body.first_mut() {
                 t.starts_line = true;
             }
-            out.extend(directives(input, &body, snippets, depth + 1)?);
+            out.extend(directives(input, &body, snippets, depth + 1, budget)?);
         } else {
             out.push(Directive { name, args, block });
         }

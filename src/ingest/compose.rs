@@ -70,6 +70,7 @@ pub fn load(files: &[Input], vars: &Vars, profiles: &[String]) -> Result<Compose
             input,
             vars,
             tags: tags(&input.text),
+            budget: Default::default(),
         };
         if docs.is_empty() {
             return Err(input.error(1, 1, NOT_COMPOSE));
@@ -254,6 +255,7 @@ struct Layer<'a> {
     input: &'a Input,
     vars: &'a Vars,
     tags: HashMap<(u32, u32, u8), String>,
+    budget: super::budget::Budget,
 }
 
 impl Layer<'_> {
@@ -278,7 +280,7 @@ impl Layer<'_> {
 
     fn expand(&self, node: &Node, text: &str) -> Result<String, ParseError> {
         let lookup = |name: &str| self.vars.get(name).map(|v| v.value.clone());
-        interpolate(text, &lookup).map_err(|e| self.err(node, e.describe(text)))
+        interpolate(text, &lookup, &self.budget).map_err(|e| self.err(node, e.describe(text)))
     }
 
     /// As docker compose does before merging: every value in the file interpolates, inactive

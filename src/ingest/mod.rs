@@ -6,6 +6,7 @@
 //! builds its Plan with them.
 
 pub mod bounded;
+pub mod budget;
 pub mod caddy;
 pub mod compose;
 pub mod detect;
