@@ -61,7 +61,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
     }
     // Between prompts the terminal is cooked; during one inquire holds it raw and a signal
     // would leave it so.
-    crate::ui::terminal::restore_on_signals(b"\x1b[?25h");
+    crate::ui::terminal::restore_on_signals(b"\x1b[?25h", b"");
     let mut w = Plain {
         out,
         raw: start.raw,
