@@ -286,6 +286,10 @@ pub fn read(path: &Path) -> Result<Input> {
     if bytes.contains(&0) {
         return Err(fail("is a binary file; expected text"));
     }
-    let text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
+    // Helm, Caddy, Compose and Terraform all skip a UTF-8 byte-order mark; read as they do.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(Input::new(name, text))
 }

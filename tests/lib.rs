@@ -32,6 +32,7 @@ mod caddy_reading;
 mod check;
 mod check_formats;
 mod cli;
+mod encodings;
 mod exhaustive;
 mod faults;
 mod gcp_services;
