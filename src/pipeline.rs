@@ -31,6 +31,8 @@ pub struct Context {
     pub env: Vec<Input>,
     pub profiles: Vec<String>,
     pub enabled: Option<Input>,
+    /// The checkout `--repo` names, while its files are discovered: nothing outside it is read.
+    pub tree: Option<PathBuf>,
 }
 
 /// A file of a deployment, read when its deployment is: one deployment is in memory at a
@@ -145,6 +147,7 @@ impl Options {
                 .collect::<Result<_>>()?,
             profiles: self.profiles.clone(),
             enabled: self.enabled_services.as_deref().map(read).transpose()?,
+            tree: None,
         })
     }
 }
@@ -205,6 +208,10 @@ fn group(paths: &[PathBuf], host: Option<Host>) -> Result<Vec<Found>> {
 
 /// The starter's layout under `repo`: each host's folder, as that host finds it.
 fn discover(repo: &Path, ctx: &Context) -> Result<Vec<Found>> {
+    let ctx = &Context {
+        tree: Some(repo.to_path_buf()),
+        ..ctx.clone()
+    };
     let mut found = Vec::new();
     let mut any = false;
     for m in hosts::all() {
@@ -212,6 +219,13 @@ fn discover(repo: &Path, ctx: &Context) -> Result<Vec<Found>> {
         if dir.is_dir() {
             any = true;
             found.extend(m.discover(&dir, ctx)?);
+        }
+    }
+    for d in &found {
+        for (_, src) in &d.files {
+            if let Src::Path(p) = src {
+                inside_tree(repo, p)?;
+            }
         }
     }
     if !any {
@@ -237,6 +251,31 @@ pub fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
 }
 
 use crate::ingest::bounded::{self, MAX_INPUT};
+
+/// [`read`], refusing a file outside the checkout being discovered ([`inside_tree`]).
+pub fn read_in_tree(ctx: &Context, path: &Path) -> Result<Input> {
+    if let Some(tree) = &ctx.tree {
+        inside_tree(tree, path)?;
+    }
+    read(path)
+}
+
+/// Refuses a file of `--repo` that a symlink (of the file or a folder above it) takes outside
+/// the checkout: its lines would be printed in findings and SARIF as if they were the repo's.
+pub fn inside_tree(repo: &Path, path: &Path) -> Result<()> {
+    let root = std::fs::canonicalize(repo).map_err(|e| Error::io(repo, "open", e))?;
+    let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, "open", e))?;
+    if real.starts_with(&root) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} leads to {}, outside {}: hostwiz reads only files inside the checkout (name the \
+         file itself to check it)",
+        path.display(),
+        real.display(),
+        repo.display()
+    )))
+}
 
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.

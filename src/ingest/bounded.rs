@@ -63,6 +63,22 @@ fn is_pipe(_: &std::fs::FileType) -> bool {
     false
 }
 
+/// Whether `path`, symlinks resolved, is inside `dir` or the current folder: where a file that
+/// another file names (a Compose `env_file:`) may be read from. A missing file counts as
+/// inside, so the reader reports it as missing.
+pub fn inside(path: &Path, dir: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        return !path.is_absolute();
+    };
+    [
+        dir.to_path_buf(),
+        std::env::current_dir().unwrap_or_default(),
+    ]
+    .iter()
+    .filter_map(|d| std::fs::canonicalize(d).ok())
+    .any(|d| real.starts_with(d))
+}
+
 /// How long a named pipe may wait for its first writer.
 const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 

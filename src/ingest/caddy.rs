@@ -126,6 +126,9 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
             let body = p.raw_block(&t)?;
             p.snippets
                 .insert(t.text[1..t.text.len() - 1].to_string(), body);
+        } else if t.text == "import" {
+            p.import_here(&t)?;
+            continue;
         } else {
             sites.push(p.site()?);
         }
@@ -295,6 +298,41 @@ impl Parser<'_> {
         ))
     }
 
+    /// A top-level `import`: the snippet's tokens take its place, as Caddy pastes them (site
+    /// blocks, usually), instead of `import` being read as a site's address.
+    fn import_here(&mut self, import: &Token) -> Result<(), ParseError> {
+        let mut end = self.pos + 1;
+        while self.tokens.get(end).is_some_and(|t| !t.starts_line) {
+            end += 1;
+        }
+        let args = &self.tokens[self.pos + 1..end];
+        let Some(target) = args.first() else {
+            return Err(self.input.error(
+                import.line,
+                import.column,
+                "import needs a snippet name",
+            ));
+        };
+        let Some(body) = self.snippets.get(&target.text) else {
+            return Err(self.input.error(
+                target.line,
+                target.column,
+                format!(
+                    "no snippet named ({}) before this import; imports of other files are not read",
+                    target.text
+                ),
+            ));
+        };
+        if !self.budget.spend(body.len()) {
+            return Err(self
+                .input
+                .error(import.line, import.column, exceeded("snippet imports")));
+        }
+        let body = with_args(body, &args[1..]);
+        self.tokens.splice(self.pos..end, body);
+        Ok(())
+    }
+
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
@@ -388,6 +426,23 @@ fn host_of(address: &str) -> String {
     }
 }
 
+/// A snippet's tokens with `{args[n]}` / `{args.n}` replaced, starting a line.
+fn with_args(body: &[Token], args: &[Token]) -> Vec<Token> {
+    let mut body = body.to_vec();
+    for t in &mut body {
+        for (n, a) in args.iter().enumerate() {
+            t.text = t
+                .text
+                .replace(&format!("{{args[{n}]}}"), &a.text)
+                .replace(&format!("{{args.{n}}}"), &a.text);
+        }
+    }
+    if let Some(t) = body.first_mut() {
+        t.starts_line = true;
+    }
+    body
+}
+
 /// Lines to directives: a directive is a line's tokens, with a block when the line ends in `{`.
 fn directives(
     input: &Input,
@@ -459,18 +514,7 @@ fn directives(
             if !budget.spend(body.len()) {
                 return Err(input.error(name.line, name.column, exceeded("snippet imports")));
             }
-            let mut body = body.clone();
-            for t in &mut body {
-                for (n, a) in args[1..].iter().enumerate() {
-                    t.text = t
-                        .text
-                        .replace(&format!("{{args[{n}]}}"), &a.text)
-                        .replace(&format!("{{args.{n}}}"), &a.text);
-                }
-            }
-            if let Some(t) = body.first_mut() {
-                t.starts_line = true;
-            }
+            let body = with_args(body, &args[1..]);
             out.extend(directives(input, &body, snippets, depth + 1, budget)?);
         } else {
             out.push(Directive { name, args, block });

@@ -165,8 +165,12 @@ impl Acc {
         let mut from_files = Vars::default();
         for (path, required, origin) in &s.env_files {
             let full = dir.join(path);
-            // Only regular files: a FIFO or a device such as /dev/zero would never end.
+            // Only regular files: a FIFO or a device such as /dev/zero would never end. And only
+            // inside the tree: `/etc/passwd` or `/proc/self/environ` are nobody's env file.
             let read = match std::fs::metadata(&full) {
+                _ if !super::bounded::inside(&full, dir) => {
+                    Err("outside the Compose file's folder and the current folder".to_string())
+                }
                 Ok(meta) if !meta.is_file() => Err("not a regular file".to_string()),
                 _ => super::bounded::read(&full, super::bounded::MAX_INPUT, "an env file", "read")
                     .map_err(|e| e.to_string()),

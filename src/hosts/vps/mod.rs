@@ -150,7 +150,7 @@ impl HostModule for Module {
         // Env files are read now: whether the worker override counts depends on them.
         let env: Vec<Input> = pipeline::files(dir, |n| n == ".env" || n.ends_with(".env"))?
             .iter()
-            .map(|p| pipeline::read(p))
+            .map(|p| pipeline::read_in_tree(ctx, p))
             .collect::<Result<_>>()?;
         let caddyfile = dir.join("caddy/Caddyfile");
         if caddyfile.is_file() {
