@@ -46,6 +46,7 @@ mod properties;
 mod rules;
 mod schema;
 mod snapshots;
+mod terminal_escapes;
 mod tree_bounds;
 mod tui_e2e;
 mod tui_safety;

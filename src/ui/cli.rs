@@ -353,10 +353,32 @@ where
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    // The wizard draws the terminal itself; every other command's output passes through
+    // `Escaped`, so no value read from a file or the command line can drive the terminal.
     let result = match cli
         .command
         .unwrap_or(Command::Wizard(WizardArgs::default()))
     {
+        Command::Wizard(args) => run_wizard(args, &mut out),
+        command => dispatch(command, &mut super::escaped::Escaped(&mut out)),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hostwiz: {}", report::escape_controls(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::io("standard output", "write to", e)
+}
+
+/// Every command but the wizard.
+fn dispatch(command: Command, mut out: &mut impl Write) -> Result<()> {
+    match command {
         Command::Wizard(args) => run_wizard(args, &mut out),
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
@@ -387,19 +409,7 @@ where
             a.format == Format::Json,
             &mut out,
         ),
-    };
-    let _ = out.flush();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("hostwiz: {e}");
-            ExitCode::from(e.exit_code())
-        }
     }
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("standard output", "write to", e)
 }
 
 fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<()> {
