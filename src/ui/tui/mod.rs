@@ -68,7 +68,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<()> {
         }
         terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
         // Waits in slices, so a continued wizard redraws without waiting for a key.
-        if !event::poll(std::time::Duration::from_millis(200)).map_err(io)? {
+        if !event::poll(std::time::Duration::from_millis(500)).map_err(io)? {
             continue;
         }
         let msg = match event::read().map_err(io)? {
