@@ -288,6 +288,12 @@ pub fn read(path: &Path) -> Result<Input> {
         .unwrap_or(shown);
     let mut bytes = Vec::new();
     if shown == "-" {
+        if bounded::stdin_is_device() {
+            return Err(Error::Parse {
+                path: "<stdin>".into(),
+                message: "is a device, not a file; expected a deployment file".into(),
+            });
+        }
         std::io::stdin()
             .take(MAX_INPUT + 1)
             .read_to_end(&mut bytes)
@@ -317,7 +323,10 @@ pub fn read(path: &Path) -> Result<Input> {
         message: message.to_string(),
     };
     if bytes.len() as u64 > MAX_INPUT {
-        return Err(fail("larger than 256 MiB; not a deployment file"));
+        return Err(fail(&format!(
+            "larger than {} MiB; not a deployment file",
+            MAX_INPUT >> 20
+        )));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(fail("is empty; expected a deployment file (Helm values, manifests, Caddyfile, Compose, env, Terraform)"));

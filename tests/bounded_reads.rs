@@ -61,6 +61,31 @@ fn a_device_is_refused_wherever_a_file_is_read() {
 }
 
 #[test]
+fn a_device_on_standard_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+        .current_dir(dir.path())
+        .args(["check", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still reading /dev/zero"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a device"), "{err}");
+}
+
+#[test]
 fn a_named_pipe_nobody_writes_to_ends_at_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Caddyfile"), CADDYFILE).unwrap();

@@ -87,6 +87,14 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
     }
 
+    let needles: Vec<String> = plan
+        .api_host
+        .iter()
+        .map(|h| h.value.to_ascii_lowercase())
+        .chain(plan.api_addresses.iter().map(|a| a.to_ascii_lowercase()))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let needles = Needles::new(&needles);
     for web in plan.processes(Role::Web) {
         for (key, value) in web
             .env
@@ -94,13 +102,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .filter(|(k, _)| k.starts_with("NEXT_PUBLIC_"))
         {
             let v = value.value.to_ascii_lowercase();
-            let hit = plan
-                .api_host
-                .iter()
-                .map(|h| h.value.to_ascii_lowercase())
-                .chain(plan.api_addresses.iter().map(|a| a.to_ascii_lowercase()))
-                .find(|needle| !needle.is_empty() && names(&v, needle));
-            if let Some(needle) = hit {
+            if let Some(needle) = needles.first_named(&v) {
                 out.push(Finding::new(
                     &ROUTE_004,
                     value.origin.clone(),
@@ -216,11 +218,67 @@ fn https_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The API's host and addresses, in order, for finding the first that a value [`names`]: each
+/// whole-name span of the value is looked up, instead of the value being searched once per
+/// address (thousands of releases give thousands of addresses).
+struct Needles<'a> {
+    by_name: HashMap<&'a str, usize>,
+    /// Addresses with a character no name span holds, searched the slow way.
+    odd: Vec<(usize, &'a str)>,
+    all: &'a [String],
+}
+
+impl<'a> Needles<'a> {
+    fn new(all: &'a [String]) -> Self {
+        let mut by_name = HashMap::new();
+        let mut odd = Vec::new();
+        for (i, n) in all.iter().enumerate() {
+            let plain =
+                n.starts_with(name_char) && n.chars().all(|c| name_char(c) || c == '.' || c == ':');
+            if plain {
+                by_name.entry(n.as_str()).or_insert(i);
+            } else {
+                odd.push((i, n.as_str()));
+            }
+        }
+        Self { by_name, odd, all }
+    }
+
+    /// The first needle (in order) that `value` names.
+    fn first_named(&self, value: &str) -> Option<&'a str> {
+        let bytes = value.as_bytes();
+        let mut best: Option<usize> = None;
+        let starts = (0..bytes.len()).filter(|&i| {
+            value.is_char_boundary(i)
+                && name_char(char::from(bytes[i]))
+                && !value[..i].ends_with(|c: char| name_char(c) || c == '.')
+        });
+        for i in starts {
+            let ends = (i + 1..=bytes.len())
+                .filter(|&j| value.is_char_boundary(j) && !value[j..].starts_with(name_char));
+            for j in ends {
+                if let Some(&k) = self.by_name.get(&value[i..j]) {
+                    best = Some(best.map_or(k, |b| b.min(k)));
+                }
+            }
+        }
+        for &(k, n) in &self.odd {
+            if best.is_none_or(|b| k < b) && names(value, n) {
+                best = Some(k);
+            }
+        }
+        best.map(|k| self.all[k].as_str())
+    }
+}
+
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
 /// Whether `value` names `needle` as a whole host or address, not as part of a longer name:
 /// `docs.api.example.com` and `starter-api-docs` do not name `api.example.com` / `starter-api`,
 /// while `starter-api.default.svc` does.
 fn names(value: &str, needle: &str) -> bool {
-    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '-';
     value.match_indices(needle).any(|(i, _)| {
         !value[..i].ends_with(|c: char| name_char(c) || c == '.')
             && !value[i + needle.len()..].starts_with(name_char)
@@ -257,5 +315,34 @@ mod tests {
         assert!(!names("https://docs.api.example.com", "api.example.com"));
         assert!(!names("http://starter-api-docs", "starter-api"));
         assert!(!names("http://api:80001", "api:8000"));
+    }
+
+    #[test]
+    fn the_index_finds_what_the_search_finds() {
+        let all: Vec<String> = [
+            "api.example.com",
+            "starter-api",
+            "api:8000",
+            "x/y",
+            "rel1-api",
+        ]
+        .map(String::from)
+        .to_vec();
+        let needles = Needles::new(&all);
+        for value in [
+            "https://api.example.com/v1",
+            "http://starter-api.default.svc:8000",
+            "https://docs.api.example.com",
+            "http://starter-api-docs",
+            "http://api:80001",
+            "http://api:8000/x",
+            "a x/y b",
+            "rel1-api and starter-api",
+            "ünïcode rel1-api",
+            "",
+        ] {
+            let slow = all.iter().find(|n| names(value, n)).map(String::as_str);
+            assert_eq!(needles.first_named(value), slow, "{value}");
+        }
     }
 }

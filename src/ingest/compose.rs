@@ -172,7 +172,7 @@ impl Acc {
                     Err("outside the Compose file's folder and the current folder".to_string())
                 }
                 Ok(meta) if !meta.is_file() => Err("not a regular file".to_string()),
-                _ => super::bounded::read(&full, super::bounded::MAX_INPUT, "an env file", "read")
+                _ => super::bounded::read(&full, super::bounded::MAX_LIST, "an env file", "read")
                     .map_err(|e| e.to_string()),
             };
             let text = read.and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".into()));

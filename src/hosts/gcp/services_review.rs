@@ -332,7 +332,7 @@ fn tf_services(dir: &Path) -> Result<Services> {
 fn read_enabled(path: &Path) -> Result<Sourced<Vec<String>>> {
     let bytes = crate::ingest::bounded::read(
         path,
-        crate::ingest::bounded::MAX_INPUT,
+        crate::ingest::bounded::MAX_LIST,
         "`gcloud services list --enabled` output",
         "read the enabled-services list",
     )?;

@@ -23,7 +23,7 @@
 
 use super::values::{kind, tls_covers};
 use crate::answers::Host;
-use crate::ingest::yaml::{self, Node};
+use crate::ingest::yaml::{self, Node, Value};
 use crate::ingest::yaml_fast;
 use crate::ingest::{Input, ParseError};
 use crate::plan::{Origin, Plan, Process, Replicas, Role, Route, Sourced, Target, Tls};
@@ -212,7 +212,7 @@ impl Objects {
             }
         }
         if keep {
-            self.ingress_docs.push(doc);
+            self.ingress_docs.push(ingress_part(doc));
         }
     }
 
@@ -262,6 +262,31 @@ fn flatten<'n>(input: &Input, doc: &'n Node, out: &mut Vec<&'n Node>) -> Result<
         _ => out.push(doc),
     }
     Ok(())
+}
+
+/// What the Ingress reading needs of a kept document: `kind`, `spec` and a List's `items`
+/// (Ingresses and nested Lists only). Labels, annotations and the other objects of a List are
+/// dropped, so thousands of releases' Ingresses do not hold their whole documents until every
+/// Service is known. The positions of what is kept do not change.
+fn ingress_part(mut doc: Node) -> Node {
+    let Value::Map(entries) = &mut doc.value else {
+        return doc;
+    };
+    let is_list = entries.iter().any(|(k, v)| {
+        k.as_str() == Some("kind") && v.as_str().is_some_and(|k| k.ends_with("List"))
+    });
+    entries.retain(|(k, _)| matches!(k.as_str(), Some("kind" | "spec" | "items")));
+    for (k, v) in entries.iter_mut() {
+        if let (true, Some("items"), Value::Seq(items)) = (is_list, k.as_str(), &mut v.value) {
+            let kept = std::mem::take(items).into_iter().filter(|item| {
+                item.get("kind")
+                    .and_then(Node::as_str)
+                    .is_some_and(|k| k == "Ingress" || k.ends_with("List"))
+            });
+            *items = kept.map(ingress_part).collect();
+        }
+    }
+    doc
 }
 
 /// A Deployment or StatefulSet of the starter, with its name; `None` for other workloads.
