@@ -220,7 +220,10 @@ fn read_ingress(input: &Input, ing: &Node) -> Result<IngressRead, ParseError> {
     for (i, entry) in seq(input, ing, &["spec", "tls"])?.iter().enumerate() {
         let at = format!("spec.tls[{i}]");
         for listed in seq(input, entry, &["hosts"]).map_err(|e| within(e, &at))? {
-            tls.push((listed.as_str().unwrap_or("").to_string(), input.origin_of(listed)));
+            tls.push((
+                listed.as_str().unwrap_or("").to_string(),
+                input.origin_of(listed),
+            ));
         }
     }
     Ok(IngressRead { rules, tls })
