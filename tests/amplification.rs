@@ -122,3 +122,18 @@ fn twenty_thousand_caddy_sites_are_checked_in_linear_time() {
     let (code, out, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
     assert!(code == 0 || code == 1, "{out}{err}");
 }
+
+#[test]
+fn a_document_of_more_nodes_than_the_budget_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<String> = (0..1_100_000).map(|i| i.to_string()).collect();
+    let v = format!("replicaCount: 1\nitems: [{}]\n", items.join(", "));
+    std::fs::write(dir.path().join("values-prod.yaml"), v).unwrap();
+    let (code, _, err) = within(
+        Duration::from_secs(20),
+        dir.path(),
+        &["check", "values-prod.yaml"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 1000000 nodes"), "{err}");
+}

@@ -209,6 +209,15 @@ pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
         };
         if let Some((node, anchor)) = complete {
             total += 1;
+            if total > NODE_BUDGET {
+                return Err(YamlError {
+                    line,
+                    column,
+                    message: format!(
+                        "a document of more than {NODE_BUDGET} nodes; refusing (not a deployment file)"
+                    ),
+                });
+            }
             if anchor != 0 {
                 anchors.insert(anchor, node.clone());
             }
@@ -218,6 +227,8 @@ pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
                         docs.push(node);
                     }
                     anchors.clear();
+                    // The budget is per document, as anchors are.
+                    total = 0;
                 }
                 Some(Frame::Seq(seq, _)) => {
                     if let Value::Seq(items) = &mut seq.value {
