@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 
 /// `s` with every control character but newline and tab written as an escape (`\x1b`,
-/// `\u{9b}`), and the bidirectional overrides too: a value read from a file (`ESC[3A ESC[J`)
+/// `\u009b`), and the bidirectional overrides too: a value read from a file (`ESC[3A ESC[J`)
 /// must not move the cursor, erase lines or reorder text in the terminal that shows it.
 pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
@@ -23,8 +23,9 @@ pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
             c if hidden(c) && (c as u32) < 0x80 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
+            // JSON's own escape, so a JSON report stays valid and means the same value.
             c if hidden(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
         }
@@ -423,7 +424,7 @@ mod tests {
         assert_eq!(escape_controls("a\u{1b}[3A\u{1b}[Jb"), "a\\x1b[3A\\x1b[Jb");
         assert_eq!(
             escape_controls("x\ry\u{7f}\u{9b}\u{202e}"),
-            "x\\x0dy\\x7f\\u{9b}\\u{202e}"
+            "x\\x0dy\\x7f\\u009b\\u202e"
         );
         assert_eq!(escape_controls("line\n\tindented ü"), "line\n\tindented ü");
     }

@@ -49,3 +49,21 @@ fn unknown_set_keys_are_echoed_escaped() {
     assert_clean("stderr", &run.stderr);
     assert!(run.stderr.contains("\\x1b[3A"), "{}", run.stderr);
 }
+
+#[test]
+fn json_reports_stay_valid_and_mean_the_same_value() {
+    let values =
+        "ingress:\n  enabled: true\n  hosts:\n    - host: \"app\\u202e\\u009b.example.com\"\n";
+    for format in ["json", "sarif"] {
+        let run = Test::new()
+            .file("values-prod.yaml", values)
+            .args(["check", "values-prod.yaml", "--format", format])
+            .run();
+        assert_clean(format, &run.stdout);
+        let json = run.json();
+        assert!(
+            json.to_string().contains("app\u{202e}\u{9b}.example.com"),
+            "{format}: {json}"
+        );
+    }
+}
