@@ -137,3 +137,17 @@ fn a_document_of_more_nodes_than_the_budget_is_refused() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("more than 1000000 nodes"), "{err}");
 }
+
+/// Found by fuzzing the top-level import: a snippet that pastes itself twice at the top level.
+#[test]
+fn a_snippet_that_imports_itself_at_the_top_level_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "(a) {\nimport a\nimport a\n}\nimport a\n",
+    )
+    .unwrap();
+    let (code, _, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nest more than 16 deep"), "{err}");
+}

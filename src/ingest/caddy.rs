@@ -105,13 +105,14 @@ const RESPONDERS: &[&str] = &[
 
 pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
     let text = substitute(&input.text, vars);
-    let tokens = lex(input, &text)?;
+    let budget = Budget::default();
+    let tokens = top_level_imports(input, lex(input, &text)?, &budget)?;
     let mut p = Parser {
         input,
         tokens,
         pos: 0,
         snippets: HashMap::new(),
-        budget: Budget::default(),
+        budget,
     };
     let mut sites = Vec::new();
     let mut first = true;
@@ -126,9 +127,6 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
             let body = p.raw_block(&t)?;
             p.snippets
                 .insert(t.text[1..t.text.len() - 1].to_string(), body);
-        } else if t.text == "import" {
-            p.import_here(&t)?;
-            continue;
         } else {
             sites.push(p.site()?);
         }
@@ -298,41 +296,6 @@ impl Parser<'_> {
         ))
     }
 
-    /// A top-level `import`: the snippet's tokens take its place, as Caddy pastes them (site
-    /// blocks, usually), instead of `import` being read as a site's address.
-    fn import_here(&mut self, import: &Token) -> Result<(), ParseError> {
-        let mut end = self.pos + 1;
-        while self.tokens.get(end).is_some_and(|t| !t.starts_line) {
-            end += 1;
-        }
-        let args = &self.tokens[self.pos + 1..end];
-        let Some(target) = args.first() else {
-            return Err(self.input.error(
-                import.line,
-                import.column,
-                "import needs a snippet name",
-            ));
-        };
-        let Some(body) = self.snippets.get(&target.text) else {
-            return Err(self.input.error(
-                target.line,
-                target.column,
-                format!(
-                    "no snippet named ({}) before this import; imports of other files are not read",
-                    target.text
-                ),
-            ));
-        };
-        if !self.budget.spend(body.len()) {
-            return Err(self
-                .input
-                .error(import.line, import.column, exceeded("snippet imports")));
-        }
-        let body = with_args(body, &args[1..]);
-        self.tokens.splice(self.pos..end, body);
-        Ok(())
-    }
-
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
@@ -424,6 +387,133 @@ fn host_of(address: &str) -> String {
     } else {
         host.to_ascii_lowercase()
     }
+}
+
+/// The tokens with each top-level `import` replaced by its snippet's tokens, as Caddy pastes
+/// them (site blocks, usually), instead of `import` being read as a site's address. One pass,
+/// writing each token once: snippets pasted inside snippets nest at most 16 deep and spend the
+/// expansion budget, so a snippet that imports itself ends with an error, not a hang.
+fn top_level_imports(
+    input: &Input,
+    tokens: Vec<Token>,
+    budget: &Budget,
+) -> Result<Vec<Token>, ParseError> {
+    if !tokens.iter().any(|t| t.text == "import") {
+        return Ok(tokens);
+    }
+    let mut snippets: HashMap<String, Vec<Token>> = HashMap::new();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if depth == 0 && t.starts_line && t.text == "import" {
+            let end = line_end(&tokens, i);
+            paste(input, &snippets, &tokens[i..end], &mut out, budget, 0)?;
+            i = end;
+            continue;
+        }
+        let snippet = t.text.len() > 2 && t.text.starts_with('(') && t.text.ends_with(')');
+        if depth == 0 && snippet && tokens.get(i + 1).is_some_and(|n| n.text == "{") {
+            if let Some(close) = matching_close(&tokens, i + 1) {
+                let name = t.text[1..t.text.len() - 1].to_string();
+                snippets.insert(name, tokens[i + 2..close].to_vec());
+                out.extend_from_slice(&tokens[i..=close]);
+                i = close + 1;
+                continue;
+            }
+        }
+        match t.text.as_str() {
+            "{" => depth += 1,
+            "}" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The index after the last token of the line that starts at `i`.
+fn line_end(tokens: &[Token], i: usize) -> usize {
+    let mut end = i + 1;
+    while tokens.get(end).is_some_and(|t| !t.starts_line) {
+        end += 1;
+    }
+    end
+}
+
+/// The index of the `}` that closes the `{` at `open`.
+fn matching_close(tokens: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(open) {
+        match t.text.as_str() {
+            "{" => depth += 1,
+            "}" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Writes the snippet an `import` line names to `out`, pasting the imports at its own top level.
+fn paste(
+    input: &Input,
+    snippets: &HashMap<String, Vec<Token>>,
+    line: &[Token],
+    out: &mut Vec<Token>,
+    budget: &Budget,
+    level: usize,
+) -> Result<(), ParseError> {
+    let import = &line[0];
+    if level > 16 {
+        return Err(input.error(
+            import.line,
+            import.column,
+            "imports nest more than 16 deep (a snippet importing itself?)",
+        ));
+    }
+    let Some(target) = line.get(1) else {
+        return Err(input.error(import.line, import.column, "import needs a snippet name"));
+    };
+    let Some(body) = snippets.get(&target.text) else {
+        return Err(input.error(
+            target.line,
+            target.column,
+            format!(
+                "no snippet named ({}) before this import; imports of other files are not read",
+                target.text
+            ),
+        ));
+    };
+    if !budget.spend(body.len()) {
+        return Err(input.error(import.line, import.column, exceeded("snippet imports")));
+    }
+    let body = with_args(body, &line[2..]);
+    let mut depth = 0usize;
+    let mut j = 0;
+    while j < body.len() {
+        let t = &body[j];
+        if depth == 0 && t.starts_line && t.text == "import" {
+            let end = line_end(&body, j);
+            paste(input, snippets, &body[j..end], out, budget, level + 1)?;
+            j = end;
+            continue;
+        }
+        match t.text.as_str() {
+            "{" => depth += 1,
+            "}" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(t.clone());
+        j += 1;
+    }
+    Ok(())
 }
 
 /// A snippet's tokens with `{args[n]}` / `{args.n}` replaced, starting a line.
