@@ -8,7 +8,7 @@ mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use hostwiz::hosts::k8s;
 use hostwiz::ingest::{yaml, Input};
-use stream::stream;
+use stream::{chart_stream, stream};
 
 fn manifests_throughput(c: &mut Criterion) {
     let text = stream(20_000);
@@ -50,5 +50,30 @@ fn manifests_scaling(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, manifests_throughput, manifests_scaling);
+/// The realistic stream: the starter chart's full output (Ingresses, Services, Deployments with
+/// env, HPAs, ExternalSecrets) over 250 and 1,000 releases (3 MB and 12 MB), each beside
+/// counting its lines. Larger streams are timed whole-process by `benches/run.sh`.
+fn chart_releases(c: &mut Criterion) {
+    let mut g = c.benchmark_group("chart-releases");
+    g.sample_size(10);
+    for releases in [250, 1_000] {
+        let text = chart_stream(releases);
+        let input = Input::new("stream.yaml", text.clone());
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("baseline/count-lines/{releases}"), |b| {
+            b.iter(|| black_box(&text).lines().count())
+        });
+        g.bench_function(format!("manifests-plan/{releases}"), |b| {
+            b.iter(|| k8s::manifests_plan(black_box(&input)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    manifests_throughput,
+    manifests_scaling,
+    chart_releases
+);
 criterion_main!(benches);

@@ -119,7 +119,15 @@ impl ImageRef {
                 && algo
                     .bytes()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"+._-".contains(&c));
-            let hex_ok = hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit());
+            // The registered algorithms have a fixed length (OCI image spec), in lower case.
+            let lower_hex = hex
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+            let hex_ok = match algo {
+                "sha256" => hex.len() == 64 && lower_hex,
+                "sha512" => hex.len() == 128 && lower_hex,
+                _ => hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit()),
+            };
             if !algo_ok || !hex_ok {
                 return Err(IMAGE_EXPECTED);
             }
@@ -169,8 +177,9 @@ fn is_registry(part: &str) -> bool {
             is_dns_label(&l.to_ascii_lowercase(), 63)
                 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
         });
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|c| c.is_ascii_digit()));
+    let port_ok = port.is_none_or(|p| {
+        p.bytes().all(|c| c.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
     host_ok && port_ok
 }
 
@@ -245,11 +254,16 @@ const EMAIL_EXPECTED: Expected =
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Expected> {
         let (local, domain) = raw.split_once('@').ok_or(EMAIL_EXPECTED)?;
+        // A dot-atom (no dot first, last or doubled), and no leading `-` that a mail or ACME
+        // tool could read as an option.
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && local
                 .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || b"._%+-".contains(&c));
+                .all(|c| c.is_ascii_alphanumeric() || b"._%+-".contains(&c))
+            && !local.starts_with(['.', '-'])
+            && !local.ends_with('.')
+            && !local.contains("..");
         if !local_ok || Hostname::parse(domain).is_err() {
             return Err(EMAIL_EXPECTED);
         }
@@ -369,6 +383,11 @@ mod tests {
             "api\n",
             "${API_IMAGE}",
             "api@sha256:xyz",
+            "api@sha256:0123456789abcdef0123456789abcdef",
+            "api@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+            "api@sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "registry.example.com:99999/api:1",
+            "registry.example.com:0/api:1",
             "api:\"1\"",
             "app-.example.com",
             "acme/-api",
@@ -408,5 +427,9 @@ mod tests {
         assert!(K8sName::subdomain("starter-tls.v1").is_ok());
         assert!(Email::parse("ops@example.com").is_ok());
         assert!(Email::parse("ops{x}@example.com").is_err());
+        assert!(Email::parse("first.last+tag@example.com").is_ok());
+        for bad in [".@x.com", "-x@x.com", "a.@x.com", "a..b@x.com", ".a@x.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad} accepted");
+        }
     }
 }

@@ -38,6 +38,8 @@ pub struct Context {
     pub release: Option<String>,
     /// The `helm` that renders the repo's chart; `None`: the documented chart semantics apply.
     pub helm: Option<PathBuf>,
+    /// The checkout `--repo` names, while its files are discovered: nothing outside it is read.
+    pub tree: Option<PathBuf>,
 }
 
 /// A file of a deployment, read when its deployment is: one deployment is in memory at a
@@ -155,6 +157,7 @@ impl Options {
             namespace: None,
             release: None,
             helm: crate::hosts::k8s::helm_binary(self.helm.as_deref()),
+            tree: None,
         })
     }
 }
@@ -215,6 +218,10 @@ fn group(paths: &[PathBuf], host: Option<Host>) -> Result<Vec<Found>> {
 
 /// The starter's layout under `repo`: each host's folder, as that host finds it.
 fn discover(repo: &Path, ctx: &Context) -> Result<Vec<Found>> {
+    let ctx = &Context {
+        tree: Some(repo.to_path_buf()),
+        ..ctx.clone()
+    };
     let mut found = Vec::new();
     let mut any = false;
     for m in hosts::all() {
@@ -222,6 +229,13 @@ fn discover(repo: &Path, ctx: &Context) -> Result<Vec<Found>> {
         if dir.is_dir() {
             any = true;
             found.extend(m.discover(&dir, ctx)?);
+        }
+    }
+    for d in &found {
+        for (_, src) in &d.files {
+            if let Src::Path(p) = src {
+                inside_tree(repo, p)?;
+            }
         }
     }
     if !any {
@@ -246,8 +260,32 @@ pub fn files(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Files larger than this are refused rather than read: no deployment file comes near it.
-const MAX_INPUT: u64 = 256 * 1024 * 1024;
+use crate::ingest::bounded::{self, MAX_INPUT};
+
+/// [`read`], refusing a file outside the checkout being discovered ([`inside_tree`]).
+pub fn read_in_tree(ctx: &Context, path: &Path) -> Result<Input> {
+    if let Some(tree) = &ctx.tree {
+        inside_tree(tree, path)?;
+    }
+    read(path)
+}
+
+/// Refuses a file of `--repo` that a symlink (of the file or a folder above it) takes outside
+/// the checkout: its lines would be printed in findings and SARIF as if they were the repo's.
+pub fn inside_tree(repo: &Path, path: &Path) -> Result<()> {
+    let root = std::fs::canonicalize(repo).map_err(|e| Error::io(repo, "open", e))?;
+    let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, "open", e))?;
+    if real.starts_with(&root) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} leads to {}, outside {}: hostwiz reads only files inside the checkout (name the \
+         file itself to check it)",
+        path.display(),
+        real.display(),
+        repo.display()
+    )))
+}
 
 /// Reads one input: `-` is standard input; a folder, a missing file, a binary or empty file
 /// each get a message that says what to do.
@@ -259,6 +297,12 @@ pub fn read(path: &Path) -> Result<Input> {
     };
     let mut bytes = Vec::new();
     if shown == "-" {
+        if bounded::stdin_is_device() {
+            return Err(Error::Parse {
+                path: "<stdin>".into(),
+                message: "is a device, not a file; expected a deployment file".into(),
+            });
+        }
         std::io::stdin()
             .take(MAX_INPUT + 1)
             .read_to_end(&mut bytes)
@@ -269,10 +313,14 @@ pub fn read(path: &Path) -> Result<Input> {
                 "{shown} is a folder: name the files in it, or use --repo {shown} for the starter's ops/ layout"
             )));
         }
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, "read", e))?;
+        bytes =
+            bounded::read(path, MAX_INPUT, "a deployment file", "read").map_err(|e| match e {
+                Error::Parse { message, .. } => Error::Parse {
+                    path: shown.clone(),
+                    message,
+                },
+                e => e,
+            })?;
     }
     let name = if shown == "-" {
         "<stdin>".to_string()
@@ -284,7 +332,10 @@ pub fn read(path: &Path) -> Result<Input> {
         message: message.to_string(),
     };
     if bytes.len() as u64 > MAX_INPUT {
-        return Err(fail("larger than 256 MiB; not a deployment file"));
+        return Err(fail(&format!(
+            "larger than {} MiB; not a deployment file",
+            MAX_INPUT >> 20
+        )));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(fail("is empty; expected a deployment file (Helm values, manifests, Caddyfile, Compose, env, Terraform)"));
@@ -292,6 +343,10 @@ pub fn read(path: &Path) -> Result<Input> {
     if bytes.contains(&0) {
         return Err(fail("is a binary file; expected text"));
     }
-    let text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
+    // Helm, Caddy, Compose and Terraform all skip a UTF-8 byte-order mark; read as they do.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(Input::new(name, text))
 }

@@ -443,7 +443,7 @@ impl Plan {
 
 /// Path-prefix matching by whole segments, as Kubernetes `Prefix` does: `/api` matches `/api`
 /// and `/api/x` but not `/apix`.
-fn prefix_matches(prefix: &str, path: &str) -> bool {
+pub(crate) fn prefix_matches(prefix: &str, path: &str) -> bool {
     let p = prefix.trim_end_matches('/');
     p.is_empty()
         || path == p

@@ -96,8 +96,18 @@ pub fn all() -> Result<Vec<Preset>> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read the preset", e))?;
+        let text = crate::ingest::bounded::read(
+            &path,
+            crate::ingest::bounded::MAX_ANSWERS,
+            "a preset",
+            "read the preset",
+        )
+        .and_then(|b| {
+            String::from_utf8(b).map_err(|_| Error::Parse {
+                path: path.display().to_string(),
+                message: "is not UTF-8 text; a preset is TOML".into(),
+            })
+        })?;
         let preset = Preset {
             name,
             text: Cow::Owned(text),

@@ -5,6 +5,34 @@ use crate::plan::Origin;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
+/// `s` with every control character but newline and tab written as an escape (`\x1b`,
+/// `\u009b`), and the bidirectional overrides too: a value read from a file (`ESC[3A ESC[J`)
+/// must not move the cursor, erase lines or reorder text in the terminal that shows it.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if hidden(c) && (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            // JSON's own escape, so a JSON report stays valid and means the same value.
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub fn text(findings: &[Finding]) -> String {
     let mut s = String::new();
     for f in findings {
@@ -390,4 +418,19 @@ fn xml(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(escape_controls("a\u{1b}[3A\u{1b}[Jb"), "a\\x1b[3A\\x1b[Jb");
+        assert_eq!(
+            escape_controls("x\ry\u{7f}\u{9b}\u{202e}"),
+            "x\\x0dy\\x7f\\u009b\\u202e"
+        );
+        assert_eq!(escape_controls("line\n\tindented ü"), "line\n\tindented ü");
+    }
 }

@@ -47,7 +47,12 @@ pub fn load(source: &Source, sets: &[String]) -> Result<Answers> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the answers file", e))?;
+    let bytes = crate::ingest::bounded::read(
+        path,
+        crate::ingest::bounded::MAX_ANSWERS,
+        "an answers file (TOML)",
+        "read the answers file",
+    )?;
     String::from_utf8(bytes).map_err(|_| Error::Parse {
         path: path.display().to_string(),
         message: "not UTF-8 text: an answers file is TOML".into(),

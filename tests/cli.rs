@@ -241,9 +241,9 @@ fn a_changed_file_is_replaced_only_with_consent_and_kept_as_bak() {
     );
 
     let t = t.again(&["apply", "--preset", "k8s-single", "--out", "d", "--yes"]);
-    t.run().status(0).stdout_has("CHECKLIST.md.bak");
+    t.run().status(0).stdout_has("CHECKLIST.md.1.bak");
     assert_eq!(
-        fs::read_to_string(t.path("d/CHECKLIST.md.bak")).unwrap(),
+        fs::read_to_string(t.path("d/CHECKLIST.md.1.bak")).unwrap(),
         "my notes\n"
     );
     assert!(fs::read_to_string(t.path("d/CHECKLIST.md"))

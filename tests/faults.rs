@@ -1,8 +1,10 @@
 //! A write that is killed or fails part-way never leaves a broken file. `apply` is killed with
 //! SIGKILL at every point a commit passes (the debug build's `HOSTWIZ_KILL_AT`: each file
-//! staged, half-written, synced, renamed) and at random moments from outside; each time every
-//! file in the output folder is wholly its old content or wholly its new, every `.bak` is a whole
-//! copy of the old content, and the next run finishes the job. A read-only, full or nearly full
+//! staged, half-written, synced, journaled, renamed) and at random moments from outside; each
+//! time every file in the output folder is wholly its old content or wholly its new, every
+//! backup is a whole copy of the old content, the next run that opens the folder (even a dry
+//! run) leaves it wholly from one answer set, and the next full run finishes the job. Runs into
+//! one folder at the same time take turns. A read-only, full or nearly full
 //! output folder (a tmpfs in a private mount namespace) gives a clear error and changes nothing.
 
 #![cfg(unix)]
@@ -71,9 +73,26 @@ fn tree(dir: &Path) -> Tree {
 }
 
 fn is_temp(name: &str) -> bool {
-    Path::new(name)
-        .file_name()
-        .is_some_and(|f| f.to_string_lossy().starts_with('.') && name.ends_with(".tmp"))
+    Path::new(name).file_name().is_some_and(|f| {
+        let f = f.to_string_lossy();
+        (f.starts_with('.') && name.ends_with(".tmp")) || f.starts_with(".hostwiz")
+    })
+}
+
+/// For a backup (`dir/values.yaml.2.bak`), the path of the file it backs up.
+fn backup_of(name: &str) -> Option<String> {
+    let path = Path::new(name);
+    let file = path.file_name()?.to_str()?;
+    let (original, _) = hostwiz::write::backed_up(file)?;
+    Some(path.with_file_name(original).to_string_lossy().into_owned())
+}
+
+/// The files of one answer set, without backups and hostwiz's own temporary files.
+fn deployed(t: &Tree) -> Tree {
+    t.iter()
+        .filter(|(k, _)| !is_temp(k) && backup_of(k).is_none())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Each file is its old content or its new, each backup a whole old file; temporary files are
@@ -83,9 +102,9 @@ fn assert_whole(after: &Tree, old: &Tree, new: &Tree, when: &str) {
         if is_temp(name) {
             continue;
         }
-        if let Some(original) = name.strip_suffix(".bak") {
+        if let Some(original) = backup_of(name) {
             let expected = old
-                .get(original)
+                .get(&original)
                 .unwrap_or_else(|| panic!("{when}: {name} backs up a file that did not exist"));
             assert!(
                 bytes == expected,
@@ -102,7 +121,9 @@ fn assert_whole(after: &Tree, old: &Tree, new: &Tree, when: &str) {
         );
         if old.contains_key(name) && !is_old {
             assert!(
-                after.contains_key(&format!("{name}.bak")),
+                after
+                    .keys()
+                    .any(|k| backup_of(k).as_deref() == Some(name.as_str())),
                 "{when}: {name} changed before its backup was in place"
             );
         }
@@ -118,7 +139,7 @@ fn assert_finished(after: &Tree, old: &Tree, new: &Tree, when: &str) {
     let mut expected = new.clone();
     for (name, bytes) in old {
         if new.get(name) != Some(bytes) {
-            expected.insert(format!("{name}.bak"), bytes.clone());
+            expected.insert(format!("{name}.1.bak"), bytes.clone());
         }
     }
     let names = |t: &Tree| t.keys().cloned().collect::<Vec<_>>();
@@ -175,6 +196,23 @@ impl Scenario {
         apply(self.home.path(), self.new_preset, out)
     }
 
+    /// The next run that opens the folder, a dry run here, finds it wholly from one answer set:
+    /// an interrupted commit is finished before anything is read.
+    fn reopen(&self, out: &Path, when: &str) {
+        let mut dry = self.update(out);
+        dry.arg("--dry-run");
+        run_ok(dry);
+        let now = deployed(&tree(out));
+        assert!(
+            now == self.old || now == self.new,
+            "{when}, then a dry run: files from both answer sets side by side (changed: {:?})",
+            now.iter()
+                .filter(|(k, v)| self.new.get(*k) == Some(v) && self.old.get(*k) != Some(v))
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        );
+    }
+
     /// The next run, unkilled, completes the update whatever the killed one left.
     fn recover(&self, out: &Path, when: &str) {
         run_ok(self.update(out));
@@ -213,6 +251,7 @@ fn a_kill_at_every_point_of_a_commit_leaves_every_file_whole() {
                 "{when}: exited with {status} instead of being killed"
             );
             assert_whole(&tree(&out), &s.old, &s.new, &when);
+            s.reopen(&out, &when);
             s.recover(&out, &when);
             point += 1;
         }
@@ -259,9 +298,59 @@ fn a_kill_from_outside_at_random_moments_leaves_every_file_whole() {
         if killed(status) && after != s.old {
             caught_mid_write += 1;
         }
+        s.reopen(&out, &when);
         s.recover(&out, &when);
     }
     eprintln!("60 random kills, {caught_mid_write} of them after the first change");
+}
+
+/// Many `apply` runs with two answer sets into one folder at once: each one finishes or says
+/// the folder changed since its preview, none breaks another's files, and the folder ends with
+/// exactly one answer set and a whole backup of every generation replaced.
+#[test]
+fn runs_into_one_folder_at_the_same_time_take_turns() {
+    let s = Scenario::new("k8s-single", "k8s-ha-worker");
+    for round in 0..3 {
+        let out = s.old_folder(&format!("together-{round}"));
+        let children: Vec<_> = (0..10)
+            .map(|i| {
+                let preset = if i % 2 == 0 {
+                    s.new_preset
+                } else {
+                    s.old_preset
+                };
+                let mut cmd = apply(s.home.path(), preset, &out);
+                cmd.spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let run = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert!(
+                run.status.success() || stderr.contains("changed since the preview"),
+                "round {round}: a run failed otherwise: {stderr}"
+            );
+        }
+        let after = tree(&out);
+        let now = deployed(&after);
+        assert!(
+            now == s.old || now == s.new,
+            "round {round}: files from both answer sets"
+        );
+        for (name, bytes) in &after {
+            if let Some(original) = backup_of(name) {
+                assert!(
+                    s.old.get(&original) == Some(bytes) || s.new.get(&original) == Some(bytes),
+                    "round {round}: {name} is not a whole earlier {original}"
+                );
+            }
+        }
+        assert!(
+            after.keys().all(|k| !is_temp(k)),
+            "round {round}: left over: {:?}",
+            after.keys().filter(|k| is_temp(k)).collect::<Vec<_>>()
+        );
+    }
 }
 
 /// Runs `script` as root in a private mount namespace, where it can mount a small tmpfs; `None`

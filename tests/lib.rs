@@ -26,13 +26,16 @@ mod support {
     pub mod validators;
 }
 
+mod amplification;
 mod answer_keys;
+mod bounded_reads;
 mod caddy_cases;
 mod caddy_reading;
 mod check;
 mod check_formats;
 mod cli;
 mod compose_refs;
+mod encodings;
 mod exhaustive;
 mod faults;
 mod fresh_clone;
@@ -50,9 +53,12 @@ mod rules;
 mod schema;
 mod snapshots;
 mod starter_corpus;
+mod terminal_escapes;
 mod terraform_locals;
 mod terraform_values;
+mod tree_bounds;
 mod tui_e2e;
 mod tui_safety;
 mod validators;
+mod write_safety;
 mod yaml_fast;

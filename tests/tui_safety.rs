@@ -223,3 +223,50 @@ fn a_panic_in_a_plain_prompt_restores_the_terminal() {
         );
     }
 }
+
+/// `kill -TSTP` then `fg`: while stopped the terminal is cooked with echo, off the alternate
+/// screen with the cursor shown; once continued the wizard is raw again, back on the alternate
+/// screen and drawn again without a key press.
+#[test]
+fn suspend_and_continue_give_the_terminal_back_and_take_it_again() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = open_at(0, home.path(), None);
+    assert!(!t.canonical(), "raw mode while running");
+    t.session.get_process_mut().signal(Signal::SIGTSTP).unwrap();
+    let started = std::time::Instant::now();
+    while !t.canonical() && started.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(t.canonical(), "cooked mode with echo while stopped");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    t.pump();
+    let raw = String::from_utf8_lossy(&t.raw).into_owned();
+    let entered = raw.rfind("\x1b[?1049h").expect("drew");
+    assert!(
+        raw[entered..].contains("\x1b[?1049l"),
+        "left the alternate screen"
+    );
+    assert!(raw[entered..].contains("\x1b[?25h"), "showed the cursor");
+    let before = t.raw.len();
+
+    t.session.get_process_mut().signal(Signal::SIGCONT).unwrap();
+    let started = std::time::Instant::now();
+    while t.canonical() && started.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!t.canonical(), "raw mode again after continuing");
+    t.wait_for("Contracts");
+    let again = String::from_utf8_lossy(&t.raw[before..]).into_owned();
+    assert!(
+        again.contains("\x1b[?1049h"),
+        "back on the alternate screen"
+    );
+    assert!(again.contains("Contracts"), "drawn again: {again:?}");
+
+    t.session.get_process_mut().signal(Signal::SIGTERM).unwrap();
+    assert_restored(
+        &mut t,
+        128 + Signal::SIGTERM as i32,
+        "SIGTERM after continuing",
+    );
+}

@@ -182,6 +182,15 @@ fn the_benchmark_stream_takes_the_fast_path() {
     assert_eq!(plan.processes.len(), 1_000);
 }
 
+#[test]
+fn the_chart_release_stream_takes_the_fast_path() {
+    let text = stream::chart_stream(20);
+    assert!(agrees(&text));
+    same_plan(&text);
+    let plan = manifests_plan(&Input::new("m.yaml", text)).unwrap();
+    assert!(plan.processes.len() >= 20, "{}", plan.processes.len());
+}
+
 /// Bytes that matter to YAML (and to the fast path's refusals), to insert or write over.
 #[rustfmt::skip]
 const ALPHABET: &[&str] = &[

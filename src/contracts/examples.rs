@@ -115,7 +115,7 @@ mod tests {
     fn own_pinned_values_pass() {
         assert!(warned(&[]).is_empty());
         assert!(
-            warned(&["images.api=r.acme.io/api@sha256:0123456789abcdef0123456789abcdef"])
+            warned(&["images.api=r.acme.io/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"])
                 .is_empty()
         );
     }

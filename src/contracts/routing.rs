@@ -3,22 +3,47 @@
 use super::rules::{ROUTE_001, ROUTE_002, ROUTE_003, ROUTE_004, ROUTE_005, ROUTE_006, ROUTE_007};
 use super::Finding;
 use crate::names::Hostname;
-use crate::plan::{Plan, Role, Route, Target, Tls};
+use crate::plan::{prefix_matches, Plan, Role, Route, Target, Tls};
+use std::collections::{HashMap, HashSet};
+
+/// The routes of each host (lowercased), in plan order, so each host's checks look at its own
+/// routes only: tens of thousands of hosts cost their sum, not their product.
+fn by_host(plan: &Plan) -> HashMap<String, Vec<&Route>> {
+    let mut index: HashMap<String, Vec<&Route>> = HashMap::new();
+    for r in &plan.routes {
+        index
+            .entry(r.host.to_ascii_lowercase())
+            .or_default()
+            .push(r);
+    }
+    index
+}
+
+/// [`Plan::resolve`] over one host's routes: the longest matching prefix wins.
+fn resolve<'a>(routes: &[&'a Route], path: &str) -> Option<&'a Route> {
+    routes
+        .iter()
+        .copied()
+        .filter(|r| prefix_matches(&r.prefix, path))
+        // A route for exactly this path (a probe of an order-sensitive file) wins over
+        // `/api/`, which covers `/api` too.
+        .max_by_key(|r| (r.prefix == path, r.prefix.len()))
+}
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
+    let index = by_host(plan);
     for web in &plan.web_hosts {
         let host = web.value.as_str();
+        let routes = index
+            .get(&host.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
         // `/api` itself, and every deeper prefix routed under it (`/api/v1` → api leaks too).
-        let under_api = plan
-            .routes
+        let under_api = routes
             .iter()
-            .filter(|r| {
-                r.host.eq_ignore_ascii_case(host)
-                    && (r.prefix == "/api" || r.prefix.starts_with("/api/"))
-            })
+            .filter(|r| r.prefix == "/api" || r.prefix.starts_with("/api/"))
             .map(|r| r.prefix.as_str());
         for path in ["/api", "/api/"].into_iter().chain(under_api) {
-            if let Some(r) = plan.resolve(host, path) {
+            if let Some(r) = resolve(routes, path) {
                 if let Target::Unknown(why) = &r.target {
                     let what = format!("where {path} on {host} goes");
                     out.push(Finding::undecided(&ROUTE_001, r.origin.clone(), what, why));
@@ -33,7 +58,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                 }
             }
         }
-        match plan.resolve(host, "/") {
+        match resolve(routes, "/") {
             Some(r) if r.target == Target::Service(Role::Web) => {}
             Some(Route {
                 target: Target::Unknown(why),
@@ -77,6 +102,14 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
     }
 
+    let needles: Vec<String> = plan
+        .api_host
+        .iter()
+        .map(|h| h.value.to_ascii_lowercase())
+        .chain(plan.api_addresses.iter().map(|a| a.to_ascii_lowercase()))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let needles = Needles::new(&needles);
     for web in plan.processes(Role::Web) {
         for (key, value) in web
             .env
@@ -87,13 +120,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             let Some(v) = value.value.known().map(str::to_ascii_lowercase) else {
                 continue;
             };
-            let hit = plan
-                .api_host
-                .iter()
-                .map(|h| h.value.to_ascii_lowercase())
-                .chain(plan.api_addresses.iter().map(|a| a.to_ascii_lowercase()))
-                .find(|needle| !needle.is_empty() && names(&v, needle));
-            if let Some(needle) = hit {
+            if let Some(needle) = needles.first_named(&v) {
                 out.push(Finding::new(
                     &ROUTE_004,
                     value.origin.clone(),
@@ -103,17 +130,24 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
         }
     }
 
+    // Hosts are looked up in sets (lowercased where the comparison ignores case), so tens of
+    // thousands of routes and TLS hosts cost their sum, not their product.
+    let web_hosts: HashSet<String> = plan
+        .web_hosts
+        .iter()
+        .map(|w| w.value.to_ascii_lowercase())
+        .collect();
     if let Tls::Hosts(covered) = &plan.tls {
-        let mut seen = Vec::new();
+        let covered: HashSet<String> = covered
+            .iter()
+            .map(|c| c.value.to_ascii_lowercase())
+            .collect();
+        let mut seen = HashSet::new();
         for r in &plan.routes {
-            if seen.contains(&r.host)
-                || covered
-                    .iter()
-                    .any(|c| c.value.eq_ignore_ascii_case(&r.host))
-            {
+            if seen.contains(&r.host) || covered.contains(&r.host.to_ascii_lowercase()) {
                 continue;
             }
-            seen.push(r.host.clone());
+            seen.insert(r.host.clone());
             out.push(Finding::new(
                 &ROUTE_005,
                 r.origin.clone(),
@@ -138,7 +172,7 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             out.push(Finding::new(&ROUTE_006, api.origin.clone(), message));
         }
     }
-    let mut reported = Vec::new();
+    let mut reported = HashSet::new();
     for r in plan
         .routes
         .iter()
@@ -148,12 +182,9 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
             .api_host
             .as_ref()
             .is_some_and(|a| a.value.eq_ignore_ascii_case(&r.host));
-        let is_web = plan
-            .web_hosts
-            .iter()
-            .any(|w| w.value.eq_ignore_ascii_case(&r.host));
+        let is_web = web_hosts.contains(&r.host.to_ascii_lowercase());
         if !configured && !is_web && !reported.contains(&r.host) {
-            reported.push(r.host.clone());
+            reported.insert(r.host.clone());
             let name = &r.host;
             let message = format!("{name} routes to the API but is not configured as the API host");
             out.push(Finding::new(&ROUTE_006, r.origin.clone(), message));
@@ -205,11 +236,67 @@ fn https_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The API's host and addresses, in order, for finding the first that a value [`names`]: each
+/// whole-name span of the value is looked up, instead of the value being searched once per
+/// address (thousands of releases give thousands of addresses).
+struct Needles<'a> {
+    by_name: HashMap<&'a str, usize>,
+    /// Addresses with a character no name span holds, searched the slow way.
+    odd: Vec<(usize, &'a str)>,
+    all: &'a [String],
+}
+
+impl<'a> Needles<'a> {
+    fn new(all: &'a [String]) -> Self {
+        let mut by_name = HashMap::new();
+        let mut odd = Vec::new();
+        for (i, n) in all.iter().enumerate() {
+            let plain =
+                n.starts_with(name_char) && n.chars().all(|c| name_char(c) || c == '.' || c == ':');
+            if plain {
+                by_name.entry(n.as_str()).or_insert(i);
+            } else {
+                odd.push((i, n.as_str()));
+            }
+        }
+        Self { by_name, odd, all }
+    }
+
+    /// The first needle (in order) that `value` names.
+    fn first_named(&self, value: &str) -> Option<&'a str> {
+        let bytes = value.as_bytes();
+        let mut best: Option<usize> = None;
+        let starts = (0..bytes.len()).filter(|&i| {
+            value.is_char_boundary(i)
+                && name_char(char::from(bytes[i]))
+                && !value[..i].ends_with(|c: char| name_char(c) || c == '.')
+        });
+        for i in starts {
+            let ends = (i + 1..=bytes.len())
+                .filter(|&j| value.is_char_boundary(j) && !value[j..].starts_with(name_char));
+            for j in ends {
+                if let Some(&k) = self.by_name.get(&value[i..j]) {
+                    best = Some(best.map_or(k, |b| b.min(k)));
+                }
+            }
+        }
+        for &(k, n) in &self.odd {
+            if best.is_none_or(|b| k < b) && names(value, n) {
+                best = Some(k);
+            }
+        }
+        best.map(|k| self.all[k].as_str())
+    }
+}
+
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
 /// Whether `value` names `needle` as a whole host or address, not as part of a longer name:
 /// `docs.api.example.com` and `starter-api-docs` do not name `api.example.com` / `starter-api`,
 /// while `starter-api.default.svc` does.
 fn names(value: &str, needle: &str) -> bool {
-    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '-';
     value.match_indices(needle).any(|(i, _)| {
         !value[..i].ends_with(|c: char| name_char(c) || c == '.')
             && !value[i + needle.len()..].starts_with(name_char)
@@ -246,5 +333,34 @@ mod tests {
         assert!(!names("https://docs.api.example.com", "api.example.com"));
         assert!(!names("http://starter-api-docs", "starter-api"));
         assert!(!names("http://api:80001", "api:8000"));
+    }
+
+    #[test]
+    fn the_index_finds_what_the_search_finds() {
+        let all: Vec<String> = [
+            "api.example.com",
+            "starter-api",
+            "api:8000",
+            "x/y",
+            "rel1-api",
+        ]
+        .map(String::from)
+        .to_vec();
+        let needles = Needles::new(&all);
+        for value in [
+            "https://api.example.com/v1",
+            "http://starter-api.default.svc:8000",
+            "https://docs.api.example.com",
+            "http://starter-api-docs",
+            "http://api:80001",
+            "http://api:8000/x",
+            "a x/y b",
+            "rel1-api and starter-api",
+            "ünïcode rel1-api",
+            "",
+        ] {
+            let slow = all.iter().find(|n| names(value, n)).map(String::as_str);
+            assert_eq!(needles.first_named(value), slow, "{value}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! `path` (header, method, remote_ip, …) are taken to match: some request can meet them, and a
 //! contract that says "never" must count the requests that do.
 
+use super::budget::{exceeded, Budget};
 use super::{Input, ParseError, Vars};
 use crate::plan::{Sourced, Unknown};
 use std::collections::HashMap;
@@ -144,12 +145,14 @@ const RESPONDERS: &[&str] = &[
 
 pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
     let text = substitute(&input.text, vars);
+    let budget = Budget::default();
     let tokens = lex(input, &text)?;
     let mut p = Parser {
         input,
         tokens,
         pos: 0,
         snippets: HashMap::new(),
+        budget,
     };
     let mut sites = Vec::new();
     let mut named = HashMap::new();
@@ -176,13 +179,16 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
                 .unwrap_or(p.tokens.len());
             let args = p.tokens[p.pos + 1..end].to_vec();
             let body = p.snippet(&t, &args)?;
+            if !p.budget.spend(body.len()) {
+                return Err(input.error(t.line, t.column, exceeded("snippet imports")));
+            }
             p.tokens.splice(p.pos..end, body);
         } else if t.text.starts_with("&(") && t.text.ends_with(')') && t.text.len() > 3 {
             // A named route: handlers for `invoke`, never a site.
             p.pos += 1;
             p.expect_open(&t)?;
             let body = p.raw_block(&t)?;
-            let dirs = directives(input, &body, &p.snippets, 0)?;
+            let dirs = directives(input, &body, &p.snippets, 0, &p.budget)?;
             named.insert(t.text[2..t.text.len() - 1].to_string(), dirs);
         } else if t.text.starts_with('(') && t.text.ends_with(')') && t.text.len() > 2 {
             p.pos += 1;
@@ -386,6 +392,7 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     snippets: HashMap<String, Vec<Token>>,
+    budget: Budget,
 }
 
 impl Parser<'_> {
@@ -436,7 +443,7 @@ impl Parser<'_> {
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
-        directives(self.input, &body, &self.snippets, 0)
+        directives(self.input, &body, &self.snippets, 0, &self.budget)
     }
 
     fn site(&mut self) -> Result<Site, ParseError> {
@@ -458,7 +465,7 @@ impl Parser<'_> {
                 return build_site(
                     self.input,
                     addresses,
-                    directives(self.input, &rest, &self.snippets, 0)?,
+                    directives(self.input, &rest, &self.snippets, 0, &self.budget)?,
                 );
             }
             if t.is("}") {
@@ -569,6 +576,7 @@ fn directives(
     tokens: &[Token],
     snippets: &HashMap<String, Vec<Token>>,
     depth: usize,
+    budget: &Budget,
 ) -> Result<Vec<Directive>, ParseError> {
     if depth > 16 {
         let t = tokens.first().map_or((1, 1), |t| (t.line, t.column));
@@ -617,11 +625,15 @@ fn directives(
                     "unclosed `{`: expected a matching `}`",
                 ));
             }
-            block = directives(input, &tokens[start..i - 1], snippets, depth + 1)?;
+            block = directives(input, &tokens[start..i - 1], snippets, depth + 1, budget)?;
         }
         if name.is("import") {
             let body = snippet_tokens(input, snippets, &name, &args)?;
-            out.extend(directives(input, &body, snippets, depth + 1)?);
+            // Depth alone does not bound the work: ten imports per level grow 10^depth.
+            if !budget.spend(body.len()) {
+                return Err(input.error(name.line, name.column, exceeded("snippet imports")));
+            }
+            out.extend(directives(input, &body, snippets, depth + 1, budget)?);
         } else {
             out.push(Directive { name, args, block });
         }

@@ -110,6 +110,7 @@ fn project(
             tags: tags(&input.text),
             dir: dir.to_path_buf(),
             depth,
+            budget: Default::default(),
         };
         if docs.is_empty() {
             return Err(input.error(1, 1, NOT_COMPOSE));
@@ -272,11 +273,13 @@ impl Acc {
             };
             let path = full.display();
             let shown = super::shown_path(full);
-            // Only regular files: a FIFO or a device such as /dev/zero would never end.
+            // Only regular files, read with a bound: a FIFO or a device such as /dev/zero would
+            // never end.
             let read = match std::fs::metadata(full) {
                 Ok(meta) if !meta.is_file() => Err((false, "not a regular file".to_string())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err((true, e.to_string())),
-                _ => std::fs::read(full).map_err(|e| (false, e.to_string())),
+                _ => super::bounded::read(full, super::bounded::MAX_LIST, "an env file", "read")
+                    .map_err(|e| (false, e.to_string())),
             };
             let text =
                 read.and_then(|b| String::from_utf8(b).map_err(|_| (false, "not UTF-8".into())));
@@ -396,6 +399,7 @@ struct Layer<'a> {
     dir: PathBuf,
     /// How many `include`s and `extends` led here: a cycle ends as an error.
     depth: u32,
+    budget: super::budget::Budget,
 }
 
 impl Layer<'_> {
@@ -420,13 +424,13 @@ impl Layer<'_> {
 
     fn expand(&self, node: &Node, text: &str) -> Result<String, ParseError> {
         let lookup = |name: &str| self.vars.get(name).map(|v| v.value.clone());
-        interpolate(text, &lookup).map_err(|e| self.err(node, e.describe(text)))
+        interpolate(text, &lookup, &self.budget).map_err(|e| self.err(node, e.describe(text)))
     }
 
     /// [`Self::expand`] where a required variable that is not set makes the value unknown.
     fn expand_setting(&self, node: &Node, text: &str) -> Result<Setting, ParseError> {
         let lookup = |name: &str| self.vars.get(name).map(|v| v.value.clone());
-        match interpolate(text, &lookup) {
+        match interpolate(text, &lookup, &self.budget) {
             Ok(v) => Ok(Setting::Known(v)),
             Err(TemplateError::Missing { name, .. }) => Ok(Setting::Unknown(Unknown::Unset(name))),
             Err(e) => Err(self.err(node, e.describe(text))),
@@ -656,7 +660,19 @@ impl Layer<'_> {
             };
             let path = item.get("path").unwrap_or(item);
             let path = match self.scalar_setting(path, "env_file")? {
-                Some(Setting::Known(p)) if !p.is_empty() => Ok(self.dir.join(p)),
+                // Only inside the tree: `/etc/passwd` or `/proc/self/environ` are nobody's env
+                // file, and their lines must never reach a report.
+                Some(Setting::Known(p)) if !p.is_empty() => {
+                    let full = self.dir.join(&p);
+                    if full.exists() && !super::bounded::inside(&full, &self.dir) {
+                        let what = format!(
+                            "env_file `{p}` is outside the Compose file's folder and the current \
+                             folder: hostwiz reads no file outside the tree"
+                        );
+                        return Err(self.err(item, what));
+                    }
+                    Ok(full)
+                }
                 Some(Setting::Unknown(why)) => Err(why),
                 _ => return Err(self.err(item, "expected an env file path")),
             };

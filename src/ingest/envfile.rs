@@ -9,6 +9,7 @@
 //! reported instead of guessed at: only a comment may follow a closing quote, and `=` needs a
 //! name before it.
 
+use super::budget::Budget;
 use super::{Input, ParseError, Vars};
 use crate::plan::Sourced;
 
@@ -33,6 +34,7 @@ pub(crate) fn parse_with(input: &Input, outer: &Vars, seed: Vars) -> Result<Vars
         line_start: 0,
     };
     let mut vars = seed;
+    let budget = Budget::default();
     loop {
         while c.peek().is_some_and(char::is_whitespace) {
             c.bump();
@@ -92,7 +94,8 @@ pub(crate) fn parse_with(input: &Input, outer: &Vars, seed: Vars) -> Result<Vars
         c.bump();
         c.skip_spaces();
         let expand = |text: &str| {
-            interpolate(text, &lookup).map_err(|e| input.error(line, column, e.describe(text)))
+            interpolate(text, &lookup, &budget)
+                .map_err(|e| input.error(line, column, e.describe(text)))
         };
         let value = match c.peek() {
             Some(quote @ ('"' | '\'')) => {
@@ -262,6 +265,8 @@ pub(crate) enum TemplateError {
     Invalid,
     /// `${VAR:?message}` / `${VAR?message}` with the variable missing (or empty for `:?`).
     Missing { name: String, message: String },
+    /// The file's values grew past the expansion budget.
+    TooLarge,
 }
 
 impl TemplateError {
@@ -277,6 +282,7 @@ impl TemplateError {
             TemplateError::Missing { name, message } => {
                 format!("required variable {name} is missing a value: {message}")
             }
+            TemplateError::TooLarge => super::budget::exceeded("the variables of this file"),
         }
     }
 }
@@ -289,8 +295,9 @@ impl TemplateError {
 pub(crate) fn interpolate(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
+    budget: &Budget,
 ) -> Result<String, TemplateError> {
-    expand(text, lookup, 0)
+    expand(text, lookup, 0, budget)
 }
 
 /// Templates nested deeper than this are refused rather than risk the stack.
@@ -300,9 +307,18 @@ fn expand(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     depth: usize,
+    budget: &Budget,
 ) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    // Every byte a variable adds is paid for before it is copied.
+    let fetch = |name: &str| -> Result<Option<String>, TemplateError> {
+        let value = lookup(name);
+        match &value {
+            Some(v) if !budget.spend(v.len()) => Err(TemplateError::TooLarge),
+            _ => Ok(value),
+        }
+    };
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
@@ -315,7 +331,7 @@ fn expand(
             let name = name_len(after);
             match name {
                 0 => out.push('$'),
-                _ => out.push_str(&lookup(&after[..name]).unwrap_or_default()),
+                _ => out.push_str(&fetch(&after[..name])?.unwrap_or_default()),
             }
             rest = &after[name..];
             continue;
@@ -324,7 +340,7 @@ fn expand(
         if var.is_empty() {
             return Err(TemplateError::Invalid);
         }
-        let value = lookup(var);
+        let value = fetch(var)?;
         if let Some(tail) = tail.strip_prefix('}') {
             out.push_str(&value.unwrap_or_default());
             rest = tail;
@@ -338,7 +354,7 @@ fn expand(
         if depth == MAX_NESTING {
             return Err(TemplateError::Invalid);
         }
-        let word = expand(&tail[..close], lookup, depth + 1)?;
+        let word = expand(&tail[..close], lookup, depth + 1, budget)?;
         let present = match op.starts_with(':') {
             true => value.as_deref().is_some_and(|v| !v.is_empty()),
             false => value.is_some(),

@@ -5,6 +5,8 @@
 //! files, Caddyfiles, Compose files, suppressions); each host module under `crate::hosts`
 //! builds its Plan with them.
 
+pub mod bounded;
+pub mod budget;
 pub mod caddy;
 pub mod compose;
 pub mod detect;

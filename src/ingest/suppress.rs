@@ -21,20 +21,25 @@ pub struct Suppression {
     pub problem: Option<String>,
 }
 
-/// Every suppression comment in a file. Only text after a comment marker (`#` or `//`) counts,
-/// so a value that happens to contain the mark is not a suppression.
+/// Every suppression comment in a file. Only a real comment counts: a `#` or `//` that starts
+/// a line or follows a space, outside quotes, and not on a line of a YAML block scalar (`|`,
+/// `>`) or a heredoc (`<<EOF`), where it is text of a value. So a value that happens to
+/// contain the mark (`image: "x # hostwiz:ignore …"`) suppresses nothing.
 pub fn scan(input: &Input) -> Vec<Suppression> {
     let mut found = Vec::new();
     // Most files have none: one pass over the whole text instead of one search per line.
     if !input.text.contains(MARK) {
         return found;
     }
+    let mut inside = Inside::Nothing;
     for (i, line) in input.text.lines().enumerate() {
-        let Some(at) = line.find(MARK) else { continue };
-        let before = &line[..at];
-        if !(before.contains('#') || before.contains("//")) {
+        let comment = match inside.step(line) {
+            true => None,
+            false => comment_start(line),
+        };
+        let Some(at) = comment.and_then(|c| line[c..].find(MARK).map(|m| c + m)) else {
             continue;
-        }
+        };
         let rest = &line[at + MARK.len()..];
         let mut s = Suppression {
             path: input.path.clone(),
@@ -74,6 +79,84 @@ pub fn scan(input: &Input) -> Vec<Suppression> {
     found
 }
 
+/// A multi-line value the scan is in: its lines are text, never comments.
+enum Inside {
+    Nothing,
+    /// A YAML block scalar, and the indentation of the line that opened it.
+    Block(usize),
+    /// A heredoc and the word that ends it.
+    Heredoc(String),
+}
+
+impl Inside {
+    /// Reads `line`; whether it is part of a multi-line value.
+    fn step(&mut self, line: &str) -> bool {
+        let indent = line.len() - line.trim_start().len();
+        match self {
+            Inside::Block(parent) if line.trim().is_empty() || indent > *parent => return true,
+            Inside::Heredoc(end) => {
+                if line.trim() == end {
+                    *self = Inside::Nothing;
+                }
+                return true;
+            }
+            _ => *self = Inside::Nothing,
+        }
+        let code = &line[..comment_start(line).unwrap_or(line.len())];
+        let code = code.trim_end();
+        let last = code.rsplit(char::is_whitespace).next().unwrap_or("");
+        let before_last = code[..code.len() - last.len()].trim_end();
+        let block = last.starts_with(['|', '>'])
+            && last[1..]
+                .bytes()
+                .all(|b| b == b'-' || b == b'+' || b.is_ascii_digit())
+            && (before_last.ends_with(':') || before_last.ends_with('-') || before_last.is_empty());
+        if block {
+            *self = Inside::Block(indent);
+        } else if let Some(at) = code.find("<<") {
+            let word = code[at + 2..].trim_start_matches(['-', '~']);
+            let word = word.trim_matches('"');
+            if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                *self = Inside::Heredoc(word.to_string());
+            }
+        }
+        false
+    }
+}
+
+/// Where the comment on `line` starts: a `#` or `//` at the start or after a space, outside
+/// single and double quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(b'"') if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => {
+                let starts = i == 0 || bytes[i - 1].is_ascii_whitespace();
+                if starts && (b == b'#' || line[i..].starts_with("//")) {
+                    return Some(i);
+                }
+                if (b == b'"' || b == b'\'') && starts_value(bytes, i) {
+                    quote = Some(b);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a quote at `i` opens a quoted string rather than sitting inside a bare word
+/// (`it's`): at the start, or after a space or one of `:=,[{(`.
+fn starts_value(bytes: &[u8], i: usize) -> bool {
+    i == 0 || bytes[i - 1].is_ascii_whitespace() || b":=,[{(".contains(&bytes[i - 1])
+}
+
 /// `key="value"` or `key=value`, and the text after it.
 fn attribute(s: &str) -> Option<(&str, &str, &str)> {
     let s = s.trim_start();
@@ -90,12 +173,28 @@ fn attribute(s: &str) -> Option<(&str, &str, &str)> {
     }
 }
 
+/// `YYYY-MM-DD`, digits only, a day that exists in that month (2026-02-31 does not).
 fn date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = s.splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) {
+        return None;
+    }
+    if !digits(5..7) || !digits(8..10) {
+        return None;
+    }
+    let y: i32 = s[0..4].parse().ok()?;
+    let m: u32 = s[5..7].parse().ok()?;
+    let d: u32 = s[8..10].parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
 }
 
 /// Today's date (UTC), or `HOSTWIZ_TODAY=YYYY-MM-DD` when set, for reproducible runs.
@@ -198,5 +297,39 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_597), (2026, 5, 24));
         assert_eq!(date("2026-13-01"), None);
+        for bad in [
+            "2026-02-31",
+            "+2099-01-01",
+            "999999-12-31",
+            "2026-4-01",
+            "2027-02-29",
+        ] {
+            assert_eq!(date(bad), None, "{bad}");
+        }
+        assert_eq!(date("2028-02-29"), Some((2028, 2, 29)));
+    }
+
+    #[test]
+    fn the_mark_inside_a_value_is_not_a_suppression() {
+        for text in [
+            "image: \"x # hostwiz:ignore BILL-004 reason=x\"\nb: 1\n",
+            "image: 'x # hostwiz:ignore BILL-004 reason=x'\n",
+            "script: |\n  echo # hostwiz:ignore BILL-004 reason=x\nb: 1\n",
+            "- >-\n  x # hostwiz:ignore BILL-004 reason=x\n",
+            "env: {A: \"x # hostwiz:ignore BILL-004 reason=x\"}\n",
+            "x = <<EOF\na # hostwiz:ignore BILL-004 reason=x\nEOF\n",
+            "image: x#hostwiz:ignore BILL-004 reason=x\n",
+        ] {
+            assert!(scan(&Input::new("v.yaml", text)).is_empty(), "{text:?}");
+        }
+        for text in [
+            "a: 1 # hostwiz:ignore BILL-004 reason=x\n",
+            "script: |\n  echo\n# hostwiz:ignore BILL-004 reason=x\nb: 1\n",
+            "x = <<EOF\na\nEOF\n# hostwiz:ignore BILL-004 reason=x\n",
+            "a: \"it's\" # hostwiz:ignore BILL-004 reason=x\n",
+            "name: it's # hostwiz:ignore BILL-004 reason=x\n",
+        ] {
+            assert_eq!(scan(&Input::new("v.yaml", text)).len(), 1, "{text:?}");
+        }
     }
 }

@@ -31,8 +31,9 @@ pub struct YamlError {
     pub message: String,
 }
 
-/// At most this many nodes may exist after alias expansion, whatever the input size.
-const NODE_BUDGET: usize = 1_000_000;
+/// At most this many nodes may exist after alias and merge-key expansion, whatever the input
+/// size: the expansion budget every reader shares.
+const NODE_BUDGET: usize = super::budget::EXPANSION_LIMIT;
 
 impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -170,7 +171,20 @@ pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
                 _ => return Err(unexpected(line, column)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(node, anchor, _)) => Some((apply_merge_keys(node), anchor)),
+                Some(Frame::Map(node, anchor, _)) => {
+                    let (node, copied) = apply_merge_keys(node);
+                    total += copied;
+                    if total > NODE_BUDGET {
+                        return Err(YamlError {
+                            line,
+                            column,
+                            message: format!(
+                                "merge keys (`<<`) expand to more than {NODE_BUDGET} nodes; refusing"
+                            ),
+                        });
+                    }
+                    Some((node, anchor))
+                }
                 _ => return Err(unexpected(line, column)),
             },
             Event::Alias(id) => {
@@ -195,6 +209,15 @@ pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
         };
         if let Some((node, anchor)) = complete {
             total += 1;
+            if total > NODE_BUDGET {
+                return Err(YamlError {
+                    line,
+                    column,
+                    message: format!(
+                        "a document of more than {NODE_BUDGET} nodes; refusing (not a deployment file)"
+                    ),
+                });
+            }
             if anchor != 0 {
                 anchors.insert(anchor, node.clone());
             }
@@ -204,6 +227,8 @@ pub fn load_all_saphyr(text: &str) -> Result<Vec<Node>, YamlError> {
                         docs.push(node);
                     }
                     anchors.clear();
+                    // The budget is per document, as anchors are.
+                    total = 0;
                 }
                 Some(Frame::Seq(seq, _)) => {
                     if let Value::Seq(items) = &mut seq.value {
@@ -233,17 +258,23 @@ fn unexpected(line: u32, column: u32) -> YamlError {
 }
 
 /// `<<: *base` (or a list of them) copies the base's entries under the keys the map does not
-/// set itself.
-fn apply_merge_keys(mut node: Node) -> Node {
+/// set itself. Returns the map and how many nodes were copied. The keys already set are looked
+/// up in a set, so a merge of n keys costs n, not n².
+fn apply_merge_keys(mut node: Node) -> (Node, usize) {
     let Value::Map(entries) = &mut node.value else {
-        return node;
+        return (node, 0);
     };
     if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
-        return node;
+        return (node, 0);
     }
     let (merges, mut own): (Vec<_>, Vec<_>) = entries
         .drain(..)
         .partition(|(k, _)| k.as_str() == Some("<<"));
+    let mut set: std::collections::HashSet<String> = own
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+        .collect();
+    let mut copied = 0;
     for (_, m) in merges {
         let sources: Vec<Node> = match m.value {
             Value::Seq(items) => items,
@@ -251,14 +282,19 @@ fn apply_merge_keys(mut node: Node) -> Node {
         };
         for source in sources {
             for (k, v) in source.entries() {
-                if !own.iter().any(|(ok, _)| ok.as_str() == k.as_str()) {
+                let new = match k.as_str() {
+                    Some(name) => set.insert(name.to_owned()),
+                    None => !own.iter().any(|(ok, _)| ok.as_str().is_none()),
+                };
+                if new {
+                    copied += k.size() + v.size();
                     own.push((k.clone(), v.clone()));
                 }
             }
         }
     }
     *entries = own;
-    node
+    (node, copied)
 }
 
 // Scalars as Helm reads values: go-yaml v2 (YAML 1.1) through sigs.k8s.io/yaml, then Go

@@ -54,6 +54,7 @@ pub fn documents(text: &str) -> Documents<'_> {
             placed: Cell::new((usize::MAX, 0, 0)),
             entries: Vec::new(),
             items: Vec::new(),
+            made: 0,
         },
         at: Some(At::Start),
         // NUL ends saphyr's input early, and a byte 0 is this scanner's end-of-input sentinel.
@@ -89,6 +90,7 @@ impl Iterator for Documents<'_> {
                 None => return Some(None),
                 Some(At::End) => return None,
                 Some(At::Line(indent)) => {
+                    s.made = 0;
                     let Some((node, next)) = s.node(-1, indent, Start::Line) else {
                         return Some(None);
                     };
@@ -158,6 +160,9 @@ struct Scanner<'a> {
     /// at its final size.
     entries: Vec<(Node, Node)>,
     items: Vec<Node>,
+    /// Nodes made in the current document: past the expansion budget the fast path declines,
+    /// and saphyr's reader refuses the document, before a 200 MB flow sequence takes gigabytes.
+    made: usize,
 }
 
 /// The bytes other than `stop` and control characters (and 0xEF, which may start a byte
@@ -207,6 +212,12 @@ fn null(line: u32, column: u32) -> Node {
 }
 
 impl<'a> Scanner<'a> {
+    /// Counts one more node of the document; `None` past the expansion budget.
+    fn made(&mut self) -> Option<()> {
+        self.made += 1;
+        (self.made <= super::budget::EXPANSION_LIMIT).then_some(())
+    }
+
     /// The byte at `i`, 0 past the end (the input holds no NUL).
     #[inline]
     fn byte(&self, i: usize) -> u8 {
@@ -464,6 +475,7 @@ impl<'a> Scanner<'a> {
                 _ => break at,
             }
         };
+        self.made()?;
         let entries = self.entries.drain(base..).collect();
         let node = Node {
             value: Value::Map(entries),
@@ -525,6 +537,7 @@ impl<'a> Scanner<'a> {
                 _ => break at,
             }
         };
+        self.made()?;
         let items = self.items.drain(base..).collect();
         let node = Node {
             value: Value::Seq(items),
@@ -545,6 +558,7 @@ impl<'a> Scanner<'a> {
             | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
             _ => (self.plain()?, true),
         };
+        self.made()?;
         Some(Node {
             value: Value::Scalar { text, plain },
             line,
@@ -719,6 +733,7 @@ impl<'a> Scanner<'a> {
             Value::Seq(items)
         };
         self.pos += 1;
+        self.made()?;
         Some(Node {
             value,
             line,
@@ -753,6 +768,7 @@ impl<'a> Scanner<'a> {
             _ => (self.flow_plain()?, true),
         };
         self.skip_spaces();
+        self.made()?;
         Some(Node {
             value: Value::Scalar { text, plain },
             line,

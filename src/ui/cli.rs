@@ -139,7 +139,7 @@ rollback. Phase 1 carries a dated `hostwiz:ignore BILL-006` so `check` passes on
 A deployment already in dedicated mode is reported and nothing is written.
 
 Writing is safe, as with `apply`: diffs first, --yes (or a confirmation) to replace files that
-differ, old content kept as .bak, atomic writes, nothing outside --out.";
+differ, old content kept as <name>.<n>.bak, atomic writes, nothing outside --out.";
 
 #[derive(Args, Debug)]
 struct MigrateWorkerArgs {
@@ -155,7 +155,7 @@ struct MigrateWorkerArgs {
     /// Show what would be written, with diffs, and write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Replace files that differ without asking (their old content is kept as .bak)
+    /// Replace files that differ without asking (their old content is kept as <name>.<n>.bak)
     #[arg(long)]
     yes: bool,
     /// Variables for {$VAR} and ${VAR} placeholders, as `check --env-file` (repeatable)
@@ -221,9 +221,11 @@ the findings and their fixes are printed, exit code 1, nothing is written. Warni
 and do not block.
 
 Writing is safe: a file that exists and differs is shown as a unified diff and replaced only
-with --yes (or a confirmation on a terminal), its old content kept as <name>.bak; each file is
-written to a temporary file beside it and renamed, so a crash never leaves half a file; nothing
-is written outside --out.";
+with --yes (or a confirmation on a terminal), its old content kept as <name>.<n>.bak (never
+overwriting anything, its mode kept); each file is written to a temporary file beside it and
+renamed, one run at a time per folder, so a crash never leaves half a file and the next run
+finishes an interrupted one; secret-looking values are masked in diffs; nothing is written
+outside --out.";
 
 const CHECK_LONG_ABOUT: &str = "\
 Check existing configuration against the routing, billing and services contracts, like a
@@ -298,7 +300,7 @@ struct ApplyArgs {
     /// Show what would be written, with diffs, and write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Replace files that differ without asking (their old content is kept as .bak)
+    /// Replace files that differ without asking (their old content is kept as <name>.<n>.bak)
     #[arg(long)]
     yes: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -416,6 +418,8 @@ where
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    // The wizard draws the terminal itself; every other command's output passes through
+    // `Escaped`, so no value read from a file or the command line can drive the terminal.
     let result = match cli.command.unwrap_or(Command::Wizard(cli.wizard)) {
         Command::Wizard(args) => match run_wizard(args, &mut out) {
             Ok(wizard::Ended::Interrupted(line)) => {
@@ -425,6 +429,26 @@ where
             }
             other => other.map(drop),
         },
+        command => dispatch(command, &mut super::escaped::Escaped(&mut out)),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hostwiz: {}", report::escape_controls(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::io("standard output", "write to", e)
+}
+
+/// Every command but the wizard.
+fn dispatch(command: Command, mut out: &mut impl Write) -> Result<()> {
+    match command {
+        Command::Wizard(args) => run_wizard(args, &mut out).map(drop),
         Command::Apply(args) => run_apply(args, &mut out),
         Command::Check(args) => run_check(args, &mut out),
         Command::Rules => rules(&mut out),
@@ -458,19 +482,7 @@ where
             a.format == Format::Json,
             &mut out,
         ),
-    };
-    let _ = out.flush();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("hostwiz: {e}");
-            ExitCode::from(e.exit_code())
-        }
     }
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("standard output", "write to", e)
 }
 
 fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<wizard::Ended> {

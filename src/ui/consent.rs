@@ -11,7 +11,7 @@ pub fn confirm(out: &mut impl Write, updates: usize) -> Result<bool> {
     let stdout_err = |e| Error::io("standard output", "write to", e);
     write!(
         out,
-        "replace {updates} changed file{} (old kept as .bak)? [y/N] ",
+        "replace {updates} changed file{} (old kept as <name>.<n>.bak)? [y/N] ",
         if updates == 1 { "" } else { "s" }
     )
     .map_err(stdout_err)?;

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod consent;
+pub mod escaped;
 pub mod gcp;
 pub mod migrate;
 pub mod prompt;

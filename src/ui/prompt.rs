@@ -32,7 +32,8 @@ const QUIT: &str = "Quit the wizard? Your answers are kept for resume.";
 const CLEAR: &str = "-";
 const CLEAR_HELP: &str = " · - for none";
 const BACK_TO_WORKER: &str = "Esc goes back to Billing worker.";
-const WRITE_HELP: &str = "a file that exists is replaced and its old content kept as .bak; \
+const WRITE_HELP: &str =
+    "a file that exists is replaced and its old content kept as <name>.<n>.bak; \
                           no goes back to the questions";
 const STDERR_NOT_TTY: &str = "the plain wizard draws its prompts on standard error, which is \
                               not a terminal; without prompts use `hostwiz apply --preset NAME` \
@@ -50,7 +51,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     // would leave it so.
     let hint = wizard::resume_hint(start.out.as_deref(), true);
     crate::ui::terminal::on_signal_say(hint.clone());
-    crate::ui::terminal::restore_on_signals(b"\x1b[?25h");
+    crate::ui::terminal::restore_on_signals(b"\x1b[?25h", b"");
     let mut w = Plain {
         out,
         raw: start.raw,

@@ -30,13 +30,37 @@ pub fn save(out: &Path, raw: &RawAnswers) -> Result<()> {
         return Ok(());
     };
     let dir = file.parent().expect("a session file has a folder");
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the session folder", e))?;
+    create_private_dir(dir)?;
+    // The folder goes in a comment, escaped: a newline in `--out` must not end the comment and
+    // turn the rest of the name into TOML.
     let text = format!(
         "# hostwiz wizard session for {}\n{}",
-        out.display(),
+        out.display().to_string().escape_default(),
         raw.to_toml()
     );
-    hostwiz::write::atomic_write(&file, text.as_bytes(), false)
+    // Answers can hold secrets: the file is the user's alone, like the folder it is in.
+    hostwiz::write::atomic_write(&file, text.as_bytes(), true)
+}
+
+/// The sessions folder (and the ones above it that hostwiz creates), readable by the user only.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder
+            .create(dir)
+            .map_err(|e| Error::io(dir, "create the session folder", e))?;
+        // A folder an older hostwiz created 0755 is narrowed too.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io(dir, "protect the session folder", e))
+    }
+    #[cfg(not(unix))]
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(dir, "create the session folder", e))
 }
 
 /// The saved answers for this output folder, if a readable session exists.
@@ -98,5 +122,25 @@ mod tests {
             raw.set(s).unwrap();
         }
         hostwiz::answers::Answers::from_raw(&raw).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn sessions_are_private_and_survive_a_newline_in_the_folder_name() {
+        use std::os::unix::fs::PermissionsExt;
+        let state = tempfile::tempdir().unwrap();
+        // SAFETY: this test alone reads XDG_STATE_HOME in this process (file_for), and sets it
+        // before any thread of its own starts.
+        unsafe { std::env::set_var("XDG_STATE_HOME", state.path()) };
+        let out = std::path::PathBuf::from("out\nhost = \"evil\"\n[x");
+        let mut raw = blank();
+        raw.set("domains.web=app.example.com").unwrap();
+        save(&out, &raw).unwrap();
+        let file = file_for(&out).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(file.parent().unwrap()), 0o700);
+        let loaded = load(&out).expect("the session reads back");
+        assert_eq!(loaded.to_toml(), raw.to_toml());
     }
 }

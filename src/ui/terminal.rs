@@ -1,7 +1,9 @@
-//! Giving the operator's terminal back when a signal ends hostwiz while it holds the terminal
-//! raw: the full-screen wizard for its whole run, the plain wizard during each prompt.
+//! Giving the operator's terminal back when a signal ends or suspends hostwiz while it holds
+//! the terminal raw: the full-screen wizard for its whole run, the plain wizard during each
+//! prompt.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 /// What the signal handler says after "stopped by signal N": the wizards set how to resume.
@@ -12,28 +14,59 @@ pub fn on_signal_say(line: String) {
     let _ = FAREWELL.set(line);
 }
 
+/// Set when hostwiz was continued after a suspension: the screen must be drawn again whole.
+static RESUMED: AtomicBool = AtomicBool::new(false);
+
+/// Whether hostwiz was suspended and continued since the last call.
+pub fn take_resumed() -> bool {
+    RESUMED.swap(false, Ordering::SeqCst)
+}
+
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT end hostwiz with the terminal restored: raw mode off,
 /// then `escapes` (leave the alternate screen, show the cursor) written to the terminal. In raw
 /// mode Ctrl-C is a key, so SIGINT and SIGQUIT come only from `kill`, but they come.
-pub fn restore_on_signals(escapes: &'static [u8]) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+/// SIGTSTP (`kill -TSTP`, Ctrl-Z in cooked mode) restores the terminal the same way and stops;
+/// on SIGCONT (`fg`) raw mode comes back if it was on, `reenter` is written (the alternate
+/// screen, the hidden cursor) and [`take_resumed`] tells the caller to redraw.
+pub fn restore_on_signals(escapes: &'static [u8], reenter: &'static [u8]) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let Ok(mut signals) =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP])
     else {
         return;
     };
     std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
+        for sig in signals.forever() {
+            use ratatui::crossterm::terminal;
+            let raw = terminal::is_raw_mode_enabled().unwrap_or(false);
             // The main thread may hold the stdout lock, so restore through the controlling
             // terminal instead of stdout.
-            let _ = ratatui::crossterm::terminal::disable_raw_mode();
-            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-                let _ = tty.write_all(escapes);
+            let _ = terminal::disable_raw_mode();
+            to_tty(escapes);
+            if sig != SIGTSTP {
+                let said = FAREWELL
+                    .get()
+                    .map_or("answers of finished steps are saved", String::as_str);
+                eprintln!("hostwiz: stopped by signal {sig}; {said}");
+                std::process::exit(128 + sig);
             }
-            let said = FAREWELL
-                .get()
-                .map_or("answers of finished steps are saved", String::as_str);
-            eprintln!("hostwiz: stopped by signal {sig}; {said}");
-            std::process::exit(128 + sig);
+            // SIGSTOP, not the default action of SIGTSTP: that one is ignored in an orphaned
+            // process group, and hostwiz must stop whenever it let go of the terminal.
+            // SAFETY: raise(3) of a signal that stops this process until SIGCONT.
+            unsafe {
+                libc::raise(libc::SIGSTOP);
+            }
+            if raw {
+                let _ = terminal::enable_raw_mode();
+                to_tty(reenter);
+            }
+            RESUMED.store(true, Ordering::SeqCst);
         }
     });
+}
+
+fn to_tty(bytes: &[u8]) {
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = tty.write_all(bytes);
+    }
 }

@@ -16,3 +16,23 @@ pub fn stream(objects: usize) -> String {
     }
     s
 }
+
+/// One release of the starter chart's full output: `helm template` of the real chart
+/// (trevor-nichols/openai-agents-saas-starter, ops/charts/starter) with every part on: API, web
+/// and worker Deployments with their env and secret references, two Services, two Ingresses
+/// (web and API host, with TLS), two HPAs, three ExternalSecrets and the ServiceAccount. Its
+/// release is `rel0`, its hosts `app0.example.com` and `api0.example.com`.
+const CHART_RELEASE: &str = include_str!("chart_release.yaml");
+
+/// A realistic `helm template` stream: `releases` releases of the chart's full output (about
+/// 11.9 KB each), each with its own names and hosts, so nothing repeats from one to the next.
+pub fn chart_stream(releases: usize) -> String {
+    let mut s = String::with_capacity(releases * (CHART_RELEASE.len() + 64));
+    for i in 0..releases {
+        s += &CHART_RELEASE
+            .replace("rel0", &format!("rel{i}"))
+            .replace("app0.", &format!("app{i}."))
+            .replace("api0.", &format!("api{i}."));
+    }
+    s
+}

@@ -347,8 +347,12 @@ fn tf_services(dir: &Path) -> Result<Services> {
 
 /// `gcloud services list --enabled` output; an empty file is an empty project.
 fn read_enabled(path: &Path) -> Result<Sourced<Vec<String>>> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io(path, "read the enabled-services list", e))?;
+    let bytes = crate::ingest::bounded::read(
+        path,
+        crate::ingest::bounded::MAX_LIST,
+        "`gcloud services list --enabled` output",
+        "read the enabled-services list",
+    )?;
     let shown = path.display().to_string();
     let text = String::from_utf8(bytes).map_err(|_| Error::Parse {
         path: shown.clone(),

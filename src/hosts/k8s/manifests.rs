@@ -38,8 +38,9 @@ const COMPONENT: &str = "app.kubernetes.io/component";
 /// The plan read from rendered manifests (a multi-document stream, e.g.
 /// `helm template ... | hostwiz check -`).
 pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
-    // Documents are read one at a time and dropped once read (only those with an Ingress are
-    // kept, until every Service is known), so a large stream never lives whole in memory. When
+    // Documents are read one at a time and dropped once read (of an Ingress only its hosts,
+    // paths and TLS hosts are kept, until every Service is known), so a large stream never
+    // lives whole in memory. When
     // the stream turns out to be outside the fast reader's YAML subset, saphyr reads it again.
     let mut objects = Objects::default();
     let fast =
@@ -56,23 +57,20 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         mut workloads,
         hpas,
         services,
-        ingress_docs,
+        ingresses,
         flatten_error,
         object_error,
         external_secrets,
         secret_objects,
         startup_unknown,
         duplicate_env,
+        ingress_error,
     } = objects;
-    // As if every document were flattened before any object is read.
-    if let Some(e) = flatten_error.or(object_error) {
+    // As if every document were flattened before any object is read, and every object read
+    // before any Ingress.
+    if let Some(e) = flatten_error.or(object_error).or(ingress_error) {
         return Err(e);
     }
-    let mut ingresses = Vec::new();
-    for doc in &ingress_docs {
-        flatten(input, doc, &mut ingresses)?;
-    }
-    ingresses.retain(|obj| obj.get("kind").and_then(Node::as_str) == Some("Ingress"));
 
     let startup = startup(
         &mut workloads,
@@ -110,41 +108,26 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
     let (mut host_seen, mut covered_seen) = (HashSet::new(), HashSet::new());
     for ing in ingresses {
         let first = routes.len();
-        for (i, rule) in seq(input, ing, &["spec", "rules"])?.iter().enumerate() {
-            let host_node = rule.get("host").filter(|h| !h.is_null());
-            let host = host_node.and_then(Node::as_str).unwrap_or("*").to_string();
-            if host_seen.insert(host.to_ascii_lowercase()) {
-                hosts.push(Sourced::new(
-                    host.clone(),
-                    input.origin_of(host_node.unwrap_or(rule)),
-                ));
+        for rule in ing.rules {
+            if host_seen.insert(rule.host.to_ascii_lowercase()) {
+                hosts.push(Sourced::new(rule.host.clone(), rule.origin));
             }
-            let at = format!("spec.rules[{i}]");
-            for path in seq(input, rule, &["http", "paths"]).map_err(|e| within(e, &at))? {
-                let prefix = path.get("path").filter(|p| !p.is_null());
-                let backend = path.get("backend");
-                let service = backend
-                    .and_then(|b| b.at(&["service", "name"]).or_else(|| b.get("serviceName")))
-                    .or_else(|| backend.and_then(|b| b.at(&["resource", "name"])));
+            for path in rule.paths {
                 routes.push(Route {
-                    host: host.clone(),
-                    prefix: prefix.and_then(Node::as_str).unwrap_or("/").to_string(),
-                    target: target_of(service.and_then(Node::as_str).unwrap_or("")),
-                    origin: input.origin_of(prefix.unwrap_or(path)),
+                    host: rule.host.clone(),
+                    prefix: path.prefix,
+                    target: target_of(&path.service),
+                    origin: path.origin,
                 });
             }
         }
         // TLS counts for the hosts this Ingress routes.
-        for (i, entry) in seq(input, ing, &["spec", "tls"])?.iter().enumerate() {
-            let at = format!("spec.tls[{i}]");
-            for listed in seq(input, entry, &["hosts"]).map_err(|e| within(e, &at))? {
-                let pattern = listed.as_str().unwrap_or("");
-                for r in &routes[first..] {
-                    let known = covered_seen.contains(&r.host.to_ascii_lowercase());
-                    if !known && tls_covers(pattern, &r.host) {
-                        covered_seen.insert(r.host.to_ascii_lowercase());
-                        covered.push(Sourced::new(r.host.clone(), input.origin_of(listed)));
-                    }
+        for (pattern, origin) in &ing.tls {
+            for r in &routes[first..] {
+                let known = covered_seen.contains(&r.host.to_ascii_lowercase());
+                if !known && tls_covers(pattern, &r.host) {
+                    covered_seen.insert(r.host.to_ascii_lowercase());
+                    covered.push(Sourced::new(r.host.clone(), origin.clone()));
                 }
             }
         }
@@ -251,8 +234,8 @@ struct Objects {
     workloads: Vec<(String, Process)>,
     hpas: Vec<(String, ReplicaRange)>,
     services: Vec<(String, Role)>,
-    /// The documents holding an Ingress (read once every Service is known).
-    ingress_docs: Vec<Node>,
+    /// Each Ingress as read (its Services resolved once every Service is known).
+    ingresses: Vec<IngressRead>,
     /// The first document that is not an object (nor a list of objects).
     flatten_error: Option<ParseError>,
     /// The first object that cannot be read (in stream order).
@@ -264,6 +247,64 @@ struct Objects {
     startup_unknown: bool,
     /// Env names a container lists more than once.
     duplicate_env: Vec<(Role, Sourced<String>)>,
+    /// The first Ingress that cannot be read (in stream order).
+    ingress_error: Option<ParseError>,
+}
+
+/// What the plan needs of an Ingress, read with its document so the document can go: its rules'
+/// hosts and paths, with the name of the Service each path goes to, and its TLS hosts.
+struct IngressRead {
+    rules: Vec<RuleRead>,
+    tls: Vec<(String, Origin)>,
+}
+
+struct RuleRead {
+    host: String,
+    origin: Origin,
+    paths: Vec<PathRead>,
+}
+
+struct PathRead {
+    prefix: String,
+    service: String,
+    origin: Origin,
+}
+
+fn read_ingress(input: &Input, ing: &Node) -> Result<IngressRead, ParseError> {
+    let mut rules = Vec::new();
+    for (i, rule) in seq(input, ing, &["spec", "rules"])?.iter().enumerate() {
+        let host_node = rule.get("host").filter(|h| !h.is_null());
+        let at = format!("spec.rules[{i}]");
+        let mut paths = Vec::new();
+        for path in seq(input, rule, &["http", "paths"]).map_err(|e| within(e, &at))? {
+            let prefix = path.get("path").filter(|p| !p.is_null());
+            let backend = path.get("backend");
+            let service = backend
+                .and_then(|b| b.at(&["service", "name"]).or_else(|| b.get("serviceName")))
+                .or_else(|| backend.and_then(|b| b.at(&["resource", "name"])));
+            paths.push(PathRead {
+                prefix: prefix.and_then(Node::as_str).unwrap_or("/").to_string(),
+                service: service.and_then(Node::as_str).unwrap_or("").to_string(),
+                origin: input.origin_of(prefix.unwrap_or(path)),
+            });
+        }
+        rules.push(RuleRead {
+            host: host_node.and_then(Node::as_str).unwrap_or("*").to_string(),
+            origin: input.origin_of(host_node.unwrap_or(rule)),
+            paths,
+        });
+    }
+    let mut tls = Vec::new();
+    for (i, entry) in seq(input, ing, &["spec", "tls"])?.iter().enumerate() {
+        let at = format!("spec.tls[{i}]");
+        for listed in seq(input, entry, &["hosts"]).map_err(|e| within(e, &at))? {
+            tls.push((
+                listed.as_str().unwrap_or("").to_string(),
+                input.origin_of(listed),
+            ));
+        }
+    }
+    Ok(IngressRead { rules, tls })
 }
 
 impl Objects {
@@ -279,18 +320,25 @@ impl Objects {
         if self.object_error.is_some() {
             return;
         }
-        let mut keep = false;
+        let mut ingresses = Vec::new();
         for obj in objects {
             match self.object(input, obj) {
-                Ok(ingress) => keep |= ingress,
+                Ok(true) => ingresses.push(obj),
+                Ok(false) => {}
                 Err(e) => {
                     self.object_error = Some(e);
                     return;
                 }
             }
         }
-        if keep {
-            self.ingress_docs.push(doc);
+        for ing in ingresses {
+            if self.ingress_error.is_some() {
+                return;
+            }
+            match read_ingress(input, ing) {
+                Ok(read) => self.ingresses.push(read),
+                Err(e) => self.ingress_error = Some(e),
+            }
         }
     }
 

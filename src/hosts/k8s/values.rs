@@ -112,13 +112,16 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
         false => web_tls.clone(),
     };
     let mut covered: Vec<Sourced<String>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (hosts, listed) in [(&web_hosts, &web_tls), (&api_hosts, &api_tls)] {
+        let index = TlsIndex::new(listed);
         for h in hosts {
-            let seen = covered
-                .iter()
-                .any(|c| c.value.eq_ignore_ascii_case(&h.value));
-            match listed.iter().find(|t| tls_covers(&t.value, &h.value)) {
-                Some(t) if !seen => covered.push(Sourced::new(h.value.clone(), t.origin.clone())),
+            let lower = h.value.to_ascii_lowercase();
+            match index.first_covering(listed, &h.value) {
+                Some(t) if !seen.contains(&lower) => {
+                    seen.insert(lower);
+                    covered.push(Sourced::new(h.value.clone(), t.origin.clone()));
+                }
                 _ => {}
             }
         }
@@ -318,6 +321,48 @@ fn tls_hosts(v: &Val, key: &str) -> Result<Vec<Sourced<String>>, ParseError> {
 }
 
 /// Whether a TLS entry for `pattern` covers `host`; `*.example.com` covers one label.
+/// TLS hosts by name, so finding the entry that covers a host is a lookup, not a scan: the
+/// position of the first exact entry and of the first `*.domain` entry for each name.
+struct TlsIndex {
+    exact: std::collections::HashMap<String, usize>,
+    wildcard: std::collections::HashMap<String, usize>,
+}
+
+impl TlsIndex {
+    fn new(listed: &[Sourced<String>]) -> Self {
+        let mut index = TlsIndex {
+            exact: Default::default(),
+            wildcard: Default::default(),
+        };
+        for (i, t) in listed.iter().enumerate() {
+            let lower = t.value.to_ascii_lowercase();
+            if let Some(domain) = lower.strip_prefix("*.") {
+                index.wildcard.entry(domain.to_string()).or_insert(i);
+            }
+            index.exact.entry(lower).or_insert(i);
+        }
+        index
+    }
+
+    /// The first entry of `listed` that [`tls_covers`] `host`.
+    fn first_covering<'a>(
+        &self,
+        listed: &'a [Sourced<String>],
+        host: &str,
+    ) -> Option<&'a Sourced<String>> {
+        let lower = host.to_ascii_lowercase();
+        let exact = self.exact.get(&lower).copied();
+        let wildcard = lower
+            .split_once('.')
+            .and_then(|(_, rest)| self.wildcard.get(rest).copied());
+        let first = match (exact, wildcard) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        first.map(|i| &listed[i])
+    }
+}
+
 pub(super) fn tls_covers(pattern: &str, host: &str) -> bool {
     let under = |domain: &str| {
         host.split_once('.')

@@ -222,7 +222,7 @@ impl HostModule for Module {
             (n == ".env" && dot_env) || n.ends_with(".env") && n != ".env"
         })?
         .iter()
-        .map(|p| pipeline::read(p))
+        .map(|p| pipeline::read_in_tree(ctx, p))
         .collect::<Result<_>>()?;
         let caddyfile = dir.join("caddy/Caddyfile");
         if caddyfile.is_file() {

@@ -174,6 +174,7 @@ pub(super) fn extends(
             tags: layer.tags.clone(),
             dir: layer.dir.clone(),
             depth,
+            budget: Default::default(),
         };
         return same.apply(acc, base, services);
     };
@@ -197,6 +198,7 @@ pub(super) fn extends(
         tags: tags(&input.text),
         dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         depth,
+        budget: Default::default(),
     };
     let found = docs.iter().find_map(|d| {
         let map = d.get("services")?;

@@ -52,7 +52,7 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     let hint = wizard::resume_hint(start.out.as_deref(), false);
     let mut state = State::new(start);
     crate::ui::terminal::on_signal_say(hint.clone());
-    crate::ui::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h");
+    crate::ui::terminal::restore_on_signals(b"\x1b[?1049l\x1b[?25h", b"\x1b[?1049h\x1b[?25l");
     let io = |e: std::io::Error| Error::io("the terminal", "use", e);
     let mut terminal = ratatui::try_init().map_err(io)?;
     show_cursor_on_panic();
@@ -62,7 +62,18 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     }
     let (mut saved, mut saved_step, mut interrupted) = (None, state.step, false);
     loop {
+        if crate::ui::terminal::take_resumed() {
+            // Back from a suspension: what ratatui thinks is on screen is gone. A blank frame
+            // first makes the next one draw every cell (`clear` would ask the terminal for the
+            // cursor position, which not every terminal answers).
+            let blank = |f: &mut ratatui::Frame| f.render_widget(ratatui::widgets::Clear, f.area());
+            terminal.draw(blank).map_err(io)?;
+        }
         terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
+        // Waits in slices, so a continued wizard redraws without waiting for a key.
+        if !event::poll(std::time::Duration::from_millis(500)).map_err(io)? {
+            continue;
+        }
         let msg = match event::read().map_err(io)? {
             Event::Key(k) => Msg::Key(k),
             Event::Resize(w, h) => Msg::Resize(w, h),

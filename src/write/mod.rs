@@ -1,7 +1,18 @@
-//! Safe writing: every change is known (and shown as a diff) before anything touches the disk;
-//! every file goes to a synced temporary file in its own folder before the first is renamed into
-//! place, so a failure changes nothing and a crash leaves each file old or new, never half of
-//! one; a replaced file is kept as `<name>.bak`; nothing is written outside the output folder.
+//! Safe writing: every change is known (and shown as a diff, secrets masked) before anything
+//! touches the disk; one run at a time writes an output folder (`lock.rs`); every file goes to a
+//! synced temporary file in its own folder before the first is renamed into place, so a failure
+//! changes nothing, and the renames are journaled (`journal.rs`) so a crash leaves no mix of two
+//! runs once the next run opened the folder; a replaced file is kept as a numbered
+//! `<name>.<n>.bak` that never overwrites anything; modes are kept; nothing is written outside
+//! the output folder.
+
+mod backup;
+mod journal;
+mod lock;
+pub mod mask;
+
+pub use backup::backed_up;
+pub use lock::LOCK_NAME;
 
 use crate::error::{Error, Result};
 use crate::fault;
@@ -32,9 +43,12 @@ pub struct Planned {
     pub file: File,
     pub target: PathBuf,
     pub change: Change,
+    /// The target as the preview saw it, so a commit can tell it changed since.
+    seen: Option<Vec<u8>>,
 }
 
-/// Decides what each file would do to `out`, without writing anything.
+/// Decides what each file would do to `out`, without writing anything (except finishing the
+/// renames of a commit that was interrupted, so the preview shows the folder as it really is).
 pub fn prepare(out: &Path, files: Vec<File>) -> Result<Vec<Planned>> {
     let root = match fs::canonicalize(out) {
         Ok(p) => {
@@ -49,6 +63,10 @@ pub fn prepare(out: &Path, files: Vec<File>) -> Result<Vec<Planned>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(out, "open the output folder", e)),
     };
+    if root.is_some() && journal::pending(out) {
+        let _lock = lock::Lock::acquire(out)?;
+        journal::replay(out)?;
+    }
     files
         .into_iter()
         .map(|file| {
@@ -62,28 +80,33 @@ pub fn prepare(out: &Path, files: Vec<File>) -> Result<Vec<Planned>> {
                 )));
             }
             let target = out.join(rel);
-            let old = match &root {
+            let seen = match &root {
                 None => None,
                 Some(root) => read_inside(root, &target)?,
             };
-            let change = match old {
+            let change = match &seen {
                 None => Change::Create,
-                Some(old) if old == file.contents => Change::Unchanged,
-                Some(old) => Change::Update {
-                    diff: diff(&file.path, &old, &file.contents),
-                },
+                Some(old) if old == file.contents.as_bytes() => Change::Unchanged,
+                Some(old) => {
+                    // A file that is not text differs from anything we render; show it as replaced.
+                    let old = std::str::from_utf8(old).unwrap_or("<binary content>\n");
+                    Change::Update {
+                        diff: mask::diff(&diff(&file.path, old, &file.contents)),
+                    }
+                }
             };
             Ok(Planned {
                 file,
                 target,
                 change,
+                seen,
             })
         })
         .collect()
 }
 
 /// The current content of `target`, refusing anything that resolves outside `root`.
-fn read_inside(root: &Path, target: &Path) -> Result<Option<String>> {
+fn read_inside(root: &Path, target: &Path) -> Result<Option<Vec<u8>>> {
     let meta = match fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -109,13 +132,12 @@ fn read_inside(root: &Path, target: &Path) -> Result<Option<String>> {
             target.display()
         )));
     }
-    let bytes = fs::read(target).map_err(|e| Error::io(target, "read", e))?;
-    // A file that is not text differs from anything we render; show it as replaced.
-    Ok(Some(
-        String::from_utf8(bytes).unwrap_or_else(|_| "<binary content>\n".into()),
-    ))
+    fs::read(target)
+        .map(Some)
+        .map_err(|e| Error::io(target, "read", e))
 }
 
+/// The unified diff of one file, as it is, secrets included; previews show [`mask::diff`] of it.
 pub fn diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
@@ -173,39 +195,59 @@ pub struct Written {
     pub backup: Option<PathBuf>,
 }
 
-/// Writes every planned change so that an error or a kill at any moment leaves each file whole.
-/// First every new content, and every old content bound for `.bak`, is staged in a synced
-/// temporary file beside its target; an error there (a full disk, a read-only folder) removes
-/// the temporary files and changes nothing. Then each backup is renamed into place before its
-/// target, so a `.bak` is complete whenever its target has changed.
+/// Writes every planned change so that an error or a kill at any moment leaves each file whole
+/// and, once the next run opened the folder, the whole folder from one run. Under the folder's
+/// lock: an interrupted commit is finished first; every target must still be as the preview saw
+/// it and every backup name free, before anything is written. Then every new content, and every
+/// old content bound for a backup, is staged in a synced temporary file beside its target with
+/// the target's mode; an error there (a full disk, a read-only folder) removes the temporary
+/// files and changes nothing. Then the journal, then the renames: each backup before its target.
 pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
     fs::create_dir_all(out)
         .map_err(|e| Error::NotWritten(with_hint(Error::io(out, "create the output folder", e))))?;
+    let _lock = lock::Lock::acquire(out).map_err(|e| match e {
+        Error::NotWritten(_) => e,
+        e => Error::NotWritten(with_hint(e)),
+    })?;
+    journal::replay(out)?;
+    let mut taken = backup::Taken::default();
+    let mut jobs = Vec::new();
+    for p in planned {
+        let now = current(&p.target)?;
+        if now.as_ref().map(|(b, _)| b) != p.seen.as_ref() {
+            return Err(Error::NotWritten(format!(
+                "{} changed since the preview (another run or an editor wrote it); run the same \
+                 command again to see the new differences",
+                p.target.display()
+            )));
+        }
+        let backup = match (&p.change, now) {
+            (Change::Update { .. }, Some((old, mode))) => Some((taken.next(&p.target)?, old, mode)),
+            _ => None,
+        };
+        jobs.push((p, backup));
+    }
     let mut staged = Vec::new();
-    let mut written = Vec::new();
     let result: Result<()> = (|| {
-        for p in planned {
-            let mut backup = None;
-            match &p.change {
-                Change::Unchanged => {}
-                Change::Create => {
-                    staged.push(stage(&p.target, p.file.contents.as_bytes(), p.file.mode())?)
-                }
-                Change::Update { .. } => {
-                    let old = fs::read(&p.target).map_err(|e| Error::io(&p.target, "read", e))?;
-                    let bak = backup_path(&p.target);
-                    // A backup of a private file stays private.
-                    let bak_mode = if p.file.private { 0o600 } else { 0o644 };
-                    staged.push(stage(&bak, &old, bak_mode)?);
-                    staged.push(stage(&p.target, p.file.contents.as_bytes(), p.file.mode())?);
-                    backup = Some(bak);
-                }
+        for (p, backup) in &jobs {
+            if p.change == Change::Unchanged {
+                continue;
             }
-            written.push(Written {
-                target: p.target.clone(),
-                change: p.change.as_str(),
-                backup,
-            });
+            let mode = new_mode(backup.as_ref().map(|b| b.2), &p.file);
+            if let Some((bak, old, old_mode)) = backup {
+                // A backup of a file that holds secrets is as private as the file.
+                let bak_mode = if p.file.private {
+                    old_mode & 0o700
+                } else {
+                    *old_mode
+                };
+                staged.push(stage(bak, old, bak_mode)?);
+            }
+            staged.push(stage(&p.target, p.file.contents.as_bytes(), mode)?);
+        }
+        if !staged.is_empty() {
+            journal::record(out, &staged)?;
+            fault::kill_point();
         }
         Ok(())
     })();
@@ -215,8 +257,56 @@ pub fn commit(out: &Path, planned: &[Planned]) -> Result<Vec<Written>> {
         }
         return Err(Error::NotWritten(with_hint(e)));
     }
-    publish(&staged)?;
-    Ok(written)
+    if !staged.is_empty() {
+        publish(&staged)?;
+        journal::done(out)?;
+    }
+    Ok(jobs
+        .into_iter()
+        .map(|(p, backup)| Written {
+            target: p.target.clone(),
+            change: p.change.as_str(),
+            backup: backup.map(|b| b.0),
+        })
+        .collect())
+}
+
+/// The content and permission bits of `target` now, `None` if there is no file.
+fn current(target: &Path) -> Result<Option<(Vec<u8>, u32)>> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(target, "inspect", e)),
+        Ok(m) if !m.is_file() => Err(Error::NotWritten(format!(
+            "{} is no longer a regular file",
+            target.display()
+        ))),
+        Ok(m) => {
+            let bytes = fs::read(target).map_err(|e| Error::io(target, "read", e))?;
+            Ok(Some((bytes, permission_bits(&m))))
+        }
+    }
+}
+
+#[cfg(unix)]
+fn permission_bits(m: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o777
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_: &fs::Metadata) -> u32 {
+    0o644
+}
+
+/// A replaced file keeps its mode (a 0600 `compose.env` stays 0600), with execute bits added
+/// where hostwiz writes a script; a new file is 0644, or 0755 for a script.
+fn new_mode(old: Option<u32>, file: &crate::render::File) -> u32 {
+    match old {
+        Some(mode) if file.executable => mode | ((mode & 0o444) >> 2),
+        Some(mode) if file.private => mode & 0o700,
+        Some(mode) => mode,
+        None => file.mode(),
+    }
 }
 
 /// The error, and what to do about the failures an operator meets writing the output folder.
@@ -249,14 +339,19 @@ fn stage(target: &Path, contents: &[u8], mode: u32) -> Result<Staged> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.hostwiz-");
-    remove_stale(dir, &prefix);
     let tmp = dir.join(format!("{prefix}{}.tmp", std::process::id()));
     let result = (|| {
         fs::create_dir_all(dir)?;
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        remove_stale(dir, &prefix);
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Never readable by others, even for a moment, when the file it replaces is not.
+            options.mode(mode & 0o700);
+        }
+        let mut f = options.open(&tmp)?;
         fault::kill_point();
         let (head, tail) = contents.split_at(contents.len() / 2);
         f.write_all(head)?;
@@ -267,6 +362,8 @@ fn stage(target: &Path, contents: &[u8], mode: u32) -> Result<Staged> {
             use std::os::unix::fs::PermissionsExt;
             f.set_permissions(fs::Permissions::from_mode(mode))?;
         }
+        #[cfg(not(unix))]
+        let _ = mode;
         f.sync_all()?;
         fault::kill_point();
         Ok(())
@@ -283,7 +380,8 @@ fn stage(target: &Path, contents: &[u8], mode: u32) -> Result<Staged> {
     }
 }
 
-/// Temporary files a killed hostwiz left beside this target: never anyone's content any more.
+/// Temporary files a killed hostwiz left beside this target: never anyone's content any more,
+/// since the caller holds the folder's lock and no journal names them.
 fn remove_stale(dir: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -297,42 +395,40 @@ fn remove_stale(dir: &Path, prefix: &str) {
     }
 }
 
-/// Renames every staged file into place, in order, then syncs their folders.
+/// Renames every staged file into place, in order, then syncs their folders. A rename that
+/// fails leaves the rest to the journal, which the next run finishes.
 fn publish(staged: &[Staged]) -> Result<()> {
-    for (i, s) in staged.iter().enumerate() {
-        if let Err(e) = fs::rename(&s.tmp, &s.target) {
-            for later in &staged[i..] {
-                let _ = fs::remove_file(&later.tmp);
-            }
-            return Err(Error::io(&s.target, "replace", e));
-        }
+    for s in staged {
+        fs::rename(&s.tmp, &s.target).map_err(|e| Error::io(&s.target, "replace", e))?;
         fault::kill_point();
     }
-    #[cfg(unix)]
-    {
-        let mut dirs: Vec<&Path> = staged.iter().filter_map(|s| s.target.parent()).collect();
-        dirs.dedup();
-        for dir in dirs {
-            fs::File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| Error::io(dir, "sync", e))?;
-        }
+    let mut dirs: Vec<&Path> = staged.iter().filter_map(|s| s.target.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        sync_dir(dir)?;
     }
     Ok(())
 }
 
-fn backup_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".bak");
-    target.with_file_name(name)
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, "sync", e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
-/// One file written whole or not at all.
-pub fn atomic_write(target: &Path, contents: &[u8], executable: bool) -> Result<()> {
+/// One file written whole or not at all, readable by its owner only when `private`.
+pub fn atomic_write(target: &Path, contents: &[u8], private: bool) -> Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))?;
     publish(&[stage(
         target,
         contents,
-        if executable { 0o755 } else { 0o644 },
+        if private { 0o600 } else { 0o644 },
     )?])
 }
 
@@ -350,91 +446,10 @@ pub fn not_replaced(updates: usize, dir: &Path) -> Error {
     let verb = if updates == 1 { "s" } else { "" };
     Error::NotWritten(format!(
         "{updates} existing file{s} in {} differ{verb} from what hostwiz would write; \
-         re-run with --yes to replace them (the old content is kept as .bak)",
+         re-run with --yes to replace them (the old content is kept as <name>.<n>.bak)",
         dir.display(),
     ))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(path: &str, contents: &str) -> File {
-        File {
-            path: path.into(),
-            contents: contents.into(),
-            executable: false,
-            private: false,
-        }
-    }
-
-    #[test]
-    fn create_update_unchanged_and_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let planned = prepare(&out, vec![file("a.txt", "one\n")]).unwrap();
-        assert_eq!(planned[0].change, Change::Create);
-        commit(&out, &planned).unwrap();
-        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "one\n");
-
-        let planned = prepare(&out, vec![file("a.txt", "one\n")]).unwrap();
-        assert_eq!(planned[0].change, Change::Unchanged);
-
-        let planned = prepare(&out, vec![file("a.txt", "two\n")]).unwrap();
-        let Change::Update { diff } = &planned[0].change else {
-            panic!("expected an update")
-        };
-        assert!(diff.contains("-one") && diff.contains("+two"), "{diff}");
-        let written = commit(&out, &planned).unwrap();
-        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two\n");
-        assert_eq!(fs::read_to_string(out.join("a.txt.bak")).unwrap(), "one\n");
-        assert_eq!(
-            written[0].backup.as_deref(),
-            Some(out.join("a.txt.bak").as_path())
-        );
-        let leftovers: Vec<_> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
-    }
-
-    #[test]
-    fn paths_that_leave_the_folder_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
-            let err = prepare(dir.path(), vec![file(bad, "x")]).unwrap_err();
-            assert!(
-                err.to_string().contains("refusing") || err.to_string().contains("leave"),
-                "{err}"
-            );
-        }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn symlinks_are_not_written_through() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = dir.path().join("outside.txt");
-        fs::write(&outside, "keep\n").unwrap();
-        let out = dir.path().join("out");
-        fs::create_dir(&out).unwrap();
-        std::os::unix::fs::symlink(&outside, out.join("a.txt")).unwrap();
-        let err = prepare(&out, vec![file("a.txt", "x")]).unwrap_err();
-        assert!(
-            err.to_string().contains("outside the output folder"),
-            "{err}"
-        );
-        assert_eq!(fs::read_to_string(&outside).unwrap(), "keep\n");
-    }
-
-    #[test]
-    fn an_output_path_that_is_a_file_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("file");
-        fs::write(&out, "x").unwrap();
-        let err = prepare(&out, vec![file("a.txt", "x")]).unwrap_err();
-        assert!(err.to_string().contains("not a folder"), "{err}");
-    }
-}
+mod tests;

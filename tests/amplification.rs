@@ -1,0 +1,153 @@
+//! Small inputs that ask for huge work (issue 14, items 1 and 2): each ends within seconds,
+//! refused with a message or read in time proportional to its size. Every case runs the real
+//! binary under a deadline, so a regression shows as a failure, not a hung suite.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `hostwiz` in `dir`; fails the test if it takes longer than `limit`.
+fn within(limit: Duration, dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hostwiz"))
+        .current_dir(dir)
+        .args(args)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("hostwiz {args:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const BUDGET: Duration = Duration::from_secs(5);
+
+#[test]
+fn nested_snippet_imports_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = String::from("(s0) {\n\trespond ok\n}\n");
+    for i in 1..=9 {
+        c.push_str(&format!("(s{i}) {{\n"));
+        for _ in 0..10 {
+            c.push_str(&format!("\timport s{}\n", i - 1));
+        }
+        c.push_str("}\n");
+    }
+    c.push_str("app.example.com {\n\timport s9\n}\n");
+    assert!(c.len() < 2048);
+    std::fs::write(dir.path().join("Caddyfile"), c).unwrap();
+    let (code, _, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("expansion bomb"), "{err}");
+}
+
+#[test]
+fn variables_that_repeat_the_one_before_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = String::from("V0=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    for i in 1..=9 {
+        env.push_str(&format!("V{i}={}\n", format!("${{V{}}}", i - 1).repeat(10)));
+    }
+    assert!(env.len() < 1024);
+    std::fs::write(dir.path().join("bomb.env"), env).unwrap();
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "app.example.com {\n\treverse_proxy web:3000\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = within(
+        BUDGET,
+        dir.path(),
+        &["check", "Caddyfile", "--env-file", "bomb.env"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("expansion bomb"), "{err}");
+}
+
+#[test]
+fn a_merge_key_with_many_keys_is_read_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = String::from("base: &b\n");
+    for i in 0..100_000 {
+        v.push_str(&format!("  k{i}: {i}\n"));
+    }
+    v.push_str("merged:\n  <<: *b\n  own: 1\n");
+    v.push_str(
+        "ingress:\n  enabled: true\n  hosts:\n    - host: app.example.com\n  tls:\n    - secretName: t\n      hosts: [app.example.com]\n",
+    );
+    std::fs::write(dir.path().join("values-prod.yaml"), v).unwrap();
+    let (code, out, err) = within(BUDGET, dir.path(), &["check", "values-prod.yaml"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+}
+
+#[test]
+fn twenty_thousand_ingress_and_tls_hosts_are_checked_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 20_000;
+    let mut v = String::from("ingress:\n  enabled: true\n  className: nginx\n  hosts:\n");
+    for i in 0..n {
+        v.push_str(&format!("    - host: h{i}.example.com\n"));
+    }
+    v.push_str("  tls:\n    - secretName: t\n      hosts:\n");
+    for i in 0..n {
+        v.push_str(&format!("        - h{i}.example.com\n"));
+    }
+    std::fs::write(dir.path().join("values-prod.yaml"), v).unwrap();
+    let (code, out, err) = within(BUDGET, dir.path(), &["check", "values-prod.yaml"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(!out.contains("ROUTE-005"), "every host has TLS: {out}");
+}
+
+#[test]
+fn twenty_thousand_caddy_sites_are_checked_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let c: String = (0..20_000)
+        .map(|i| format!("s{i}.example.com {{\n\treverse_proxy web:3000\n}}\n"))
+        .collect();
+    std::fs::write(dir.path().join("Caddyfile"), c).unwrap();
+    let (code, out, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+}
+
+#[test]
+fn a_document_of_more_nodes_than_the_budget_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<String> = (0..1_100_000).map(|i| i.to_string()).collect();
+    let v = format!("replicaCount: 1\nitems: [{}]\n", items.join(", "));
+    std::fs::write(dir.path().join("values-prod.yaml"), v).unwrap();
+    let (code, _, err) = within(
+        Duration::from_secs(20),
+        dir.path(),
+        &["check", "values-prod.yaml"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 1000000 nodes"), "{err}");
+}
+
+/// Found by fuzzing the top-level import: a snippet that pastes itself twice at the top level.
+#[test]
+fn a_snippet_that_imports_itself_at_the_top_level_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "(a) {\nimport a\nimport a\n}\nimport a\n",
+    )
+    .unwrap();
+    let (code, _, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("paste more than 64 snippets"), "{err}");
+}
