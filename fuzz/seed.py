@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def put(corpus: Path, target: str, name: str, data: bytes) -> None:
     d = corpus / target
     d.mkdir(parents=True, exist_ok=True)
-    (d / name).write_bytes(data)
+    # A name is a file name: test-case names may hold `/` or `:` (`ftp://a.example.com`).
+    safe = re.sub(r"[^A-Za-z0-9._-]", "-", name)
+    (d / safe).write_bytes(data)
 
 
 def main() -> int:

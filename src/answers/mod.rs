@@ -127,17 +127,19 @@ impl Answers {
             ));
         }
         let gcp = Gcp::read(&r, host)?;
-        Ok(Answers {
+        let answers = Answers {
             host,
             environment: r.value("environment", EnvName::parse)?,
             domains: Domains::read(&r)?,
             worker,
             scale,
             images: Images::read(&r)?,
-            runtime: Runtime::read(&r, host)?,
+            runtime: Runtime::read(&r)?,
             k8s: K8s::read(&r)?,
             gcp,
-        })
+        };
+        crate::hosts::module(host).refuse(&answers)?;
+        Ok(answers)
     }
 
     /// The raw form of these answers with every key spelled out, for `hostwiz.toml`: a review

@@ -3,7 +3,7 @@
 
 use super::key::{Ask, Key, Kind, Need, Value, ALL, ANY};
 use super::read::Reader;
-use super::{AnswerError, Host};
+use super::AnswerError;
 use crate::names::Expected;
 use crate::questions::Step;
 
@@ -26,7 +26,7 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub(crate) fn read(r: &Reader, host: Host) -> Result<Self, AnswerError> {
+    pub(crate) fn read(r: &Reader) -> Result<Self, AnswerError> {
         let rt = Runtime {
             billing: r.flag("billing.enabled"),
             price_map: r.optional("billing.price_map", price_map)?,
@@ -37,15 +37,8 @@ impl Runtime {
             storage: r.value("storage.provider", |s| Ok(s.to_string()))?,
             bucket: r.optional("storage.bucket", bucket)?,
         };
-        // A missing price map with billing on is BOOT-007's: judged live, like every rule.
-        // The GCP blueprint's variable validation accepts only gcs.
-        if host == Host::Gcp && rt.storage != "gcs" {
-            return Err(AnswerError::new(
-                "storage.provider",
-                Some(&rt.storage),
-                "gcs on gcp (the blueprint accepts no other storage provider)",
-            ));
-        }
+        // A missing price map with billing on is BOOT-007's: judged live, like every rule. What
+        // a host's blueprint accepts is the host module's to say (`HostModule::refuse`).
         Ok(rt)
     }
 }

@@ -10,7 +10,7 @@ pub mod gcp;
 pub mod k8s;
 pub mod vps;
 
-use crate::answers::{Answers, Key, Section};
+use crate::answers::{AnswerError, Answers, Key, Section};
 use crate::contracts::Capability;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
@@ -75,6 +75,12 @@ pub trait HostModule: Sync {
     fn keys(&self) -> &'static [Key];
     fn section(&self) -> Option<&'static Section> {
         None
+    }
+
+    /// Answers every host's keys accept but this host's blueprint refuses (its own variable
+    /// validations), with what it accepts.
+    fn refuse(&self, _a: &Answers) -> std::result::Result<(), AnswerError> {
+        Ok(())
     }
 
     /// The deployment these answers describe, as the rules judge it.

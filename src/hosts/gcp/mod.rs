@@ -19,7 +19,7 @@ pub use render::ENABLE_SCRIPT;
 pub use tfvars::plan as files_plan;
 
 use super::{inputs, HostModule};
-use crate::answers::{Answers, Host, Key, RawAnswers, Section};
+use crate::answers::{AnswerError, Answers, Host, Key, RawAnswers, Section};
 use crate::catalog::{self, Api, Condition, When};
 use crate::contracts::Capability;
 use crate::error::{Error, Result};
@@ -173,6 +173,18 @@ impl HostModule for Module {
 
     fn section(&self) -> Option<&'static Section> {
         Some(&answers::SECTION)
+    }
+
+    /// The blueprint's variable validation accepts only gcs storage.
+    fn refuse(&self, a: &Answers) -> std::result::Result<(), AnswerError> {
+        if a.runtime.storage != "gcs" {
+            return Err(AnswerError::new(
+                "storage.provider",
+                Some(&a.runtime.storage),
+                "gcs on gcp (the blueprint accepts no other storage provider)",
+            ));
+        }
+        Ok(())
     }
 
     fn plan(&self, a: &Answers) -> Plan {
