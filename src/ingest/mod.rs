@@ -42,6 +42,14 @@ impl Input {
         }
     }
 
+    /// The input as one JSON document, a syntax error pointing at its line and column.
+    pub fn json(&self) -> Result<serde_json::Value, ParseError> {
+        serde_json::from_str(&self.text).map_err(|e| {
+            let at = (e.line() as u32, e.column() as u32);
+            self.error(at.0, at.1, format!("not valid JSON: {e}"))
+        })
+    }
+
     pub fn error(&self, line: u32, column: u32, message: impl Into<String>) -> ParseError {
         ParseError {
             path: self.path.clone(),

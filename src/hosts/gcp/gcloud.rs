@@ -7,13 +7,7 @@ use crate::plan::Sourced;
 pub fn enabled(input: &Input) -> Result<Sourced<Vec<String>>, ParseError> {
     let trimmed = input.text.trim_start();
     let names = if trimmed.starts_with('[') {
-        let doc: serde_json::Value = serde_json::from_str(&input.text).map_err(|e| {
-            input.error(
-                e.line() as u32,
-                e.column() as u32,
-                format!("not valid JSON: {e}"),
-            )
-        })?;
+        let doc = input.json()?;
         let items = doc
             .as_array()
             .ok_or_else(|| input.error(1, 1, "expected a JSON list of services"))?;

@@ -190,13 +190,7 @@ fn hcl_values(input: &Input) -> Result<Vars, ParseError> {
 }
 
 fn json_values(input: &Input) -> Result<Vars, ParseError> {
-    let doc: serde_json::Value = serde_json::from_str(&input.text).map_err(|e| {
-        input.error(
-            e.line() as u32,
-            e.column() as u32,
-            format!("not valid JSON: {e}"),
-        )
-    })?;
+    let doc = input.json()?;
     let obj = doc
         .as_object()
         .ok_or_else(|| input.error(1, 1, "expected a JSON object of variables"))?;
