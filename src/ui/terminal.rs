@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// What the signal handler says after "stopped by signal N": the wizards set how to resume.
 static FAREWELL: OnceLock<String> = OnceLock::new();
@@ -12,6 +12,17 @@ static FAREWELL: OnceLock<String> = OnceLock::new();
 /// Sets the last line a signal prints (once per run; the first call wins).
 pub fn on_signal_say(line: String) {
     let _ = FAREWELL.set(line);
+}
+
+/// Held while the wizard draws and while a signal restores the terminal, so a frame in flight
+/// cannot hide the cursor again after the restore showed it.
+static SCREEN: Mutex<()> = Mutex::new(());
+
+/// The right to write to the screen; a signal's restore waits for the frame in flight.
+pub fn screen() -> MutexGuard<'static, ()> {
+    SCREEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Set when hostwiz was continued after a suspension: the screen must be drawn again whole.
@@ -38,6 +49,8 @@ pub fn restore_on_signals(escapes: &'static [u8], reenter: &'static [u8]) {
     std::thread::spawn(move || {
         for sig in signals.forever() {
             use ratatui::crossterm::terminal;
+            // Kept until exit, or until the terminal is taken again after a suspension.
+            let held = screen();
             let raw = terminal::is_raw_mode_enabled().unwrap_or(false);
             // The main thread may hold the stdout lock, so restore through the controlling
             // terminal instead of stdout.
@@ -61,6 +74,7 @@ pub fn restore_on_signals(escapes: &'static [u8], reenter: &'static [u8]) {
                 to_tty(reenter);
             }
             RESUMED.store(true, Ordering::SeqCst);
+            drop(held);
         }
     });
 }

@@ -67,9 +67,13 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
             // first makes the next one draw every cell (`clear` would ask the terminal for the
             // cursor position, which not every terminal answers).
             let blank = |f: &mut ratatui::Frame| f.render_widget(ratatui::widgets::Clear, f.area());
+            let _screen = crate::ui::terminal::screen();
             terminal.draw(blank).map_err(io)?;
         }
-        terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
+        {
+            let _screen = crate::ui::terminal::screen();
+            terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
+        }
         // Waits in slices, so a continued wizard redraws without waiting for a key.
         if !event::poll(std::time::Duration::from_millis(500)).map_err(io)? {
             continue;
