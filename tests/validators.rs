@@ -372,7 +372,7 @@ fn compose_resolves_the_worker_override_on_top_of_the_starter_file() {
     );
     let base = validators::compose_base_file();
     let files_: [&Path; 2] = [&base, &override_file];
-    let Some(json) = validators::compose_config_json(&files_, &[], &as_refs(&env)) else {
+    let Some(json) = validators::compose_config_json(&files_, &["worker"], &as_refs(&env)) else {
         return;
     };
     let v: Value = serde_json::from_str(&json).unwrap();
@@ -384,7 +384,7 @@ fn compose_resolves_the_worker_override_on_top_of_the_starter_file() {
         "dedicated"
     );
     assert_eq!(api["deploy"]["replicas"], 2);
-    // COMPOSE_PROFILES=worker from compose.env activates the worker without --profile.
+    // `--profile worker`, as the checklist passes it with the override, starts the worker.
     let worker = &v["services"]["worker"];
     assert_eq!(worker["image"], "ghcr.io/acme/starter-api:1.4.0");
     assert_eq!(worker["environment"]["ENABLE_BILLING_RETRY_WORKER"], "true");
@@ -393,6 +393,27 @@ fn compose_resolves_the_worker_override_on_top_of_the_starter_file() {
         "true"
     );
     assert_eq!(worker["deploy"]["replicas"], 1);
+}
+
+/// Issue 15 item 6: the starter's plain `up` with the dedicated mode's env file starts no
+/// worker (it would run without the override, beside an API that owns billing too): the env
+/// file carries no `COMPOSE_PROFILES`, the commands pass `--profile worker` with the override.
+#[test]
+fn compose_plain_up_with_the_dedicated_env_file_starts_no_worker() {
+    let (_dir, files) = written("vps-worker", &[]);
+    let env_text = &files
+        .iter()
+        .find(|f| f.path == "compose.env")
+        .unwrap()
+        .contents;
+    assert!(!env_text.contains("COMPOSE_PROFILES"), "{env_text}");
+    let env = env_pairs(env_text);
+    let base = validators::compose_base_file();
+    let Some(json) = validators::compose_config_json(&[&base], &[], &as_refs(&env)) else {
+        return;
+    };
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert!(v["services"]["worker"].is_null(), "{json}");
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! The two migration phases on Compose: the worker override (as `apply` renders it) and the
-//! `worker` profile in the env file, and the commands that roll each out.
+//! The two migration phases on Compose: the worker override (as `apply` renders it), and the
+//! commands that roll each out, phase 2's with `--profile worker`. No env file carries the
+//! `worker` profile: with it, a plain `docker compose up` would start the starter's worker
+//! without the override, beside an API that still owns billing.
 
 use super::render::{EGRESS_OVERRIDE, WORKER_OVERRIDE};
 use crate::answers::WorkerMode;
@@ -47,20 +49,17 @@ pub(super) fn phases(d: &Deployment, plan: &Plan) -> Result<(Phase, Phase)> {
                 .push((Kind::Compose, Input::new(egress.path.clone(), text.clone())));
         }
     }
-    match env_target(d) {
-        Some(env) => {
-            let (e1, e2) = Phase::pair(
-                Kind::EnvFile,
-                env,
-                without_worker(&env.text),
-                with_worker(&env.text),
-            );
-            p1.changed.extend(e1.changed);
-            p2.changed.extend(e2.changed);
-        }
-        // No env file: the commands pass the profile (`--profile worker`).
-        None => p2.profiles = vec!["worker".into()],
+    // A `worker` in the env file's `COMPOSE_PROFILES` goes in both phases; phase 2 passes
+    // `--profile worker`, which replaces `COMPOSE_PROFILES`, so the env file's others too.
+    let env = env_target(d);
+    if let Some(env) = env {
+        let text = without_worker(&env.text);
+        let (e1, e2) = Phase::pair(Kind::EnvFile, env, text.clone(), text);
+        p1.changed.extend(e1.changed);
+        p2.changed.extend(e2.changed);
     }
+    p2.profiles = other_profiles(env);
+    p2.profiles.push("worker".into());
     Ok((p1, p2))
 }
 
@@ -154,24 +153,6 @@ fn without_worker(text: &str) -> String {
     rewrite_profiles(text, |l| l.retain(|p| p != "worker")).unwrap_or_else(|| text.to_string())
 }
 
-/// Phase 2's env file: `worker` in `COMPOSE_PROFILES`, added as `apply` writes it when absent.
-fn with_worker(text: &str) -> String {
-    let add = |l: &mut Vec<String>| {
-        if !l.iter().any(|p| p == "worker") {
-            l.push("worker".into());
-        }
-    };
-    rewrite_profiles(text, add).unwrap_or_else(|| {
-        let mut s = text.to_string();
-        if !s.is_empty() && !s.ends_with('\n') {
-            s.push('\n');
-        }
-        s.push_str("# One dedicated worker owns billing retries and stream replay.\n");
-        s.push_str(&format!("{PROFILES_VAR}=worker\n"));
-        s
-    })
-}
-
 /// Compose with the operator's files and the worker override, its profile passed or set.
 pub(super) fn operations(
     d: &Deployment,
@@ -192,13 +173,18 @@ pub(super) fn operations(
         .into_iter()
         .filter(|p| *p != override_path)
         .collect();
-    if compose.is_empty() {
-        let dir = dir_of(&override_path);
-        compose.push(if dir.is_empty() {
-            "docker-compose.prod.yml".into()
-        } else {
-            format!("{dir}/docker-compose.prod.yml")
-        });
+    // hostwiz's overrides need the starter's file under them: named alone (as `check` read
+    // them), the commands still start from `docker-compose.prod.yml` beside them.
+    if compose.iter().all(|p| file_name(p) == EGRESS_OVERRIDE) {
+        let dir = dir_of(compose.first().unwrap_or(&override_path));
+        compose.insert(
+            0,
+            if dir.is_empty() {
+                "docker-compose.prod.yml".into()
+            } else {
+                format!("{dir}/docker-compose.prod.yml")
+            },
+        );
     }
     let original_override = d.files.iter().any(|(_, i)| i.path == override_path);
     let env = env_target(d);
@@ -217,19 +203,11 @@ pub(super) fn operations(
     } else {
         format!("docker compose{base}{env_arg}{own}")
     };
-    let mut profiles: Vec<String> = match ctx.profiles.is_empty() {
-        true => other_profiles(env),
-        false => Vec::new(),
+    // Phase 2's profiles, unless the operator's `--profile`s replace the env file's.
+    let profiles: Vec<String> = match ctx.profiles.is_empty() {
+        true => p2.profiles.clone(),
+        false => vec!["worker".into()],
     };
-    profiles.extend(
-        p2.profiles
-            .iter()
-            .filter(|p| !operator.contains(p))
-            .cloned(),
-    );
-    if !profiles.iter().any(|p| p == "worker") {
-        profiles.push("worker".into());
-    }
     let flags: String = profiles.iter().map(|p| format!(" --profile {p}")).collect();
     Operations {
         vars: Vec::new(),
@@ -258,11 +236,6 @@ mod tests {
             "# keep\nA=1\nCOMPOSE_PROFILES=local-db\n"
         );
         assert_eq!(without_worker("COMPOSE_PROFILES=worker\nB=2\n"), "B=2\n");
-        assert_eq!(
-            with_worker("A=1\nCOMPOSE_PROFILES=local-db\n"),
-            "A=1\nCOMPOSE_PROFILES=local-db,worker\n"
-        );
-        assert_eq!(with_worker(t), t);
-        assert!(with_worker("A=1").ends_with("A=1\n# One dedicated worker owns billing retries and stream replay.\nCOMPOSE_PROFILES=worker\n"));
+        assert_eq!(without_worker("A=1\n"), "A=1\n");
     }
 }

@@ -110,7 +110,20 @@ impl HostModule for Module {
             files.push_str(&format!(" -f {WORKER_OVERRIDE} --profile worker"));
         }
         let compose = format!("docker compose {files} --env-file {ENV_FILE}");
-        let deploy = vec!["cd ops/compose".to_string(), format!("{compose} up -d")];
+        // What a plain `up` gives is the starter's own topology, not this one: say it where
+        // the command is, since the env file alone no longer starts anything extra.
+        let plain = match a.worker {
+            WorkerMode::Dedicated => "one API that owns billing inline, no worker",
+            WorkerMode::Inline => "one API",
+        };
+        let deploy = vec![
+            "cd ops/compose".to_string(),
+            "# Name every file as below: the starter's plain".into(),
+            "# `docker compose --env-file compose.env -f docker-compose.prod.yml up -d` runs its"
+                .into(),
+            format!("# defaults ({plain}, no egress for the API)."),
+            format!("{compose} up -d"),
+        ];
         let caddy = match &a.domains.tls_email {
             Some(email) => {
                 format!("- Caddy obtains certificates itself; the ACME account is `{email}`.")
@@ -153,7 +166,7 @@ impl HostModule for Module {
             dns_notes: Vec::new(),
             secrets,
             deploy,
-            next: 1,
+            next: 4,
             migrations: vec![
                 "# From the checkout's root: starter-console reads apps/api-service/.env.local."
                     .into(),
@@ -235,7 +248,7 @@ impl HostModule for Module {
         {
             files.push((Kind::Compose, Src::Path(p)));
         }
-        let worker_active = ctx.profiles.iter().any(|p| p == "worker")
+        let worker_active = profiles(dir, ctx).iter().any(|p| p == "worker")
             || env.iter().chain(&ctx.env).any(activates_worker);
         let worker = dir.join(WORKER_OVERRIDE);
         if worker_active && worker.is_file() {
@@ -256,11 +269,18 @@ impl HostModule for Module {
                 vars.extend(envfile::parse(&dot_env)?);
             }
         }
+        let dir = d
+            .of(Kind::Compose)
+            .chain(d.of(Kind::EnvFile))
+            .chain(d.of(Kind::Caddyfile))
+            .next()
+            .and_then(|i| Path::new(&i.path).parent())
+            .unwrap_or(Path::new(""));
         Ok(files_plan(
             &inputs(d, Kind::Caddyfile),
             &inputs(d, Kind::Compose),
             &vars,
-            &ctx.profiles,
+            &profiles(dir, ctx),
         )?)
     }
 
@@ -296,6 +316,24 @@ fn project_dot_env(d: &Deployment) -> Result<Option<Input>> {
     match path.is_file() {
         true => pipeline::read(&path).map(Some),
         false => Ok(None),
+    }
+}
+
+/// The profiles the files in `dir` are deployed with: `--profile` as given; else `worker`
+/// where the `hostwiz.toml` beside them (what `apply` wrote) records a dedicated worker on a
+/// VPS, since its checklist passes `--profile worker`; else none, and Compose reads
+/// `COMPOSE_PROFILES` from the env files.
+fn profiles(dir: &Path, ctx: &Context) -> Vec<String> {
+    if !ctx.profiles.is_empty() {
+        return ctx.profiles.clone();
+    }
+    let toml = dir.join("hostwiz.toml");
+    let dedicated = (toml.is_file().then(|| pipeline::read(&toml).ok()).flatten())
+        .and_then(|i| crate::answers::RawAnswers::from_toml(&i.text).ok())
+        .is_some_and(|raw| raw.get("host") == "vps" && raw.get("billing.worker") == "dedicated");
+    match dedicated {
+        true => vec!["worker".into()],
+        false => Vec::new(),
     }
 }
 

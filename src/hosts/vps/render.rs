@@ -79,13 +79,11 @@ pub(super) fn env_file(a: &Answers) -> String {
     if let Some(worker) = &a.images.worker {
         out!(w, "WORKER_IMAGE={worker}");
     }
-    if a.worker == WorkerMode::Dedicated {
-        out!(
-            w,
-            "# One dedicated worker owns billing retries and stream replay."
-        );
-        out!(w, "COMPOSE_PROFILES=worker");
-    }
+    // No `COMPOSE_PROFILES=worker` here: with it, the starter's plain
+    // `docker compose --env-file compose.env -f docker-compose.prod.yml up` would start the
+    // worker without its override, and the API would keep owning billing too (two owners).
+    // The commands that start the worker pass `--profile worker` and the override together,
+    // so the file is the same in both modes (and in both phases of `migrate worker`).
     e
 }
 
@@ -184,9 +182,12 @@ pub(super) fn worker_override(a: &Answers) -> String {
     out!(w, "# starter's docker-compose.prod.yml:");
     out!(
         w,
-        "#   docker compose -f docker-compose.prod.yml -f docker-compose.worker.yml \\"
+        "#   docker compose -f docker-compose.prod.yml -f {EGRESS_OVERRIDE} \\"
     );
-    out!(w, "#     --env-file compose.env --profile worker up -d");
+    out!(
+        w,
+        "#     -f {WORKER_OVERRIDE} --profile worker --env-file {ENV_FILE} up -d"
+    );
     out!(w, "---");
     out!(w, "services:");
     out!(w, "  api:");
