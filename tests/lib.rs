@@ -33,6 +33,7 @@ mod caddy_cases;
 mod caddy_reading;
 mod check;
 mod check_formats;
+mod checklist_commands;
 mod cli;
 mod compose_refs;
 mod encodings;

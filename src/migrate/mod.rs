@@ -296,18 +296,24 @@ fn suppress_bill_006(
     at.dedup();
     // From the bottom up, so earlier line numbers stay right.
     for (path, line) in at.into_iter().rev() {
-        let Some((_, input)) = p1.changed.iter_mut().find(|(_, i)| i.path == path) else {
+        let Some((kind, input)) = p1.changed.iter_mut().find(|(_, i)| i.path == path) else {
             return Err(Error::NotWritten(format!(
                 "phase 1 leaves the API's retry flag at {path}:{line}, a file migrate does not \
                  change; set ENABLE_BILLING_RETRY_WORKER there by hand"
             )));
         };
-        let mut lines: Vec<&str> = input.text.split_inclusive('\n').collect();
+        let mut lines: Vec<String> = input.text.split_inclusive('\n').map(String::from).collect();
         let idx = (line as usize).saturating_sub(1).min(lines.len());
-        let target = lines.get(idx).copied().unwrap_or_default();
-        let indent = &target[..target.len() - target.trim_start().len()];
-        let comment = format!("{indent}# {}\n", suppression(until));
-        lines.insert(idx, &comment);
+        let target = lines.get(idx).cloned().unwrap_or_default();
+        // In Terraform a comment line splits the `=` alignment `terraform fmt` keeps, so the
+        // file would no longer be in canonical form: there it goes at the end of the line.
+        let hcl = *kind == Kind::Tfvars && !target.contains('#') && target.ends_with('\n');
+        if hcl {
+            lines[idx] = format!("{} # {}\n", target.trim_end(), suppression(until));
+        } else {
+            let indent = &target[..target.len() - target.trim_start().len()];
+            lines.insert(idx, format!("{indent}# {}\n", suppression(until)));
+        }
         input.text = lines.concat();
     }
     Ok(())

@@ -219,7 +219,7 @@ pub(super) fn operations(d: &Deployment, plan: &Plan) -> Operations {
                 api_logs: logs(DISABLED),
                 worker_logs: logs("retry worker"),
                 api_ps: format!(
-                    "gcloud run revisions list --project {project} --region {region} (the API's previous revision serves no traffic and has no instances)"
+                    "gcloud run revisions list --project {project} --region {region} # the API's previous revision serves no traffic and has no instances"
                 ),
                 stop_worker: format!(
                     "cp \"$OUT/phase-1/{name}\" {}\n{}",
