@@ -332,7 +332,20 @@ fn deployments(render: &str) -> Vec<String> {
 }
 
 /// Checks what the shims recorded since `from`; returns the next record number.
-fn check_records(log: &Path, from: u32, ctx: &str, project: &str, namespace: &str) -> u32 {
+/// What the records must agree with: the answers' project and namespace, the written files.
+struct Expect<'a> {
+    project: &'a str,
+    namespace: &'a str,
+    /// Every file `apply` wrote, one after the other.
+    written: &'a str,
+}
+
+fn check_records(log: &Path, from: u32, ctx: &str, e: &Expect) -> u32 {
+    let Expect {
+        project,
+        namespace,
+        written,
+    } = *e;
     let n: u32 = std::fs::read_to_string(log.join("n"))
         .map(|s| s.trim().parse().unwrap())
         .unwrap_or(0);
@@ -398,6 +411,12 @@ fn check_records(log: &Path, from: u32, ctx: &str, project: &str, namespace: &st
                     );
                 }
             }
+            if let ["-n", _, "create", "secret", "tls", name, ..] = args[..] {
+                assert!(
+                    written.contains(name),
+                    "{ctx}: kubectl {args:?}: the values name no TLS secret {name}"
+                );
+            }
             if let Some(w) = args.windows(2).find(|w| w[0] == "-l") {
                 let key = w[1].split('=').next().unwrap();
                 assert!(manifests.contains(key), "{ctx}: no label {key}");
@@ -407,6 +426,33 @@ fn check_records(log: &Path, from: u32, ctx: &str, project: &str, namespace: &st
             let args: Vec<&str> = rec.lines().skip(1).collect();
             let given = args.windows(2).find(|w| w[0] == "--project").map(|w| w[1]);
             assert_eq!(given, Some(project), "{ctx}: gcloud {args:?}");
+            // A secret is one the written files name; a service one the blueprint creates
+            // from them (`${project_name}-${environment}-<role>`).
+            let secret = match args[..] {
+                ["secrets", "create", name, ..] => Some(name),
+                _ => args.windows(2).find(|w| w[0] == "--secret").map(|w| w[1]),
+            };
+            if let Some(name) = secret {
+                assert!(
+                    written.contains(&format!("\"{name}\"")),
+                    "{ctx}: gcloud {args:?}: no written file names the secret {name}"
+                );
+            }
+            if let Some(w) = args.windows(2).find(|w| w[0] == "--service") {
+                let tfvar = |k: &str| {
+                    written
+                        .lines()
+                        .find_map(|l| l.strip_prefix(k)?.trim_start().strip_prefix('='))
+                        .map(|v| v.trim().trim_matches('"').to_string())
+                        .unwrap_or_default()
+                };
+                let prefix = format!("{}-{}-", tfvar("project_name"), tfvar("environment"));
+                let ok = ["web", "api", "worker"].map(|r| format!("{prefix}{r}"));
+                assert!(
+                    ok.contains(&w[1].to_string()),
+                    "{ctx}: gcloud {args:?}: not one of {ok:?}"
+                );
+            }
         }
     }
     n + 1
@@ -504,7 +550,16 @@ fn every_checklist_and_migration_command_runs_as_typed() {
         }];
         run_units(&wizard, &root, &out, &bin, &log, &tools);
         let ctx = format!("{preset} CHECKLIST.md");
-        let next = check_records(&log, 1, &ctx, &project, &namespace);
+        let written: String = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+            .collect();
+        let expect = Expect {
+            project: &project,
+            namespace: &namespace,
+            written: &written,
+        };
+        let next = check_records(&log, 1, &ctx, &expect);
         // Not vacuous: the host's deploy tool ran through its shim.
         let tool = match host {
             "vps" => "compose",
@@ -527,7 +582,7 @@ fn every_checklist_and_migration_command_runs_as_typed() {
         assert!(guide.len() >= 5, "{preset}: {}", guide.len());
         run_units(&guide, &root, &mig, &bin, &log, &tools);
         let ctx = format!("{preset} MIGRATION.md");
-        let end = check_records(&log, next, &ctx, &project, &namespace);
+        let end = check_records(&log, next, &ctx, &expect);
         let tool = if host == "gcp" { "gcloud" } else { tool };
         assert!(recorded(&log, next, end, tool) >= 2, "{ctx}: no {tool} ran");
     }
