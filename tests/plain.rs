@@ -305,3 +305,57 @@ fn without_a_terminal_it_points_at_apply() {
     assert!(stderr.contains("needs a terminal"), "{stderr}");
     assert!(stderr.contains("hostwiz apply --answers FILE"), "{stderr}");
 }
+
+/// Issue 15 item 2: `wizard --answers F` without `--out` writes beside F, as
+/// `apply --answers F` does (the README's re-run updates deploy/prod, not hostwiz-out/prod).
+#[test]
+fn answers_without_out_are_written_beside_them() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    Test::in_dir(home)
+        .args([
+            "apply",
+            "--preset",
+            "vps-single",
+            "--out",
+            "deploy/prod",
+            "--yes",
+        ])
+        .run()
+        .status(0);
+    let before = files(&home.join("deploy/prod"));
+    let mut w = Pty::spawn(
+        home,
+        &["wizard", "--plain", "--answers", "deploy/prod/hostwiz.toml"],
+    );
+    for key in ["host", "environment"] {
+        w.answer(&q(key), ENTER);
+    }
+    // One answer changed, so there is something to write.
+    w.answer(&q("domains.web"), &format!("shop.acme.io{ENTER}"));
+    w.answer(&q("domains.api"), ENTER);
+    w.answer(&q("domains.tls_email"), ENTER);
+    w.answer(&q("billing.worker"), ENTER);
+    for key in STARTUP_QUESTIONS {
+        w.answer(&q(key), ENTER);
+    }
+    for key in ["scale.api_replicas", "images.api", "images.web"] {
+        w.answer(&q(key), ENTER);
+    }
+    w.expect("Step 4 of 5: Review");
+    w.answer("files to deploy/prod?", &format!("y{ENTER}"));
+    w.expect("wrote deploy/prod/compose.env");
+    w.expect("Next:");
+    w.expect("less deploy/prod/CHECKLIST.md");
+    w.exits_cleanly();
+    assert!(!home.join("hostwiz-out").exists(), "nothing in hostwiz-out");
+    let env = std::fs::read_to_string(home.join("deploy/prod/compose.env")).unwrap();
+    assert!(env.contains("APP_HOST=shop.acme.io"), "{env}");
+    let after = files(&home.join("deploy/prod"));
+    let after: Vec<_> = after.keys().filter(|k| !k.ends_with(".bak")).collect();
+    assert_eq!(
+        after,
+        before.keys().collect::<Vec<_>>(),
+        "the same files, in place"
+    );
+}

@@ -231,3 +231,47 @@ fn ctrl_c_saves_says_how_to_resume_and_reopens_at_the_step() {
     let said = String::from_utf8_lossy(&t.raw).to_string();
     assert!(said.contains("Quit: answers saved for resume"), "{said}");
 }
+
+/// Issue 15 item 2: the full-screen wizard started from `--answers F` without `--out` writes
+/// beside F, as `apply --answers F` does.
+#[test]
+fn answers_without_out_are_written_beside_them() {
+    let home = tempfile::tempdir().unwrap();
+    Test::in_dir(home.path())
+        .args([
+            "apply",
+            "--preset",
+            "vps-single",
+            "--out",
+            "deploy/prod",
+            "--yes",
+        ])
+        .run()
+        .status(0);
+    let answers = home.path().join("deploy/prod/hostwiz.toml");
+    let mut t = Pty::spawn(
+        &["wizard", "--answers", answers.to_str().unwrap()],
+        home.path(),
+    );
+    t.wait_for("Contracts");
+    t.keys(TAB);
+    t.wait_for("Web host");
+    t.keys(ENTER);
+    t.keys(&BACKSPACE.repeat(40));
+    t.keys("shop.acme.io");
+    t.keys(ENTER);
+    t.wait_for("shop.acme.io");
+    t.keys(TAB);
+    t.wait_for("Billing worker");
+    t.keys(TAB);
+    t.wait_for("deploy/prod");
+    t.keys(TAB);
+    t.wait_for("Press ⏎ to write");
+    t.keys(ENTER);
+    t.wait_for("Written. Next:");
+    t.keys("q");
+    assert_eq!(t.exit_code(), 0);
+    assert!(!home.path().join("hostwiz-out").exists());
+    let env = std::fs::read_to_string(home.path().join("deploy/prod/compose.env")).unwrap();
+    assert!(env.contains("APP_HOST=shop.acme.io"), "{env}");
+}

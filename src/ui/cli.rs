@@ -268,7 +268,7 @@ struct WizardArgs {
     /// Start from an answers file, such as a hostwiz.toml written before
     #[arg(long, value_name = "FILE")]
     answers: Option<PathBuf>,
-    /// Where to write [default: hostwiz-out/<environment>]
+    /// Where to write [default: beside the --answers file; otherwise hostwiz-out/<environment>]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// A checkout of the starter: shows what `check` finds there and can start from it
@@ -491,7 +491,8 @@ fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<wizard::Ended> {
         (None, Some(f)) => Some(Source::File(f)),
         (None, None) => None,
     };
-    let mut start = wizard::Start::new(source, args.out)?;
+    let out_dir = out_for(args.out, source.as_ref());
+    let mut start = wizard::Start::new(source, out_dir)?;
     wizard::require_terminal()?;
     if let Some(repo) = wizard::repo_dir(args.repo) {
         start.existing = wizard::existing(&repo, &start.raw)?;
@@ -514,12 +515,7 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
             ))
         }
     };
-    // An answers file without --out is re-applied where it lives: the README's re-run
-    // (`apply --answers deploy/prod/hostwiz.toml`) updates deploy/prod, not a new folder.
-    let out_dir = args.out.or_else(|| match &source {
-        Source::File(f) => Some(beside(f)),
-        Source::Preset(_) => None,
-    });
+    let out_dir = out_for(args.out, Some(&source));
     let answers = source::load(&source, &args.sets)?;
     let outcome = match apply::prepare(answers, out_dir.as_deref()) {
         Ok(o) => o,
@@ -560,6 +556,16 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where `apply` and the wizards write: `--out`, else beside an answers file. An answers file
+/// without --out is re-applied where it lives: the README's re-run
+/// (`apply --answers deploy/prod/hostwiz.toml`) updates deploy/prod, not a new folder.
+fn out_for(out: Option<PathBuf>, source: Option<&Source>) -> Option<PathBuf> {
+    out.or_else(|| match source? {
+        Source::File(f) => Some(beside(f)),
+        Source::Preset(_) => None,
+    })
 }
 
 /// The folder a file is in (`.` for a bare file name).
