@@ -110,6 +110,20 @@ pub fn all() -> &'static [Question] {
     &QUESTIONS
 }
 
+/// The questions of one step that other hosts ask and the answers' host does not, each with
+/// the host's reason (see `HostModule::not_asked`), for the wizards to say.
+pub fn not_asked(step: Step, raw: &RawAnswers) -> Vec<(&'static Question, &'static str)> {
+    let Some(host) = raw.host() else {
+        return Vec::new();
+    };
+    crate::hosts::module(host)
+        .not_asked()
+        .iter()
+        .filter_map(|(key, why)| find(key).map(|q| (q, *why)))
+        .filter(|(q, _)| q.step == step && !q.applies(Some(host)))
+        .collect()
+}
+
 /// The keys that describe the dedicated worker: not asked while billing runs inline, where
 /// there is no worker to scale or give an image.
 const WORKER_ONLY: &[&str] = &["scale.worker_replicas", "images.worker"];
@@ -155,6 +169,26 @@ mod tests {
             } = k.ask
             {
                 assert_eq!(find(b).map(|q| q.step), Some(step), "{}", k.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_host_says_why_it_does_not_ask_web_replicas() {
+        let mut raw = RawAnswers::blank();
+        raw.set("host=vps").unwrap();
+        let notes = not_asked(Step::Scale, &raw);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].0.key, "scale.web_replicas");
+        assert!(notes[0].1.contains("one server"), "{}", notes[0].1);
+        assert!(not_asked(Step::Domains, &raw).is_empty());
+        raw.set("host=k8s").unwrap();
+        assert!(not_asked(Step::Scale, &raw).is_empty());
+        // Every note names a question the host really does not ask.
+        for host in Host::ALL {
+            for (key, why) in crate::hosts::module(host).not_asked() {
+                let q = find(key).unwrap_or_else(|| panic!("{key} is no question"));
+                assert!(!q.applies(Some(host)) && !why.is_empty(), "{key} on {host}");
             }
         }
     }

@@ -335,6 +335,8 @@ fn answers_without_out_are_written_beside_them() {
     w.answer(&q("domains.web"), &format!("shop.acme.io{ENTER}"));
     w.answer(&q("domains.api"), ENTER);
     w.answer(&q("domains.tls_email"), ENTER);
+    // Issue 15 item 7: a VPS does not ask web replicas, and says why.
+    w.expect("(Web replicas is not asked here: one server runs one web process");
     w.answer(&q("billing.worker"), ENTER);
     for key in STARTUP_QUESTIONS {
         w.answer(&q(key), ENTER);

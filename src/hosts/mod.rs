@@ -67,6 +67,11 @@ pub trait HostModule: Sync {
     fn capabilities(&self) -> &'static [Capability] {
         &[]
     }
+    /// Why a question other hosts ask is not asked here, for the wizards to say (none: every
+    /// question the host lacks is self-evident, such as another host's own keys).
+    fn not_asked(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
     fn has(&self, c: Capability) -> bool {
         self.capabilities().contains(&c)
     }

@@ -161,6 +161,9 @@ impl<W: Write> Plain<'_, W> {
             };
             if heading != Some(q.step) {
                 self.heading(q.step)?;
+                for (skipped, why) in hostwiz::questions::not_asked(q.step, &self.raw) {
+                    self.say(&format!("({} is not asked here: {why})", skipped.label))?;
+                }
                 heading = Some(q.step);
                 self.step = q.step;
             }

@@ -54,6 +54,16 @@ impl HostModule for Module {
         &[crate::contracts::Capability::ContainerHostname]
     }
 
+    fn not_asked(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "scale.web_replicas",
+            "one server runs one web process: more copies on the same machine add no \
+             availability, `up -d` replaces them all at once, and the Caddyfile proxies \
+             `web:3000` as one upstream (no per-copy health checks). Scale the server, or use \
+             k8s or gcp.",
+        )]
+    }
+
     fn plan(&self, a: &Answers) -> Plan {
         let mut plan = Plan::answered(
             a,

@@ -40,6 +40,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             lines.push(Line::from(h).fg(Color::Yellow));
         }
     }
+    for (skipped, why) in hostwiz::questions::not_asked(s.step, &s.raw) {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(format!("{} is not asked here: {why}", skipped.label)).dim());
+    }
     if s.step == Step::Services {
         lines.extend(services(s, area.width >= 90));
     }
