@@ -651,3 +651,33 @@ fn shown<T: std::fmt::Display>(fact: Result<T, hostwiz::plan::Unknown>) -> Strin
         Err(why) => format!("unknown ({why})"),
     }
 }
+
+/// Issue 15 item 6: `compose.env` carries no profile, so `check` takes the worker's from
+/// `--profile` or the `hostwiz.toml` beside the files; with neither it reads what a plain
+/// `docker compose up` runs (the override's API without a worker: nobody retries).
+#[test]
+fn the_worker_profile_comes_from_the_command_line_or_the_answers_beside() {
+    let a = preset("vps-worker", &[]);
+    let (dir, _) = written(&a);
+    let args = [
+        "check",
+        "Caddyfile",
+        "docker-compose.egress.yml",
+        "docker-compose.worker.yml",
+        "--env-file",
+        "compose.env",
+    ];
+    let (code, out, _) = hostwiz(&args, dir.path());
+    assert_eq!(code, 0, "hostwiz.toml beside says dedicated: {out}");
+    std::fs::remove_file(dir.path().join("hostwiz.toml")).unwrap();
+    let (code, out, _) = hostwiz(&args, dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("BILL-006"), "{out}");
+    let with_profile: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--profile", "worker"])
+        .collect();
+    let (code, out, _) = hostwiz(&with_profile, dir.path());
+    assert_eq!(code, 0, "{out}");
+}
