@@ -144,6 +144,12 @@ const RESPONDERS: &[&str] = &[
 ];
 
 pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
+    parse_with(input, vars, false)
+}
+
+/// As [`parse`]; with `files`, a site's imports of other files are kept as `import`
+/// directives (where Caddy's own config decides, they only locate findings).
+pub fn parse_with(input: &Input, vars: &Vars, files: bool) -> Result<Caddyfile, ParseError> {
     let text = substitute(&input.text, vars);
     let budget = Budget::default();
     let tokens = lex(input, &text)?;
@@ -153,6 +159,7 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
         pos: 0,
         snippets: HashMap::new(),
         budget,
+        files,
     };
     let mut sites = Vec::new();
     let mut named = HashMap::new();
@@ -188,7 +195,7 @@ pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
             p.pos += 1;
             p.expect_open(&t)?;
             let body = p.raw_block(&t)?;
-            let dirs = directives(input, &body, &p.snippets, 0, &p.budget)?;
+            let dirs = directives(input, &body, &p.snippets, 0, &p.budget, p.files)?;
             named.insert(t.text[2..t.text.len() - 1].to_string(), dirs);
         } else if t.text.starts_with('(') && t.text.ends_with(')') && t.text.len() > 2 {
             p.pos += 1;
@@ -393,6 +400,8 @@ struct Parser<'a> {
     pos: usize,
     snippets: HashMap<String, Vec<Token>>,
     budget: Budget,
+    /// Imports of files are kept as directives (caddy reads them), not refused.
+    files: bool,
 }
 
 impl Parser<'_> {
@@ -443,7 +452,14 @@ impl Parser<'_> {
     fn block_body(&mut self) -> Result<Vec<Directive>, ParseError> {
         let open = self.tokens[self.pos - 1].clone();
         let body = self.raw_block(&open)?;
-        directives(self.input, &body, &self.snippets, 0, &self.budget)
+        directives(
+            self.input,
+            &body,
+            &self.snippets,
+            0,
+            &self.budget,
+            self.files,
+        )
     }
 
     fn site(&mut self) -> Result<Site, ParseError> {
@@ -465,7 +481,14 @@ impl Parser<'_> {
                 return build_site(
                     self.input,
                     addresses,
-                    directives(self.input, &rest, &self.snippets, 0, &self.budget)?,
+                    directives(
+                        self.input,
+                        &rest,
+                        &self.snippets,
+                        0,
+                        &self.budget,
+                        self.files,
+                    )?,
                 );
             }
             if t.is("}") {
@@ -577,6 +600,7 @@ fn directives(
     snippets: &HashMap<String, Vec<Token>>,
     depth: usize,
     budget: &Budget,
+    files: bool,
 ) -> Result<Vec<Directive>, ParseError> {
     if depth > 16 {
         let t = tokens.first().map_or((1, 1), |t| (t.line, t.column));
@@ -625,15 +649,37 @@ fn directives(
                     "unclosed `{`: expected a matching `}`",
                 ));
             }
-            block = directives(input, &tokens[start..i - 1], snippets, depth + 1, budget)?;
+            block = directives(
+                input,
+                &tokens[start..i - 1],
+                snippets,
+                depth + 1,
+                budget,
+                files,
+            )?;
         }
-        if name.is("import") {
+        if name.is("import")
+            && files
+            && args
+                .first()
+                .is_some_and(|a| !snippets.contains_key(&a.text))
+        {
+            // An import of files, which caddy reads: kept in its place to point findings at.
+            out.push(Directive { name, args, block });
+        } else if name.is("import") {
             let body = snippet_tokens(input, snippets, &name, &args)?;
             // Depth alone does not bound the work: ten imports per level grow 10^depth.
             if !budget.spend(body.len()) {
                 return Err(input.error(name.line, name.column, exceeded("snippet imports")));
             }
-            out.extend(directives(input, &body, snippets, depth + 1, budget)?);
+            out.extend(directives(
+                input,
+                &body,
+                snippets,
+                depth + 1,
+                budget,
+                files,
+            )?);
         } else {
             out.push(Directive { name, args, block });
         }
@@ -741,6 +787,59 @@ impl Site {
     pub fn reach(&self, path: &str) -> Reach {
         self.eval(&self.directives, path, true, 0)
             .unwrap_or(Reach::Nothing)
+    }
+
+    /// Every `reverse_proxy` of the site (named routes included), in file order: its upstream
+    /// as written, at the directive's line. Where Caddy's own config decides, a finding points
+    /// at the line that proxies to the upstream Caddy dials.
+    pub fn proxies(&self) -> Vec<Sourced<String>> {
+        fn walk(site: &Site, dirs: &[Directive], out: &mut Vec<Sourced<String>>) {
+            for d in dirs {
+                if d.name.text == "reverse_proxy" {
+                    let written = d
+                        .args
+                        .iter()
+                        .filter(|a| !a.text.starts_with(['/', '@']) && a.text != "*")
+                        .chain(
+                            d.block
+                                .iter()
+                                .filter(|s| s.name.text == "to")
+                                .flat_map(|s| &s.args),
+                        );
+                    for a in written {
+                        out.push(Sourced::new(a.text.clone(), site.origin_of(&d.name)));
+                    }
+                }
+                walk(site, &d.block, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &self.directives, &mut out);
+        let mut named: Vec<_> = self.named.iter().collect();
+        named.sort_by_key(|(n, _)| n.as_str());
+        for (_, dirs) in named {
+            walk(self, dirs, &mut out);
+        }
+        out.sort_by_key(|s| match &s.origin {
+            crate::plan::Origin::File { line, column, .. } => (*line, *column),
+            _ => (0, 0),
+        });
+        out
+    }
+
+    /// Where the site imports other files (kept by [`parse_with`]), in file order.
+    pub fn file_imports(&self) -> Vec<crate::plan::Origin> {
+        fn walk(site: &Site, dirs: &[Directive], out: &mut Vec<crate::plan::Origin>) {
+            for d in dirs {
+                if d.name.is("import") {
+                    out.push(site.origin_of(&d.name));
+                }
+                walk(site, &d.block, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &self.directives, &mut out);
+        out
     }
 
     pub fn path_prefixes(&self) -> Vec<String> {
@@ -989,7 +1088,7 @@ fn strip_prefix(m: Option<Matcher>, path: &str) -> String {
 /// Caddy's path matching (`MatchPath`): case-insensitive; `*` alone matches all; a `*` at
 /// both ends is a substring match, a leading `*` a suffix, a trailing `*` a prefix (the rest
 /// taken literally); otherwise a glob whose `*` stays within a segment.
-fn path_matches(pattern: &str, path: &str) -> bool {
+pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
     let (p, s) = (pattern.to_ascii_lowercase(), path.to_ascii_lowercase());
     if p == "*" {
         return true;
