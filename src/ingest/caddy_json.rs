@@ -319,6 +319,9 @@ impl Run<'_> {
                 }
                 Err(what) => unknown(what),
             },
+            // forward_auth: an authorized response only sets headers and the request goes on,
+            // and some request is authorized.
+            "reverse_proxy" if goes_on_after(h) => Flow::Next,
             "reverse_proxy" => {
                 let dial = h["upstreams"]
                     .as_array()
@@ -375,6 +378,24 @@ impl Run<'_> {
             k => Tri::Unknown(format!("the `{k}` matcher")),
         }
     }
+}
+
+/// Whether some response of a `reverse_proxy` is handled by routes that answer nothing
+/// (`handle_response` that only sets variables and headers), so the request goes on.
+fn goes_on_after(h: &Value) -> bool {
+    fn only_passing(routes: &Value) -> bool {
+        routes.as_array().into_iter().flatten().all(|r| {
+            r["handle"].as_array().into_iter().flatten().all(|h| {
+                match h["handler"].as_str().unwrap_or_default() {
+                    "subroute" => only_passing(&h["routes"]),
+                    n => PASSING.contains(&n),
+                }
+            })
+        })
+    }
+    h["handle_response"]
+        .as_array()
+        .is_some_and(|rs| rs.iter().any(|r| only_passing(&r["routes"])))
 }
 
 fn unknown(what: String) -> Flow {
@@ -564,6 +585,16 @@ mod tests {
             reach(json, "http://a", "a", "/api"),
             Reached::Dial("api:8000".into())
         );
+    }
+
+    #[test]
+    fn forward_auth_lets_authorized_requests_on() {
+        let json = r#"{"apps":{"http":{"servers":{"a":{"listen":[":443"],"routes":[
+            {"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"auth:9091"}],
+              "handle_response":[{"match":{"status_code":[2]},"routes":[{"handle":[{"handler":"vars"}]},{"handle":[{"handler":"headers"}]}]}]}]},
+            {"handle":[{"handler":"reverse_proxy","upstreams":[{"dial":"web:3000"}]}]}
+        ]}}}}}"#;
+        assert_eq!(reach(json, "a", "a", "/"), Reached::Dial("web:3000".into()));
     }
 
     #[test]
