@@ -111,6 +111,25 @@ fn a_file_caddy_refuses_is_an_error_with_caddys_reason() {
 #[test]
 fn imports_resolve_beside_the_caddyfile_and_hostwiz_caddy_is_honoured() {
     let Some(caddy) = caddy() else { return };
+    // A relative --caddy is relative to where hostwiz runs, not to the Caddyfile's folder.
+    let t = Test::new().file(
+        "ops/compose/caddy/Caddyfile",
+        "app.example.com {\n\treverse_proxy /api/* api:8000\n\treverse_proxy web:3000\n}\n",
+    );
+    std::fs::create_dir_all(t.path("bin")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&caddy, t.path("bin/caddy")).unwrap();
+    let run = t
+        .env("PATH", "/usr/bin:/bin")
+        .args([
+            "check",
+            "ops/compose/caddy/Caddyfile",
+            "--caddy",
+            "bin/caddy",
+        ])
+        .run()
+        .status(1);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
     Test::new()
         .file(
             "ops/compose/caddy/Caddyfile",

@@ -25,11 +25,17 @@ pub const NOT_RUN: &str = "caddy could not be run, or could not adapt a Caddyfil
 
 /// The `caddy` to adapt with: `--caddy`, then `HOSTWIZ_CADDY`, then `caddy` on PATH.
 pub fn binary(given: Option<&Path>) -> Option<PathBuf> {
+    // caddy runs in the Caddyfile's folder: a relative `./bin/caddy` must not be looked up
+    // there (a bare name is still looked up on PATH).
+    let absolute = |p: PathBuf| match p.components().count() > 1 && p.is_relative() {
+        true => std::path::absolute(&p).unwrap_or(p),
+        false => p,
+    };
     if let Some(p) = given {
-        return Some(p.to_path_buf());
+        return Some(absolute(p.to_path_buf()));
     }
     if let Some(p) = std::env::var_os("HOSTWIZ_CADDY").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
+        return Some(absolute(PathBuf::from(p)));
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -187,15 +193,19 @@ fn adapted(exe: &Path, input: &Input, env: Vec<(String, String)>) -> Ran {
 /// Caddyfile's folder (its relative imports resolve there), the text on standard input, with
 /// bounded time and output.
 fn run(exe: &Path, dir: &Path, text: &str, env: &[(String, String)]) -> Ran {
-    let child = Command::new(exe)
-        .args(["adapt", "--config", "-", "--adapter", "caddyfile"])
+    let mut cmd = Command::new(exe);
+    cmd.args(["adapt", "--config", "-", "--adapter", "caddyfile"])
         .current_dir(dir)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout ends whatever it started too (a wrapper script's
+    // children would keep the pipes open).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let child = cmd.spawn();
     let Ok(mut child) = child else {
         return Ran::Failed;
     };
@@ -228,6 +238,11 @@ fn wait(child: &mut std::process::Child) -> Option<ExitStatus> {
             Ok(Some(status)) => return Some(status),
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
             _ => {
+                #[cfg(unix)]
+                if let Ok(group) = i32::try_from(child.id()) {
+                    // SAFETY: signals the process group this function started, nothing else.
+                    unsafe { libc::kill(-group, libc::SIGKILL) };
+                }
                 let _ = child.kill();
                 let _ = child.wait();
                 return None;
