@@ -52,11 +52,18 @@ pub fn plan_adapted(
     let mut judged = Vec::new();
     for (file, config) in &sites {
         for site in &file.sites {
-            // One table per address: with Caddy's config, each address is its own server's.
-            let tables: Vec<Vec<(String, Target, Origin)>> = (0..site.hosts.len().max(1))
+            // With Caddy's config one table per address (each address is its own server's);
+            // the reader's table is the same for all of a site's addresses.
+            let probes = site.probes();
+            let count = match config {
+                Some(_) => site.hosts.len().max(1),
+                None => 1,
+            };
+            let tables: Vec<Vec<(String, Target, Origin)>> = (0..count)
                 .map(|i| {
-                    site.probes()
-                        .into_iter()
+                    probes
+                        .iter()
+                        .cloned()
                         .map(|p| {
                             let reach = match config {
                                 Some(c) => adapt_reach(c, site, i, &p),
@@ -95,7 +102,8 @@ pub fn plan_adapted(
         .collect();
     let mut seen_hosts: std::collections::HashSet<String> = Default::default();
     for (site, tables, _) in &judged {
-        for ((host, address), table) in site.hosts.iter().zip(&site.addresses).zip(tables) {
+        for (i, (host, address)) in site.hosts.iter().zip(&site.addresses).enumerate() {
+            let table = tables.get(i).unwrap_or(&tables[0]);
             let mut host = host.clone();
             if web_names.contains(host.value.as_str()) {
                 // The same host on another scheme or port is another site: judged under its
