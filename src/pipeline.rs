@@ -24,6 +24,8 @@ pub struct Options {
     pub enabled_services: Option<PathBuf>,
     /// The `helm` to render charts with (`--helm`); `HOSTWIZ_HELM` or PATH otherwise.
     pub helm: Option<PathBuf>,
+    /// The `caddy` to adapt Caddyfiles with (`--caddy`); `HOSTWIZ_CADDY` or PATH otherwise.
+    pub caddy: Option<PathBuf>,
 }
 
 /// What every deployment is read with: the env files and profiles given, and the project's
@@ -38,6 +40,8 @@ pub struct Context {
     pub release: Option<String>,
     /// The `helm` that renders the repo's chart; `None`: the documented chart semantics apply.
     pub helm: Option<PathBuf>,
+    /// The `caddy` that adapts Caddyfiles; `None`: hostwiz's own Caddyfile reader decides.
+    pub caddy: Option<PathBuf>,
     /// The checkout `--repo` names, while its files are discovered: nothing outside it is read.
     pub tree: Option<PathBuf>,
 }
@@ -157,6 +161,7 @@ impl Options {
             namespace: None,
             release: None,
             helm: crate::hosts::k8s::helm_binary(self.helm.as_deref()),
+            caddy: crate::hosts::vps::caddy_binary(self.caddy.as_deref()),
             tree: None,
         })
     }

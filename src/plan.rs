@@ -170,6 +170,8 @@ pub enum Unknown {
     /// A Caddyfile construct hostwiz's own reader does not evaluate (`path_regexp`, `not`, a
     /// `rewrite` with placeholders, …), as written; `caddy adapt` decides it.
     Caddy(String),
+    /// A construct of `caddy adapt`'s JSON that hostwiz does not evaluate, as named.
+    CaddyConfig(String),
 }
 
 impl Unknown {
@@ -187,6 +189,11 @@ impl Unknown {
                 "see where `caddy adapt --adapter caddyfile` sends it, or use `path` matchers"
                     .into()
             }
+            Unknown::CaddyConfig(_) => {
+                "check where Caddy sends it (`caddy adapt --adapter caddyfile`), or use `path` \
+                 matchers"
+                    .into()
+            }
         }
     }
 }
@@ -201,6 +208,12 @@ impl fmt::Display for Unknown {
             Unknown::Unread(what) => write!(f, "hostwiz does not read {what}"),
             Unknown::Caddy(what) => {
                 write!(f, "hostwiz's Caddyfile reader does not evaluate {what}")
+            }
+            Unknown::CaddyConfig(what) => {
+                write!(
+                    f,
+                    "hostwiz does not evaluate {what} in Caddy's adapted config"
+                )
             }
         }
     }

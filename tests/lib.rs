@@ -29,6 +29,7 @@ mod support {
 mod amplification;
 mod answer_keys;
 mod bounded_reads;
+mod caddy_adapted;
 mod caddy_cases;
 mod caddy_reading;
 mod check;

@@ -95,16 +95,26 @@ const READ: &str = "checked 3 deployments:
 ";
 const NO_HELM: &str = "note: helm not found (--helm, HOSTWIZ_HELM or PATH): Helm values were judged by the documented chart semantics, not by rendering the repo's chart\n";
 
-fn check(stage: &str, helm: Option<&Path>) -> crate::test::Run {
+const NO_CADDY: &str = "note: caddy not found (--caddy, HOSTWIZ_CADDY or PATH): Caddyfiles were judged by hostwiz's own reader, not by `caddy adapt`\n";
+
+/// `check --repo .` on a fresh clone: with `helm`, Caddy's own `caddy` judges the Caddyfile
+/// too (`None` when the test is skipped); without, neither tool is there.
+fn check(stage: &str, helm: Option<&Path>) -> Option<crate::test::Run> {
     let t = clone(stage);
-    let path = match helm {
-        Some(bin) => format!("{}:/usr/bin:/bin", bin.display()),
-        None => "/usr/bin:/bin".into(),
+    let (path, caddy) = match helm {
+        Some(bin) => (
+            format!("{}:/usr/bin:/bin", bin.display()),
+            crate::support::validators::require("caddy")?.into_os_string(),
+        ),
+        None => ("/usr/bin:/bin".into(), "".into()),
     };
-    t.env("PATH", path)
-        .env("HOSTWIZ_HELM", "")
-        .args(["check", "--repo", "."])
-        .run()
+    Some(
+        t.env("PATH", path)
+            .env("HOSTWIZ_HELM", "")
+            .env("HOSTWIZ_CADDY", caddy)
+            .args(["check", "--repo", "."])
+            .run(),
+    )
 }
 
 #[test]
@@ -113,7 +123,10 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
     let Some(shim) = helm_shim(&bin.path().join("bin")) else {
         return;
     };
-    let run = check("before", Some(&shim)).status(1);
+    let Some(run) = check("before", Some(&shim)) else {
+        return;
+    };
+    let run = run.status(1);
     let expected = [
         ROUTE_CHART,
         MODE,
@@ -132,7 +145,7 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
 
 #[test]
 fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
-    let run = check("before", None).status(1);
+    let run = check("before", None).unwrap().status(1);
     let expected = [
         MODE,
         BOOT_COMPOSE,
@@ -145,8 +158,12 @@ fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
         + "8 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     assert_eq!(run.stdout, expected);
-    assert_eq!(run.stderr.matches("note:").count(), 1, "{}", run.stderr);
-    assert!(run.stderr.starts_with(NO_HELM), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("note:").count(), 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(&format!("{NO_HELM}{NO_CADDY}")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -157,9 +174,11 @@ fn after_the_remediation_nothing_breaks_with_or_without_helm() {
         + "6 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     if let Some(shim) = helm_shim(&bin.path().join("bin")) {
-        assert_eq!(check("after", Some(&shim)).status(1).stdout, expected);
+        if let Some(run) = check("after", Some(&shim)) {
+            assert_eq!(run.status(1).stdout, expected);
+        }
     }
-    assert_eq!(check("after", None).status(1).stdout, expected);
+    assert_eq!(check("after", None).unwrap().status(1).stdout, expected);
 }
 
 #[test]

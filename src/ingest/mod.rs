@@ -8,6 +8,7 @@
 pub mod bounded;
 pub mod budget;
 pub mod caddy;
+pub mod caddy_json;
 pub mod compose;
 pub mod detect;
 pub mod envfile;

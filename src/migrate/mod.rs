@@ -43,6 +43,8 @@ pub struct Options {
     /// Where a Kubernetes release runs, when `hostwiz.toml` does not say.
     pub namespace: Option<String>,
     pub release: Option<String>,
+    /// As `check --caddy`: the `caddy` that adapts Caddyfiles.
+    pub caddy: Option<PathBuf>,
 }
 
 /// One phase of one deployment: the files that differ from the operator's.
@@ -116,6 +118,7 @@ pub fn plan(opts: &Options) -> Result<Outcome> {
         ..pipeline::Options {
             env_files: opts.env_files.clone(),
             profiles: opts.profiles.clone(),
+            caddy: opts.caddy.clone(),
             ..Default::default()
         }
         .context()?

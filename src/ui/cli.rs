@@ -170,6 +170,9 @@ struct MigrateWorkerArgs {
     /// The Helm release, when no hostwiz.toml beside the values says it
     #[arg(long, value_name = "NAME")]
     release: Option<String>,
+    /// The caddy binary that adapts Caddyfiles, as `check --caddy`
+    #[arg(long, value_name = "PATH")]
+    caddy: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -337,6 +340,10 @@ struct CheckArgs {
     /// then helm on PATH; without one, the documented chart semantics apply)
     #[arg(long, value_name = "PATH")]
     helm: Option<PathBuf>,
+    /// The caddy binary whose `caddy adapt` decides where a Caddyfile sends requests (default:
+    /// HOSTWIZ_CADDY, then caddy on PATH; without one, hostwiz's own Caddyfile reader decides)
+    #[arg(long, value_name = "PATH")]
+    caddy: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
     /// The lowest severity that makes the exit code 1
@@ -470,6 +477,7 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> Result<()> {
                 profiles: a.profiles,
                 namespace: a.namespace,
                 release: a.release,
+                caddy: a.caddy,
             },
             &mut out,
         ),
@@ -585,6 +593,7 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         profiles: args.profiles,
         enabled_services: args.enabled_services,
         helm: args.helm,
+        caddy: args.caddy,
     };
     // Only the findings are kept: each deployment's files and plan are dropped once judged.
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();

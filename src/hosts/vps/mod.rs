@@ -1,11 +1,13 @@
 //! A single VPS with the starter's Compose files and Caddy (`ops/compose`): the Caddyfile
 //! routes, the Compose files run the processes, env files fill the placeholders of both.
 
+mod adapt;
 mod answers;
 mod migrate;
 mod read;
 mod render;
 
+pub use adapt::binary as caddy_binary;
 pub use migrate::PROFILES_VAR;
 pub use read::plan as files_plan;
 pub use render::{
@@ -269,16 +271,7 @@ impl HostModule for Module {
     }
 
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {
-        let mut vars = Vars::default();
-        for e in d.of(Kind::EnvFile).chain(&ctx.env) {
-            vars.extend(envfile::parse(e)?);
-        }
-        // Compose reads the project folder's `.env` unless an env file is given.
-        if d.of(Kind::EnvFile).next().is_none() && ctx.env.is_empty() {
-            if let Some(dot_env) = project_dot_env(d)? {
-                vars.extend(envfile::parse(&dot_env)?);
-            }
-        }
+        let vars = variables(d, ctx)?;
         let dir = d
             .of(Kind::Compose)
             .chain(d.of(Kind::EnvFile))
@@ -286,12 +279,34 @@ impl HostModule for Module {
             .next()
             .and_then(|i| Path::new(&i.path).parent())
             .unwrap_or(Path::new(""));
-        Ok(files_plan(
-            &inputs(d, Kind::Caddyfile),
+        let caddyfiles = inputs(d, Kind::Caddyfile);
+        // With caddy, Caddy's own config decides where requests go; without, the reader.
+        let adapted = caddyfiles
+            .iter()
+            .map(|c| adapt::judge(ctx.caddy.as_deref(), c, &vars))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(read::plan_adapted(
+            &caddyfiles,
+            &adapted,
             &inputs(d, Kind::Compose),
             &vars,
             &profiles(dir, ctx),
         )?)
+    }
+
+    fn note(&self, d: &Deployment, ctx: &Context) -> Option<&'static str> {
+        let caddyfiles = inputs(d, Kind::Caddyfile);
+        if caddyfiles.is_empty() {
+            return None;
+        }
+        let Some(exe) = ctx.caddy.as_deref() else {
+            return Some(adapt::NOT_FOUND);
+        };
+        let vars = variables(d, ctx).ok()?;
+        caddyfiles
+            .iter()
+            .any(|c| adapt::fell_back(Some(exe), c, &vars))
+            .then_some(adapt::NOT_RUN)
     }
 
     fn migratable(&self, _d: &Deployment) -> Result<()> {
@@ -312,6 +327,21 @@ impl HostModule for Module {
     ) -> Operations {
         migrate::operations(d, plan, p1, p2, ctx)
     }
+}
+
+/// The variables placeholders are filled from: the env files given or found, else the
+/// project's `.env` (Compose reads it unless an env file is given).
+fn variables(d: &Deployment, ctx: &Context) -> Result<Vars> {
+    let mut vars = Vars::default();
+    for e in d.of(Kind::EnvFile).chain(&ctx.env) {
+        vars.extend(envfile::parse(e)?);
+    }
+    if d.of(Kind::EnvFile).next().is_none() && ctx.env.is_empty() {
+        if let Some(dot_env) = project_dot_env(d)? {
+            vars.extend(envfile::parse(&dot_env)?);
+        }
+    }
+    Ok(vars)
 }
 
 /// The `.env` in the folder of the first Compose file, the project directory.

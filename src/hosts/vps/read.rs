@@ -4,6 +4,7 @@
 
 use crate::answers::Host;
 use crate::ingest::caddy::{self, Caddyfile};
+use crate::ingest::caddy_json::{Config as Adapted, Reached};
 use crate::ingest::compose::{self, Compose};
 use crate::ingest::{Input, ParseError, Vars};
 use crate::plan::{
@@ -19,9 +20,25 @@ pub fn plan(
     vars: &Vars,
     profiles: &[String],
 ) -> Result<Plan, ParseError> {
-    let sites: Vec<Caddyfile> = caddyfiles
+    plan_adapted(caddyfiles, &[], compose_files, vars, profiles)
+}
+
+/// The plan with each Caddyfile's routing decided by Caddy's own config where `adapted` holds
+/// it (`caddy adapt`, in the order of `caddyfiles`; `None` or missing: hostwiz's reader).
+pub fn plan_adapted(
+    caddyfiles: &[Input],
+    adapted: &[Option<Adapted>],
+    compose_files: &[Input],
+    vars: &Vars,
+    profiles: &[String],
+) -> Result<Plan, ParseError> {
+    let sites: Vec<(Caddyfile, Option<&Adapted>)> = caddyfiles
         .iter()
-        .map(|c| caddy::parse(c, vars))
+        .enumerate()
+        .map(|(i, c)| {
+            let config = adapted.get(i).and_then(Option::as_ref);
+            caddy::parse_with(c, vars, config.is_some()).map(|f| (f, config))
+        })
         .collect::<Result<_, _>>()?;
     let compose = if compose_files.is_empty() {
         None
@@ -33,47 +50,68 @@ pub fn plan(
     let mut routed_api = Vec::new();
     let mut routes = Vec::new();
     let mut judged = Vec::new();
-    for site in sites.iter().flat_map(|c| &c.sites) {
-        let table: Vec<(String, Target, Origin)> = site
-            .probes()
-            .into_iter()
-            .map(|p| {
-                let (target, origin) = match site.reach(&p) {
-                    caddy::Reach::Proxied(u) => (target_of(&u.value), u.origin),
-                    caddy::Reach::Nothing => (
-                        Target::Other("nothing (no reverse_proxy)".into()),
-                        site_origin(site),
-                    ),
-                    caddy::Reach::Unknown(u) => (Target::Unknown(u.value), u.origin),
-                };
-                (p, target, origin)
-            })
-            .collect();
-        let serves_web = table
-            .iter()
-            .any(|(p, t, _)| p == "/" && *t == Target::Service(Role::Web));
-        let only_api = table
-            .iter()
-            .all(|(_, t, _)| *t == Target::Service(Role::Api));
-        judged.push((site, table, serves_web || !only_api));
+    for (file, config) in &sites {
+        for site in &file.sites {
+            // With Caddy's config one table per address (each address is its own server's);
+            // the reader's table is the same for all of a site's addresses.
+            let probes = site.probes();
+            let count = match config {
+                Some(_) => site.hosts.len().max(1),
+                None => 1,
+            };
+            let tables: Vec<Vec<(String, Target, Origin)>> = (0..count)
+                .map(|i| {
+                    probes
+                        .iter()
+                        .cloned()
+                        .map(|p| {
+                            let reach = match config {
+                                Some(c) => adapt_reach(c, site, i, &p),
+                                None => site.reach(&p),
+                            };
+                            let (target, origin) = match reach {
+                                caddy::Reach::Proxied(u) => (target_of(&u.value), u.origin),
+                                caddy::Reach::Nothing => (
+                                    Target::Other("nothing (no reverse_proxy)".into()),
+                                    site_origin(site),
+                                ),
+                                caddy::Reach::Unknown(u) => (Target::Unknown(u.value), u.origin),
+                            };
+                            (p, target, origin)
+                        })
+                        .collect()
+                })
+                .collect();
+            let serves_web = tables
+                .iter()
+                .flatten()
+                .any(|(p, t, _)| p == "/" && *t == Target::Service(Role::Web));
+            let only_api = tables
+                .iter()
+                .flatten()
+                .all(|(_, t, _)| *t == Target::Service(Role::Api));
+            judged.push((site, tables, serves_web || !only_api));
+        }
     }
     // A name some site serves the web app on is a web host on every scheme and port.
-    let web_names: Vec<&str> = judged
+    // Sets: a file of thousands of sites is judged in linear time.
+    let web_names: std::collections::HashSet<&str> = judged
         .iter()
         .filter(|(_, _, web)| *web)
         .flat_map(|(site, _, _)| site.hosts.iter().map(|h| h.value.as_str()))
         .collect();
-    let mut seen_hosts: Vec<String> = Vec::new();
-    for (site, table, _) in &judged {
-        for (host, address) in site.hosts.iter().zip(&site.addresses) {
+    let mut seen_hosts: std::collections::HashSet<String> = Default::default();
+    for (site, tables, _) in &judged {
+        for (i, (host, address)) in site.hosts.iter().zip(&site.addresses).enumerate() {
+            let table = tables.get(i).unwrap_or(&tables[0]);
             let mut host = host.clone();
-            if web_names.contains(&host.value.as_str()) {
+            if web_names.contains(host.value.as_str()) {
                 // The same host on another scheme or port is another site: judged under its
                 // address, so neither hides the other's routes.
                 if seen_hosts.contains(&host.value) {
                     host.value.clone_from(address);
                 }
-                seen_hosts.push(host.value.clone());
+                seen_hosts.insert(host.value.clone());
                 web_hosts.push(host.clone());
             } else {
                 routed_api.push(host.clone());
@@ -113,6 +151,66 @@ pub fn plan(
         services: None,
         startup: None,
     })
+}
+
+/// Where Caddy's own config sends `path` on the site's `i`th address, said in the reader's
+/// terms: the upstream as the file writes it, at the `reverse_proxy` line that dials it (the
+/// one the reader found when they agree, else the site's first that dials it).
+fn adapt_reach(config: &Adapted, site: &caddy::Site, i: usize, path: &str) -> caddy::Reach {
+    let (Some(host), Some(address)) = (site.hosts.get(i), site.addresses.get(i)) else {
+        return caddy::Reach::Nothing;
+    };
+    let reader = site.reach(path);
+    let reader_origin = match &reader {
+        caddy::Reach::Proxied(u) => u.origin.clone(),
+        caddy::Reach::Unknown(u) => u.origin.clone(),
+        caddy::Reach::Nothing => site_origin(site),
+    };
+    let probe_host = super::adapt::stand_in_all(&host.value);
+    let probe_address = super::adapt::stand_in_all(address);
+    match config.reach(&probe_address, &probe_host, path) {
+        Reached::Dial(dial) => {
+            let dial = super::adapt::unstand(&dial);
+            let written = match reader {
+                caddy::Reach::Proxied(u) if same_upstream(&u.value, &dial) => Some(u),
+                _ => site
+                    .proxies()
+                    .into_iter()
+                    .find(|u| same_upstream(&u.value, &dial)),
+            };
+            // Not proxied by any line the reader sees: by a file the site imports, if any.
+            let origin = site
+                .file_imports()
+                .into_iter()
+                .next()
+                .unwrap_or(reader_origin);
+            caddy::Reach::Proxied(written.unwrap_or_else(|| Sourced::new(dial, origin)))
+        }
+        Reached::Nothing => caddy::Reach::Nothing,
+        Reached::Unknown(what) => caddy::Reach::Unknown(Sourced::new(
+            crate::plan::Unknown::CaddyConfig(super::adapt::unstand(&what)),
+            reader_origin,
+        )),
+    }
+}
+
+/// Whether an upstream as written (`http://web`, `web:3000`) is the address Caddy dials
+/// (`web:80`, `web:3000`).
+fn same_upstream(written: &str, dial: &str) -> bool {
+    let norm = |u: &str| {
+        let u = u.to_ascii_lowercase();
+        let (scheme, rest) = u.split_once("://").unwrap_or(("", &u));
+        let rest = rest.trim_end_matches('/');
+        let has_port = rest
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty());
+        match (has_port, scheme) {
+            (true, _) => rest.to_string(),
+            (false, "https" | "h2") => format!("{rest}:443"),
+            (false, _) => format!("{rest}:80"),
+        }
+    };
+    norm(written) == norm(dial)
 }
 
 fn site_origin(site: &caddy::Site) -> Origin {
