@@ -38,6 +38,7 @@ mod compose_refs;
 mod encodings;
 mod exhaustive;
 mod faults;
+mod files_start;
 mod fresh_clone;
 mod gcp_services;
 mod hostile;
