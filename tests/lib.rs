@@ -54,6 +54,7 @@ mod rules;
 mod schema;
 mod snapshots;
 mod starter_corpus;
+mod startup_rules;
 mod terminal_escapes;
 mod terraform_locals;
 mod terraform_values;
