@@ -41,6 +41,7 @@ mod faults;
 mod files_start;
 mod fresh_clone;
 mod gcp_services;
+mod generate_secrets;
 mod hostile;
 mod ingest_compose;
 mod ingest_k8s;

@@ -211,6 +211,8 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("images.worker"), ENTER);
 
     w.expect("Step 4 of 5: Review");
+    // The explicit choice of --generate-secrets, off unless chosen: chosen here.
+    w.answer("Generate the random secrets", &format!("y{ENTER}"));
     w.expect("create");
     w.answer("Write 8 files to out?", &format!("y{ENTER}"));
     w.expect("wrote out/docker-compose.worker.yml");
@@ -253,7 +255,28 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
         written.keys().collect::<Vec<_>>(),
         applied.keys().collect::<Vec<_>>()
     );
+    // The generated secrets are in the env file, never on the screen; apply without
+    // --generate-secrets writes the same file with them left empty.
+    let env = String::from_utf8(written["api.env.local"].clone()).unwrap();
+    let mut blanked = String::new();
+    for line in env.lines() {
+        match line.split_once('=') {
+            Some((k, v)) if k == "SECRET_KEY" || k.ends_with("_PEPPER") => {
+                assert!(
+                    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                assert!(!screen.contains(v), "a generated secret was shown");
+                blanked.push_str(&format!("{k}=\n"));
+            }
+            _ => blanked.push_str(&format!("{line}\n")),
+        }
+    }
     for (name, bytes) in &written {
+        let bytes = match name.as_str() {
+            "api.env.local" => blanked.as_bytes(),
+            _ => bytes,
+        };
         assert!(
             applied[name] == *bytes,
             "{name} differs from what apply writes"
