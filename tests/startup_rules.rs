@@ -75,10 +75,11 @@ fn check_args(files: &[hostwiz::render::File]) -> Vec<String> {
                 .map(|n| n.to_string()),
         );
     } else if names.contains(&"Caddyfile") {
+        // The egress override only adds networks, which hostwiz does not read; without the
+        // starter's base file it would declare a worker of its own.
         for n in [
             "Caddyfile",
             "docker-compose.worker.yml",
-            "docker-compose.egress.yml",
             "api.env.local",
             "web.env.local",
         ] {
@@ -254,6 +255,35 @@ const BREAKS: &[Break] = &[
     Break { preset: "k8s-single", sets: BILLING, file: "values-prod.yaml",
         edits: &[("    ENABLE_BILLING_STREAM: \"true\"\n", "")],
         rule: "BILL-010", words: "" },
+    // The VPS env templates, read as the processes' env.
+    Break { preset: "vps-single", sets: &[], file: "api.env.local",
+        edits: &[("\nREDIS_URL=\n", "\nREDIS_URL=redis://cache:6379/0\n")],
+        rule: "BOOT-001", words: "plain redis://" },
+    Break { preset: "vps-single", sets: &[], file: "api.env.local",
+        edits: &[("\nDATABASE_URL=\n", "\n")],
+        rule: "BOOT-001", words: "the api gets no DATABASE_URL" },
+    Break { preset: "vps-worker", sets: &[], file: "api.env.local",
+        edits: &[("\nSECRET_KEY=\n", "\nSECRET_KEY=change-me\n")],
+        rule: "BOOT-002", words: "SECRET_KEY of the api is empty or a placeholder" },
+    Break { preset: "vps-single", sets: &[], file: "api.env.local",
+        edits: &[("\nSECRETS_PROVIDER=gcp_sm\n", "\nSECRETS_PROVIDER=vault_dev\n")],
+        rule: "BOOT-003", words: "vault_dev" },
+    Break { preset: "vps-single", sets: &[], file: "api.env.local",
+        edits: &[("\nENVIRONMENT=production\n", "\nENVIRONMENT=dev\n")],
+        rule: "BOOT-004", words: "ENVIRONMENT=dev" },
+    Break { preset: "vps-single", sets: &[], file: "api.env.local",
+        edits: &[("ALLOWED_HOSTS=api,", "ALLOWED_HOSTS=")],
+        rule: "BOOT-005", words: "does not admit api" },
+    Break { preset: "vps-single", sets: &[], file: "web.env.local",
+        edits: &[("HOSTNAME=0.0.0.0\n", "")],
+        rule: "BOOT-006", words: "HOSTNAME=0.0.0.0" },
+    // The GCP names, from the tfvars.
+    Break { preset: "gcp-cloud-run", sets: &[], file: "prod.tfvars",
+        edits: &[("project_name = \"app\"", "project_name = \"agent-saas\"")],
+        rule: "BOOT-010", words: "VPC connector" },
+    Break { preset: "gcp-cloud-run", sets: &[], file: "prod.tfvars",
+        edits: &[("storage_bucket_name        = \"acme-prod-prod-assets\"", "storage_bucket_name        = \"assets\"")],
+        rule: "BOOT-010", words: "default `assets`" },
 ];
 
 #[test]

@@ -123,7 +123,7 @@ fn who(p: &Process) -> &'static str {
 }
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
-    let known = plan.startup.is_some();
+    let known = plan.startup.as_ref().is_some_and(|s| !s.partial);
     let servers: Vec<&Process> = plan
         .processes
         .iter()
@@ -654,26 +654,33 @@ fn platform(plan: &Plan, out: &mut Vec<Finding>) {
         );
     }
     if let Some(n) = &s.names {
-        let len = n.project_name.value.len() + n.environment.value.len();
+        names(n, out);
+    }
+}
+
+/// Cloud Run's names (BOOT-010): each judged where the files or answers give it.
+fn names(n: &crate::plan::CloudNames, out: &mut Vec<Finding>) {
+    if let (Some(project_name), Some(environment)) = (&n.project_name, &n.environment) {
+        let len = project_name.value.len() + environment.value.len();
         let lower = |v: &str| v.chars().all(|c| !c.is_ascii_uppercase());
-        if len > 10 || !lower(&n.project_name.value) || !lower(&n.environment.value) {
+        if len > 10 || !lower(&project_name.value) || !lower(&environment.value) {
             out.push(Finding::new(
                 &BOOT_010,
-                n.project_name.origin.clone(),
+                project_name.origin.clone(),
                 format!(
                     "project_name + environment is {len} characters: the VPC connector name <project_name>-<environment>-vpc-connector allows 10, lowercase"
                 ),
             ).fix("shorten project_name (e.g. `app`) so that it and the environment are at most 10 lowercase characters"));
         }
-        if n.bucket.value == "assets" {
-            out.push(
+    }
+    if let Some(bucket) = n.bucket.as_ref().filter(|b| b.value == "assets") {
+        out.push(
                 Finding::new(
                     &BOOT_010,
-                    n.bucket.origin.clone(),
+                    bucket.origin.clone(),
                     "storage_bucket_name is the default `assets`, a global GCS name surely taken",
                 )
                 .fix("set storage_bucket_name to a globally unique name such as <project_id>-<environment>-assets"),
             );
-        }
     }
 }

@@ -247,21 +247,36 @@ impl HostModule for Module {
 
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {
         let mut vars = Vars::default();
-        for e in d.of(Kind::EnvFile).chain(&ctx.env) {
+        // The env files the processes read (the API's and the web's templates) are their env;
+        // the others hold the variables Compose and Caddy interpolate.
+        let mut templates = Vec::new();
+        let mut interpolation = 0;
+        for e in d.of(Kind::EnvFile) {
+            match read::template_roles(&e.path) {
+                Some(roles) => templates.push((roles, e.path.clone(), envfile::parse(e)?)),
+                None => {
+                    interpolation += 1;
+                    vars.extend(envfile::parse(e)?);
+                }
+            }
+        }
+        for e in &ctx.env {
             vars.extend(envfile::parse(e)?);
         }
         // Compose reads the project folder's `.env` unless an env file is given.
-        if d.of(Kind::EnvFile).next().is_none() && ctx.env.is_empty() {
+        if interpolation == 0 && ctx.env.is_empty() {
             if let Some(dot_env) = project_dot_env(d)? {
                 vars.extend(envfile::parse(&dot_env)?);
             }
         }
-        Ok(files_plan(
+        let mut plan = files_plan(
             &inputs(d, Kind::Caddyfile),
             &inputs(d, Kind::Compose),
             &vars,
             &ctx.profiles,
-        )?)
+        )?;
+        read::env_templates(&mut plan, &templates);
+        Ok(plan)
     }
 
     fn migratable(&self, _d: &Deployment) -> Result<()> {

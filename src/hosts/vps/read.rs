@@ -7,7 +7,8 @@ use crate::ingest::caddy::{self, Caddyfile};
 use crate::ingest::compose::{self, Compose};
 use crate::ingest::{Input, ParseError, Vars};
 use crate::plan::{
-    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Sourced, Target, Tls,
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Startup, Target,
+    Tls,
 };
 use std::collections::BTreeMap;
 
@@ -177,4 +178,55 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
             })
         })
         .collect()
+}
+
+/// The processes that read an env file, by its name: hostwiz's templates (`api.env.local`,
+/// `web.env.local`) and the starter's places for them. `None` for any other env file, which
+/// holds variables for interpolation.
+pub fn template_roles(path: &str) -> Option<&'static [Role]> {
+    let path = path.replace('\\', "/");
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    if name == super::render::API_ENV_FILE || path.ends_with("apps/api-service/.env.local") {
+        Some(&[Role::Api, Role::Worker])
+    } else if name == super::render::WEB_ENV_FILE || path.ends_with("apps/web-app/.env.local") {
+        Some(&[Role::Web])
+    } else {
+        None
+    }
+}
+
+/// The env templates as the processes' env, under what the Compose files set (Compose's
+/// `environment:` wins over an env file). A filled value is what the process reads and is
+/// judged; an empty one is a secret still to fill on the server: a reference, like every env
+/// file kept off git, neither a value nor missing. With the API's and the web's templates both
+/// read and nothing else unread, every source of the processes' settings is known.
+pub fn env_templates(plan: &mut Plan, templates: &[(&'static [Role], String, Vars)]) {
+    for (roles, file, vars) in templates {
+        let shown = file.rsplit('/').next().unwrap_or(file);
+        for p in plan
+            .processes
+            .iter_mut()
+            .filter(|p| roles.contains(&p.role))
+        {
+            for (k, v) in &vars.0 {
+                if p.env.contains_key(k) || p.secrets.contains_key(k) {
+                    continue;
+                }
+                if v.value.trim().is_empty() {
+                    let reference = format!("{shown} (to fill on the server)");
+                    p.secrets
+                        .insert(k.clone(), Sourced::new(reference, v.origin.clone()));
+                } else {
+                    let value = Setting::from(v.value.as_str());
+                    p.env
+                        .insert(k.clone(), Sourced::new(value, v.origin.clone()));
+                }
+            }
+        }
+    }
+    let read = |role: Role| templates.iter().any(|(roles, _, _)| roles.contains(&role));
+    let complete = plan.processes.iter().all(|p| p.unread_env.is_empty());
+    if read(Role::Api) && read(Role::Web) && complete {
+        plan.startup.get_or_insert_with(Startup::default);
+    }
 }
