@@ -375,3 +375,59 @@ fn secret_values_never_appear_in_reports_diffs_or_json() {
         );
     }
 }
+
+/// BOOT-010 on Compose: the starter's prod file puts api and worker only on `app`, which is
+/// `internal: true`; hostwiz's egress override joins them to `edge` too.
+#[test]
+fn an_internal_only_network_is_an_error_until_the_egress_override_joins_edge() {
+    let (out, files) = written("vps-worker", &[]);
+    let base = crate::support::validators::manifest_dir()
+        .join("tests/fixtures/compose-starter/ops/compose/docker-compose.prod.yml");
+    let t = Test::new()
+        .file(
+            "ops/compose/docker-compose.prod.yml",
+            &std::fs::read_to_string(base).unwrap(),
+        )
+        .file(
+            "ops/compose/caddy/Caddyfile",
+            crate::files_start::contents(&files, "Caddyfile"),
+        )
+        .file(
+            "ops/compose/compose.env",
+            crate::files_start::contents(&files, "compose.env"),
+        );
+    let compose = t.path("ops/compose");
+    let args = [
+        "caddy/Caddyfile",
+        "docker-compose.prod.yml",
+        "--env-file",
+        "compose.env",
+    ];
+    let found = on_files(&compose, &args);
+    for who in ["api", "worker"] {
+        let words = format!("the {who} is only on network `app`, which is internal");
+        assert!(has(&found, "BOOT-010", &words), "{found:#?}");
+    }
+    std::fs::copy(
+        out.path().join("docker-compose.egress.yml"),
+        compose.join("docker-compose.egress.yml"),
+    )
+    .unwrap();
+    let with = [
+        "caddy/Caddyfile",
+        "docker-compose.prod.yml",
+        "docker-compose.egress.yml",
+    ];
+    let found = on_files(&compose, &[&with[..], &args[2..]].concat());
+    assert!(
+        !found
+            .iter()
+            .any(|(r, _, m)| r == "BOOT-010" && m.contains("internal")),
+        "{found:#?}"
+    );
+    // `check --repo` takes the override where the checklist puts it.
+    let run = Test::in_dir(t.dir())
+        .args(["check", "--repo", ".", "--format", "json"])
+        .run();
+    assert!(!run.stdout.contains("which is internal"), "{}", run.stdout);
+}

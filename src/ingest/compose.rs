@@ -1,5 +1,6 @@
 //! Compose files as Docker Compose v2 resolves them, limited to what the contracts read: each
-//! service's image, effective environment, replicas and profiles.
+//! service's image, effective environment, replicas, profiles and networks, and which networks
+//! are internal (no egress).
 //!
 //! Files layer like `docker compose -f a -f b` with compose-go's merge rules (the compose spec's
 //! "Merge" section), checked against `docker compose config` 2.40: maps merge key by key,
@@ -27,6 +28,8 @@ pub struct Compose {
     /// What hostwiz did not read that may change what runs (a remote `include`, a profile
     /// named by an unset variable): unknown, so what a process does not set itself is too.
     pub unread: Vec<Sourced<Unknown>>,
+    /// Top-level networks declared `internal: true` (the last file's word wins), at that line.
+    pub internal: BTreeMap<String, Origin>,
 }
 
 impl Compose {
@@ -57,6 +60,8 @@ pub struct Service {
     pub profiles: Vec<String>,
     /// No profiles, or one of them is active.
     pub active: bool,
+    /// The networks it joins, each at its entry (merged across files); empty: `default`.
+    pub networks: Vec<Sourced<String>>,
 }
 
 const NOT_COMPOSE: &str = "expected a Compose file with a `services` map";
@@ -95,6 +100,7 @@ fn project(
     let first = &files[0];
     let mut services: Vec<Acc> = Vec::new();
     let mut included = Compose::default();
+    let mut internal = BTreeMap::new();
     let mut any_services = false;
     for input in files {
         let docs = yaml::load_all(&input.text).map_err(|e| {
@@ -133,6 +139,20 @@ fn project(
                     included.services.push(s);
                 }
             }
+            if let Some(nets) = doc.get("networks").filter(|n| n.is_map()) {
+                for (k, v) in nets.entries() {
+                    let name = k.as_str().unwrap_or_default().to_string();
+                    match v.get("internal") {
+                        Some(i) if i.as_str().is_some_and(|t| t == "true") => {
+                            internal.insert(name, input.origin(i.line, i.column));
+                        }
+                        Some(_) => {
+                            internal.remove(&name);
+                        }
+                        None => {}
+                    }
+                }
+            }
             let Some(map) = doc.get("services") else {
                 continue;
             };
@@ -160,6 +180,7 @@ fn project(
         return Err(first.error(1, 1, NOT_COMPOSE));
     }
     let mut compose = included;
+    compose.internal.extend(internal);
     for acc in services {
         let unknown_profiles = acc.set.unknown_profiles.clone();
         let service = acc.finish(active, vars)?;
@@ -196,6 +217,7 @@ struct Settings {
     unknown_profiles: Vec<Sourced<Unknown>>,
     replicas: Option<Sourced<Count>>,
     scale: Option<Sourced<Count>>,
+    networks: Vec<Sourced<String>>,
 }
 
 /// A replica count, or why it is not known.
@@ -226,6 +248,7 @@ impl Settings {
             }
             "deploy" => self.replicas = None,
             "scale" => self.scale = None,
+            "networks" => self.networks.clear(),
             _ => {}
         }
     }
@@ -356,6 +379,7 @@ impl Acc {
             replicas_unknown,
             profiles,
             active,
+            networks: s.networks,
         })
     }
 }
@@ -563,6 +587,21 @@ impl Layer<'_> {
                     None => {}
                 },
                 "scale" => acc.scale = Some(self.count(v, key)?),
+                // A list of names, or a map keyed by them; files add to what earlier ones list.
+                "networks" => {
+                    let names: Vec<&Node> = match &v.value {
+                        Value::Seq(items) => items.iter().collect(),
+                        Value::Map(entries) => entries.iter().map(|(k, _)| k).collect(),
+                        _ => Vec::new(),
+                    };
+                    for n in names {
+                        if let Some(Setting::Known(name)) = self.scalar_setting(n, key)? {
+                            if !acc.networks.iter().any(|x| x.value == name) {
+                                acc.networks.push(self.at(n, name));
+                            }
+                        }
+                    }
+                }
                 _ => {}
             }
         }

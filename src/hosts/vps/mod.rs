@@ -211,8 +211,9 @@ impl HostModule for Module {
         vec![Found::new(Host::Vps, files)]
     }
 
-    /// The Caddyfile, the first of the starter's Compose files, the worker override only when
-    /// the `worker` profile is active (it only matters then), and the env files.
+    /// The Caddyfile, the first of the starter's Compose files, hostwiz's egress override when
+    /// it is there, the worker override only when the `worker` profile is active (it only
+    /// matters then), and the env files.
     fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>> {
         let mut files = Vec::new();
         // Env files are read now: whether the worker override counts depends on them.
@@ -234,6 +235,12 @@ impl HostModule for Module {
             .find(|p| p.is_file())
         {
             files.push((Kind::Compose, Src::Path(p)));
+        }
+        // hostwiz's egress override joins api and worker to `edge` (BOOT-010), whatever the
+        // profile.
+        let egress = dir.join(EGRESS_OVERRIDE);
+        if files.iter().any(|(k, _)| *k == Kind::Compose) && egress.is_file() {
+            files.push((Kind::Compose, Src::Path(egress)));
         }
         let worker_active = ctx.profiles.iter().any(|p| p == "worker")
             || env.iter().chain(&ctx.env).any(activates_worker);

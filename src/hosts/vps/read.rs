@@ -98,6 +98,7 @@ pub fn plan(
         .cloned()
         .or_else(|| routed_api.first().cloned());
 
+    let no_egress = compose.as_ref().map(no_egress).unwrap_or_default();
     Ok(Plan {
         host: Host::Vps,
         web_hosts,
@@ -112,8 +113,33 @@ pub fn plan(
         api_addresses: vec!["api:8000".into()],
         urls: None,
         services: None,
-        startup: None,
+        // What the Compose files show of the platform; the processes' settings are known only
+        // once their env templates are read too (`env_templates`).
+        startup: (!no_egress.is_empty()).then(|| Startup {
+            no_egress,
+            partial: true,
+            ..Startup::default()
+        }),
     })
+}
+
+/// The API and worker services that join only internal networks: no egress to OpenAI, Stripe
+/// or a managed database (STARTER-FACTS blocker 7). A service with no `networks` is on
+/// `default`, which has egress.
+fn no_egress(compose: &Compose) -> Vec<(Role, Sourced<String>)> {
+    let mut out = Vec::new();
+    for s in compose.services.iter().filter(|s| s.active) {
+        let role = match s.name.as_str() {
+            "api" => Role::Api,
+            "worker" => Role::Worker,
+            _ => continue,
+        };
+        let internal = |n: &Sourced<String>| compose.internal.contains_key(&n.value);
+        if !s.networks.is_empty() && s.networks.iter().all(internal) {
+            out.push((role, s.networks[0].clone()));
+        }
+    }
+    out
 }
 
 fn site_origin(site: &caddy::Site) -> Origin {
@@ -227,6 +253,6 @@ pub fn env_templates(plan: &mut Plan, templates: &[(&'static [Role], String, Var
     let read = |role: Role| templates.iter().any(|(roles, _, _)| roles.contains(&role));
     let complete = plan.processes.iter().all(|p| p.unread_env.is_empty());
     if read(Role::Api) && read(Role::Web) && complete {
-        plan.startup.get_or_insert_with(Startup::default);
+        plan.startup.get_or_insert_with(Startup::default).partial = false;
     }
 }
