@@ -431,3 +431,40 @@ fn an_internal_only_network_is_an_error_until_the_egress_override_joins_edge() {
         .run();
     assert!(!run.stdout.contains("which is internal"), "{}", run.stdout);
 }
+
+/// BOOT-010's warning without helm: the chart's own template names the ExternalSecret API.
+#[test]
+fn the_charts_v1beta1_external_secrets_are_a_warning_without_rendering() {
+    let (_out, files) = written("k8s-single", &[]);
+    let t = Test::new();
+    let chart = crate::support::validators::chart_dir();
+    for f in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/externalsecrets.yaml",
+        "templates/api.yaml",
+    ] {
+        let text = std::fs::read_to_string(chart.join(f)).unwrap();
+        std::fs::create_dir_all(t.path("chart/templates")).unwrap();
+        std::fs::write(t.path(&format!("chart/{f}")), text).unwrap();
+    }
+    let values = crate::files_start::contents(&files, "values-prod.yaml");
+    std::fs::write(t.path("chart/values-prod.yaml"), values).unwrap();
+    let no_helm = |dir: &Path| {
+        let run = Test::in_dir(dir)
+            .env("HOSTWIZ_HELM", "")
+            .env("PATH", "/usr/bin:/bin")
+            .args(["check", "values-prod.yaml", "--format", "json"])
+            .run();
+        assert!(run.status <= 1, "{}{}", run.stdout, run.stderr);
+        run.stdout
+    };
+    let out = no_helm(&t.path("chart"));
+    assert!(out.contains("external-secrets.io/v1beta1"), "{out}");
+    let template = t.path("chart/templates/externalsecrets.yaml");
+    let patched = std::fs::read_to_string(&template)
+        .unwrap()
+        .replace("external-secrets.io/v1beta1", "external-secrets.io/v1");
+    std::fs::write(&template, patched).unwrap();
+    assert!(!no_helm(&t.path("chart")).contains("v1beta1"));
+}

@@ -363,6 +363,20 @@ impl HostModule for Module {
                 ctx.release.as_deref().unwrap_or("starter"),
                 ctx.namespace.as_deref().unwrap_or("default"),
             ),
+            (None, Some(chart)) => {
+                let mut plan = values_plan(&values)?;
+                // Unrendered, the chart's own template still says which ExternalSecret API
+                // it asks the cluster for.
+                if let Some(store) = plan
+                    .startup
+                    .as_mut()
+                    .and_then(|s| s.secret_store.as_mut())
+                    .filter(|s| s.api_version.is_none())
+                {
+                    store.api_version = helm::external_secret_api(&chart);
+                }
+                Ok(plan)
+            }
             _ => Ok(values_plan(&values)?),
         }
     }
