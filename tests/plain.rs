@@ -181,7 +181,12 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     // questions between the worker mode and the replicas keep their defaults.
     w.answer(&q("billing.worker"), ENTER);
     for key in STARTUP_QUESTIONS {
-        w.answer(&q(key), ENTER);
+        // Secret Manager needs its project off GCP (BOOT-003); the rest keep their defaults.
+        let keys = match key {
+            "secrets.location" => format!("acme-prod{ENTER}"),
+            _ => ENTER.to_string(),
+        };
+        w.answer(&q(key), &keys);
     }
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");

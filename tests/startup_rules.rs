@@ -135,9 +135,15 @@ fn startup_rules_fire_on_answers_that_break_them() {
     let cases: &[(&str, &[&str], &str, &str)] = &[
         (
             "k8s-single",
-            &["secrets.provider=vault_hcp"],
+            &["secrets.provider=vault_hcp", "secrets.location="],
             "BOOT-003",
             "VAULT_ADDR",
+        ),
+        (
+            "k8s-single",
+            &["secrets.location="],
+            "BOOT-003",
+            "without GCP_SM_PROJECT_ID",
         ),
         (
             "vps-single",

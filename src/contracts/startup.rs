@@ -301,6 +301,7 @@ fn provider(p: &Process, known: bool, out: &mut Vec<Finding>) {
     if !absent.is_empty() {
         out.push(missing(&BOOT_003, p, &absent.join(", ")));
     }
+    gcp_project(p, out);
     match value(p, "AUTH_KEY_STORAGE_BACKEND") {
         Some(v) if v.value.trim() != "secret-manager" => out.push(Finding::new(
             &BOOT_003,
@@ -329,6 +330,37 @@ fn provider(p: &Process, known: bool, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+    }
+}
+
+/// Secret Manager on GCP finds a short secret name in `GCP_SM_PROJECT_ID` (or
+/// `GCP_PROJECT_ID`); only names written `projects/<project>/secrets/<name>` need neither
+/// (STARTER-FACTS B.4). Without it the API starts, then fails at the first token it signs.
+fn gcp_project(p: &Process, out: &mut Vec<Finding>) {
+    let Some(provider) = value(p, "SECRETS_PROVIDER").filter(|v| v.value.trim() == "gcp_sm") else {
+        return;
+    };
+    let project = ["GCP_SM_PROJECT_ID", "GCP_PROJECT_ID"]
+        .iter()
+        .any(|n| !matches!(got(p, n), Got::Missing));
+    let full = |n: &str| match got(p, n) {
+        Got::Value(v) => v.value.trim().starts_with("projects/"),
+        Got::Missing => true,
+        Got::Reference | Got::Unknown(_) => false,
+    };
+    let full_names = full("AUTH_KEY_SECRET_NAME") && full("GCP_SM_SIGNING_SECRET_NAME");
+    if !(project || full_names) {
+        out.push(
+            Finding::new(
+                &BOOT_003,
+                provider.origin.clone(),
+                format!(
+                    "the {} uses gcp_sm without GCP_SM_PROJECT_ID: its short secret names resolve in no project",
+                    who(p)
+                ),
+            )
+            .fix("set GCP_SM_PROJECT_ID (secrets.location), or name the secrets projects/<project>/secrets/<name>"),
+        );
     }
 }
 

@@ -149,6 +149,17 @@ pub fn server_problems(
                 problems.push(format!("{s} missing for {provider}"));
             }
         }
+        // Secret Manager resolves short secret names in a project (STARTER-FACTS B.4).
+        let full = |n: &str| get(n).is_some_and(|v| v.starts_with("projects/"));
+        let project = ["GCP_SM_PROJECT_ID", "GCP_PROJECT_ID"]
+            .iter()
+            .any(|n| get(n).is_some_and(|v| !v.is_empty()));
+        if provider == "gcp_sm"
+            && !project
+            && !(full("AUTH_KEY_SECRET_NAME") && full("GCP_SM_SIGNING_SECRET_NAME"))
+        {
+            problems.push("gcp_sm without GCP_SM_PROJECT_ID".into());
+        }
     }
     if get("AUTH_KEY_STORAGE_BACKEND").as_deref() != Some("secret-manager") {
         problems.push("AUTH_KEY_STORAGE_BACKEND is not secret-manager".into());

@@ -272,7 +272,7 @@ impl HostModule for Module {
             secrets,
             deploy,
             next: 0,
-            migrations: vec![
+            migrations: [
                 "# The production settings, from the secrets above:".into(),
                 "export DATABASE_URL='postgresql+asyncpg://USER:PASSWORD@HOST:5432/DB?ssl=require'"
                     .into(),
@@ -284,7 +284,14 @@ impl HostModule for Module {
                     "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
                     a.runtime.provider, a.runtime.keyset_secret
                 ),
-            ],
+            ]
+            .into_iter()
+            // The provider's address: the key set is looked up there.
+            .chain(
+                runtime::location(a)
+                    .map(|l| format!("export {}='{l}'", runtime::address_var(&a.runtime.provider))),
+            )
+            .collect(),
             logs: format!("kubectl -n {ns} logs -l app.kubernetes.io/component --prefix --tail=-1"),
         }
     }
