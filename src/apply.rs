@@ -24,6 +24,16 @@ pub fn default_out(a: &Answers) -> PathBuf {
 /// Checks the answers and prepares the writes. `Err(Refused)` means an error finding; the
 /// findings are in the returned outcome either way, so the caller can print them.
 pub fn prepare(answers: Answers, out: Option<&Path>) -> Result<Outcome, (Vec<Finding>, Error)> {
+    prepare_with(answers, out, false)
+}
+
+/// [`prepare`], with `--generate-secrets`: the random secrets of the private templates filled
+/// (`render::secrets`). Values already filled in the output folder are kept either way.
+pub fn prepare_with(
+    answers: Answers,
+    out: Option<&Path>,
+    generate_secrets: bool,
+) -> Result<Outcome, (Vec<Finding>, Error)> {
     let mut findings = contracts::check(&Plan::from(&answers));
     findings.extend(contracts::check_answers(&answers));
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
@@ -35,8 +45,14 @@ pub fn prepare(answers: Answers, out: Option<&Path>) -> Result<Outcome, (Vec<Fin
         return Err((findings, Error::Refused { errors }));
     }
     let out = out.map_or_else(|| default_out(&answers), Path::to_path_buf);
-    let planned =
-        write::prepare(&out, render::render(&answers)).map_err(|e| (findings.clone(), e))?;
+    let mut files = render::render(&answers);
+    let filled =
+        render::secrets::keep_filled(&mut files, &out).and_then(|()| match generate_secrets {
+            true => render::secrets::generate(&mut files).map(drop),
+            false => Ok(()),
+        });
+    filled.map_err(|e| (findings.clone(), e))?;
+    let planned = write::prepare(&out, files).map_err(|e| (findings.clone(), e))?;
     Ok(Outcome {
         answers,
         findings,

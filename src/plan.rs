@@ -411,6 +411,10 @@ pub struct Startup {
     pub no_egress: Vec<(Role, Sourced<String>)>,
     /// Cloud Run: the names the blueprint derives resources from.
     pub names: Option<CloudNames>,
+    /// Only the platform's side above is read, not every source of the processes' settings
+    /// (a tfvars file read without the blueprint's locals): a missing setting may come from
+    /// what was not read, so it is no finding.
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -424,9 +428,10 @@ pub struct SecretStore {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CloudNames {
-    pub project_name: Sourced<String>,
-    pub environment: Sourced<String>,
-    pub bucket: Sourced<String>,
+    /// Each where known: the blueprint gives `project_name` no default.
+    pub project_name: Option<Sourced<String>>,
+    pub environment: Option<Sourced<String>>,
+    pub bucket: Option<Sourced<String>>,
 }
 
 impl Plan {

@@ -75,6 +75,17 @@ pub fn kebab(name: &str) -> String {
     name.to_ascii_lowercase().replace('_', "-")
 }
 
+/// The setting that holds the secrets provider's address (`secrets.location`): the GCP
+/// project, the AWS region, the Key Vault URL or the Vault address.
+pub fn address_var(provider: &str) -> &'static str {
+    match provider {
+        "gcp_sm" => "GCP_SM_PROJECT_ID",
+        "aws_sm" => "AWS_REGION",
+        "azure_kv" => "AZURE_KEY_VAULT_URL",
+        _ => "VAULT_ADDR",
+    }
+}
+
 /// The settings the provider needs (STARTER-FACTS B.4), with the answer each comes from.
 fn provider_env(a: &Answers) -> Vec<(String, String, &'static str)> {
     let rt = &a.runtime;
@@ -84,11 +95,12 @@ fn provider_env(a: &Answers) -> Vec<(String, String, &'static str)> {
         rt.provider.clone(),
         "secrets.provider",
     )];
-    let (addr, signing) = match rt.provider.as_str() {
-        "gcp_sm" => ("GCP_SM_PROJECT_ID", "GCP_SM_SIGNING_SECRET_NAME"),
-        "aws_sm" => ("AWS_REGION", "AWS_SM_SIGNING_SECRET_ARN"),
-        "azure_kv" => ("AZURE_KEY_VAULT_URL", "AZURE_KV_SIGNING_SECRET_NAME"),
-        _ => ("VAULT_ADDR", "VAULT_TRANSIT_KEY"),
+    let addr = address_var(&rt.provider);
+    let signing = match rt.provider.as_str() {
+        "gcp_sm" => "GCP_SM_SIGNING_SECRET_NAME",
+        "aws_sm" => "AWS_SM_SIGNING_SECRET_ARN",
+        "azure_kv" => "AZURE_KV_SIGNING_SECRET_NAME",
+        _ => "VAULT_TRANSIT_KEY",
     };
     if let Some(l) = loc {
         env.push((addr.into(), l, "secrets.location"));

@@ -344,7 +344,8 @@ fn broken_answers_files_get_a_clear_error() {
 #[test]
 fn user_presets_are_listed_and_used() {
     let preset = "# Staging on k8s with our own domain.\nversion = 1\nhost = \"k8s\"\nenvironment = \"staging\"\n\
-                  [domains]\nweb = \"staging.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n";
+                  [domains]\nweb = \"staging.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
+                  [secrets]\nlocation = \"acme-staging\"\n";
     let t = Test::new()
         .file("config/hostwiz/presets/acme-staging.toml", preset)
         .args(["presets"]);

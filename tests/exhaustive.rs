@@ -21,7 +21,7 @@ impl Case {
         let mut raw = RawAnswers::from_toml(
             // The operator's own values: example ones would add ANS-001 to every case.
             "version = 1\n[domains]\nweb = \"app.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
-             [gcp]\nproject_id = \"acme-shop\"\n",
+             [gcp]\nproject_id = \"acme-shop\"\n[secrets]\nlocation = \"acme-shop\"\n",
         )
         .unwrap();
         let sets = [

@@ -181,7 +181,12 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     // questions between the worker mode and the replicas keep their defaults.
     w.answer(&q("billing.worker"), ENTER);
     for key in STARTUP_QUESTIONS {
-        w.answer(&q(key), ENTER);
+        // Secret Manager needs its project off GCP (BOOT-003); the rest keep their defaults.
+        let keys = match key {
+            "secrets.location" => format!("acme-prod{ENTER}"),
+            _ => ENTER.to_string(),
+        };
+        w.answer(&q(key), &keys);
     }
     w.answer(&q("scale.api_replicas"), &format!("3{ENTER}"));
     w.expect("✗ BILL-004 inline mode with up to 3 API processes");
@@ -211,6 +216,8 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
     w.answer(&q("images.worker"), ENTER);
 
     w.expect("Step 4 of 5: Review");
+    // The explicit choice of --generate-secrets, off unless chosen: chosen here.
+    w.answer("Generate the random secrets", &format!("y{ENTER}"));
     w.expect("create");
     w.answer("Write 8 files to out?", &format!("y{ENTER}"));
     w.expect("wrote out/docker-compose.worker.yml");
@@ -253,7 +260,28 @@ fn a_vps_with_a_dedicated_worker_end_to_end() {
         written.keys().collect::<Vec<_>>(),
         applied.keys().collect::<Vec<_>>()
     );
+    // The generated secrets are in the env file, never on the screen; apply without
+    // --generate-secrets writes the same file with them left empty.
+    let env = String::from_utf8(written["api.env.local"].clone()).unwrap();
+    let mut blanked = String::new();
+    for line in env.lines() {
+        match line.split_once('=') {
+            Some((k, v)) if k == "SECRET_KEY" || k.ends_with("_PEPPER") => {
+                assert!(
+                    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                assert!(!screen.contains(v), "a generated secret was shown");
+                blanked.push_str(&format!("{k}=\n"));
+            }
+            _ => blanked.push_str(&format!("{line}\n")),
+        }
+    }
     for (name, bytes) in &written {
+        let bytes = match name.as_str() {
+            "api.env.local" => blanked.as_bytes(),
+            _ => bytes,
+        };
         assert!(
             applied[name] == *bytes,
             "{name} differs from what apply writes"

@@ -81,6 +81,11 @@ const BOOT_PORT: &str = "ops/infra/gcp/locals.tf:13:7: error BOOT-010 the api se
 ops/infra/gcp/locals.tf:13:7: error BOOT-010 the worker sets PORT, which Cloud Run reserves and refuses
   fix: remove PORT from the env the blueprint's locals.tf builds (api_env cannot remove it)
 ";
+/// The fixture blueprint's default `project_name` ("starter") with "prod": the VPC connector's
+/// name would be too long (read from the blueprint's defaults since issue 13 item 3).
+const BOOT_NAMES: &str = "ops/infra/gcp/variables.tf:8:3: error BOOT-010 project_name + environment is 11 characters: the VPC connector name <project_name>-<environment>-vpc-connector allows 10, lowercase
+  fix: shorten project_name (e.g. `app`) so that it and the environment are at most 10 lowercase characters
+";
 const REPLAY: &str = "ops/infra/gcp/prod.tfvars:1:1: error BILL-002 a worker is defined but the API still runs with ENABLE_BILLING_STREAM_REPLAY=true
   fix: set it `false` on the API
 ";
@@ -134,10 +139,11 @@ fn before_the_remediation_every_break_is_reported_with_helm() {
         ROUTE_CADDY,
         REPLAY,
         BOOT_PORT,
+        BOOT_NAMES,
         BOOTSTRAP,
     ]
     .concat()
-        + "9 errors, 1 warning, 1 info, 0 suppressed\n"
+        + "10 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     assert_eq!(run.stdout, expected);
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
@@ -152,10 +158,11 @@ fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
         ROUTE_CADDY,
         REPLAY,
         BOOT_PORT,
+        BOOT_NAMES,
         BOOTSTRAP,
     ]
     .concat()
-        + "8 errors, 1 warning, 1 info, 0 suppressed\n"
+        + "9 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     assert_eq!(run.stdout, expected);
     assert_eq!(run.stderr.matches("note:").count(), 2, "{}", run.stderr);
@@ -170,8 +177,8 @@ fn before_the_remediation_without_helm_the_chart_semantics_apply_and_say_so() {
 fn after_the_remediation_nothing_breaks_with_or_without_helm() {
     let bin = tempfile::tempdir().unwrap();
     // Routing and billing hold after the remediation; the startup traps are the starter's own.
-    let expected = [MODE, BOOT_COMPOSE, BOOT_PORT, BOOTSTRAP].concat()
-        + "6 errors, 1 warning, 1 info, 0 suppressed\n"
+    let expected = [MODE, BOOT_COMPOSE, BOOT_PORT, BOOT_NAMES, BOOTSTRAP].concat()
+        + "7 errors, 1 warning, 1 info, 0 suppressed\n"
         + READ;
     if let Some(shim) = helm_shim(&bin.path().join("bin")) {
         if let Some(run) = check("after", Some(&shim)) {

@@ -138,7 +138,7 @@ fn the_caddyfile_is_in_caddy_fmt_form() {
 // ---------------------------------------------------------------------------------------------
 // Helm + Kubernetes
 
-fn yaml_stream_to_json(yaml: &str) -> Option<Vec<Value>> {
+pub(crate) fn yaml_stream_to_json(yaml: &str) -> Option<Vec<Value>> {
     let python = validators::python()?;
     let out = validators::run_with_input(
         Command::new(python).args([

@@ -123,7 +123,7 @@ fn who(p: &Process) -> &'static str {
 }
 
 pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
-    let known = plan.startup.is_some();
+    let known = plan.startup.as_ref().is_some_and(|s| !s.partial);
     let servers: Vec<&Process> = plan
         .processes
         .iter()
@@ -301,6 +301,7 @@ fn provider(p: &Process, known: bool, out: &mut Vec<Finding>) {
     if !absent.is_empty() {
         out.push(missing(&BOOT_003, p, &absent.join(", ")));
     }
+    gcp_project(p, out);
     match value(p, "AUTH_KEY_STORAGE_BACKEND") {
         Some(v) if v.value.trim() != "secret-manager" => out.push(Finding::new(
             &BOOT_003,
@@ -329,6 +330,37 @@ fn provider(p: &Process, known: bool, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+    }
+}
+
+/// Secret Manager on GCP finds a short secret name in `GCP_SM_PROJECT_ID` (or
+/// `GCP_PROJECT_ID`); only names written `projects/<project>/secrets/<name>` need neither
+/// (STARTER-FACTS B.4). Without it the API starts, then fails at the first token it signs.
+fn gcp_project(p: &Process, out: &mut Vec<Finding>) {
+    let Some(provider) = value(p, "SECRETS_PROVIDER").filter(|v| v.value.trim() == "gcp_sm") else {
+        return;
+    };
+    let project = ["GCP_SM_PROJECT_ID", "GCP_PROJECT_ID"]
+        .iter()
+        .any(|n| !matches!(got(p, n), Got::Missing));
+    let full = |n: &str| match got(p, n) {
+        Got::Value(v) => v.value.trim().starts_with("projects/"),
+        Got::Missing => true,
+        Got::Reference | Got::Unknown(_) => false,
+    };
+    let full_names = full("AUTH_KEY_SECRET_NAME") && full("GCP_SM_SIGNING_SECRET_NAME");
+    if !(project || full_names) {
+        out.push(
+            Finding::new(
+                &BOOT_003,
+                provider.origin.clone(),
+                format!(
+                    "the {} uses gcp_sm without GCP_SM_PROJECT_ID: its short secret names resolve in no project",
+                    who(p)
+                ),
+            )
+            .fix("set GCP_SM_PROJECT_ID (secrets.location), or name the secrets projects/<project>/secrets/<name>"),
+        );
     }
 }
 
@@ -654,26 +686,33 @@ fn platform(plan: &Plan, out: &mut Vec<Finding>) {
         );
     }
     if let Some(n) = &s.names {
-        let len = n.project_name.value.len() + n.environment.value.len();
+        names(n, out);
+    }
+}
+
+/// Cloud Run's names (BOOT-010): each judged where the files or answers give it.
+fn names(n: &crate::plan::CloudNames, out: &mut Vec<Finding>) {
+    if let (Some(project_name), Some(environment)) = (&n.project_name, &n.environment) {
+        let len = project_name.value.len() + environment.value.len();
         let lower = |v: &str| v.chars().all(|c| !c.is_ascii_uppercase());
-        if len > 10 || !lower(&n.project_name.value) || !lower(&n.environment.value) {
+        if len > 10 || !lower(&project_name.value) || !lower(&environment.value) {
             out.push(Finding::new(
                 &BOOT_010,
-                n.project_name.origin.clone(),
+                project_name.origin.clone(),
                 format!(
                     "project_name + environment is {len} characters: the VPC connector name <project_name>-<environment>-vpc-connector allows 10, lowercase"
                 ),
             ).fix("shorten project_name (e.g. `app`) so that it and the environment are at most 10 lowercase characters"));
         }
-        if n.bucket.value == "assets" {
-            out.push(
+    }
+    if let Some(bucket) = n.bucket.as_ref().filter(|b| b.value == "assets") {
+        out.push(
                 Finding::new(
                     &BOOT_010,
-                    n.bucket.origin.clone(),
+                    bucket.origin.clone(),
                     "storage_bucket_name is the default `assets`, a global GCS name surely taken",
                 )
                 .fix("set storage_bucket_name to a globally unique name such as <project_id>-<environment>-assets"),
             );
-        }
     }
 }

@@ -3,6 +3,7 @@
 //! string helpers here are shared by the hosts' renderers.
 
 mod checklist;
+pub mod secrets;
 
 pub use checklist::{api_count, Checklist};
 

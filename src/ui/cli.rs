@@ -228,7 +228,8 @@ with --yes (or a confirmation on a terminal), its old content kept as <name>.<n>
 overwriting anything, its mode kept); each file is written to a temporary file beside it and
 renamed, one run at a time per folder, so a crash never leaves half a file and the next run
 finishes an interrupted one; secret-looking values are masked in diffs; nothing is written
-outside --out.";
+outside --out. Secret values already filled into the 0600 templates (api.env.local,
+secrets-<env>.yaml) are kept on every run; --generate-secrets fills the random ones.";
 
 const CHECK_LONG_ABOUT: &str = "\
 Check existing configuration against the routing, billing and services contracts, like a
@@ -306,6 +307,12 @@ struct ApplyArgs {
     /// Replace files that differ without asking (their old content is kept as <name>.<n>.bak)
     #[arg(long)]
     yes: bool,
+    /// Fill the random secrets (SECRET_KEY and the peppers, as `openssl rand -hex 32`) into the
+    /// 0600 secret files hostwiz writes: a VPS's api.env.local, or the chart's own Secret
+    /// (k8s.secret_store empty). Never printed; values already filled are kept. Refused where
+    /// the secrets live in a store (External Secrets, Secret Manager): create them there
+    #[arg(long)]
+    generate_secrets: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -525,7 +532,7 @@ fn run_apply(args: ApplyArgs, out: &mut impl Write) -> Result<()> {
     };
     let out_dir = out_for(args.out, Some(&source));
     let answers = source::load(&source, &args.sets)?;
-    let outcome = match apply::prepare(answers, out_dir.as_deref()) {
+    let outcome = match apply::prepare_with(answers, out_dir.as_deref(), args.generate_secrets) {
         Ok(o) => o,
         Err((findings, e)) => {
             match args.format {

@@ -229,7 +229,15 @@ impl<W: Write> Plain<'_, W> {
                 return Ok(Some(self.back_to(Some(&e.key))));
             }
         };
-        let outcome = match apply::prepare(answers, self.out_dir.as_deref()) {
+        let generate = match wizard::offers_generated_secrets(&answers) {
+            true => confirm(
+                wizard::GENERATE_SECRETS,
+                false,
+                Some(wizard::GENERATE_SECRETS_HELP),
+            )?,
+            false => false,
+        };
+        let outcome = match apply::prepare_with(answers, self.out_dir.as_deref(), generate) {
             Ok(o) => o,
             Err((findings, e @ Error::Refused { .. })) => {
                 self.say(report::text(&findings).trim_end())?;

@@ -220,3 +220,15 @@ pub fn prefill(plan: &hostwiz::plan::Plan, base: &RawAnswers) -> RawAnswers {
     hostwiz::hosts::module(plan.host).prefill(plan, &mut set);
     raw
 }
+
+/// The wizards' explicit choice for `--generate-secrets`, asked only where hostwiz writes a
+/// template of random secrets (a VPS's env file, the chart's own Secret); off unless chosen.
+pub const GENERATE_SECRETS: &str =
+    "Generate the random secrets (SECRET_KEY and the peppers) into the 0600 secret files?";
+pub const GENERATE_SECRETS_HELP: &str =
+    "as `openssl rand -hex 32`; never shown; values already filled are kept; no leaves them for you";
+
+/// Whether the files of `a` hold random secrets the wizard may offer to generate.
+pub fn offers_generated_secrets(a: &Answers) -> bool {
+    hostwiz::render::secrets::generatable(&hostwiz::render::render(a))
+}

@@ -1,7 +1,9 @@
-//! `terraform console` as the oracle for the blueprint's locals. It needs Terraform 1.9 or
-//! later (the venv's 1.0 lacks functions the blueprint uses): `HOSTWIZ_TERRAFORM`, then
-//! `/usr/local/bin/terraform`, then `terraform` on PATH, the first of a recent enough version.
-//! None found skips the check (a note on stderr), or fails under `HOSTWIZ_REQUIRE_VALIDATORS=1`.
+//! `terraform console` as the oracle for the blueprint's locals, and `terraform plan` against
+//! its variables (`files_start::gcp`). Both need Terraform 1.9 or later (the venv's 1.0 lacks
+//! functions the blueprint uses and cross-variable validations): `HOSTWIZ_TERRAFORM`, then
+//! `/usr/local/bin/terraform` (the machine image's; `.ci/run` checks it), then `terraform` on
+//! PATH, the first of a recent enough version. None found skips the check (a note on stderr),
+//! or fails under `HOSTWIZ_REQUIRE_VALIDATORS=1`.
 
 use super::validators::{missing_because, tool};
 use std::path::{Path, PathBuf};

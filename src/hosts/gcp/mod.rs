@@ -579,15 +579,18 @@ fn startup(plan: &mut Plan, a: &Answers) {
     }
     if let Some(s) = plan.startup.as_mut() {
         s.names = Some(CloudNames {
-            project_name: Sourced::new(
+            project_name: Some(Sourced::new(
                 a.gcp.project_name.clone(),
                 Origin::Answer("gcp.project_name"),
-            ),
-            environment: Sourced::new(a.environment.to_string(), Origin::Answer("environment")),
-            bucket: Sourced::new(
+            )),
+            environment: Some(Sourced::new(
+                a.environment.to_string(),
+                Origin::Answer("environment"),
+            )),
+            bucket: Some(Sourced::new(
                 runtime::bucket(a).unwrap_or_default(),
                 Origin::Answer("storage.bucket"),
-            ),
+            )),
         });
     }
 }

@@ -9,8 +9,8 @@ use crate::answers::Host;
 use crate::catalog::Condition;
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
-    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting, Sourced, Target,
-    Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
+    CloudNames, Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting,
+    Sourced, Startup, Target, Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
 };
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::Body;
@@ -533,7 +533,18 @@ fn build(
             extra: Vec::new(),
             overrides,
         }),
-        startup: None,
+        // The names the blueprint builds resources from, from the tfvars or its defaults
+        // (`storage_bucket_name` defaults to `assets`); the processes' settings come partly
+        // from locals this reading may not have, so a missing one is no finding here.
+        startup: Some(Startup {
+            names: Some(CloudNames {
+                project_name: text("project_name"),
+                environment: text("environment"),
+                bucket: text("storage_bucket_name"),
+            }),
+            partial: true,
+            ..Startup::default()
+        }),
     }
 }
 

@@ -222,6 +222,36 @@ fn remap(plan: &mut Plan, values: Option<&Plan>, sources: &Sources, stream: &str
     }
 }
 
+/// Without rendering: the `apiVersion` the chart's own templates give their ExternalSecrets
+/// (the starter's say `external-secrets.io/v1beta1`, which current External Secrets no longer
+/// serves), read from `templates/` as written. `None` when no template declares one literally.
+pub fn external_secret_api(chart: &Path) -> Option<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(chart.join("templates"))
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    paths.iter().find_map(|p| {
+        let bytes = crate::ingest::bounded::read(
+            p,
+            crate::ingest::bounded::MAX_LIST,
+            "a chart template",
+            "read the chart's templates",
+        )
+        .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        text.split("\n---").find_map(|doc| {
+            let lines = || doc.lines().map(str::trim);
+            lines().any(|l| l == "kind: ExternalSecret").then_some(())?;
+            lines()
+                .find_map(|l| l.strip_prefix("apiVersion:"))
+                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+                .filter(|v| !v.is_empty() && !v.contains("{{"))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,7 +272,7 @@ impl HostModule for Module {
             secrets,
             deploy,
             next: 0,
-            migrations: vec![
+            migrations: [
                 "# The production settings, from the secrets above:".into(),
                 "export DATABASE_URL='postgresql+asyncpg://USER:PASSWORD@HOST:5432/DB?ssl=require'"
                     .into(),
@@ -284,7 +284,14 @@ impl HostModule for Module {
                     "export AUTH_KEY_STORAGE_PROVIDER={} AUTH_KEY_SECRET_NAME={}",
                     a.runtime.provider, a.runtime.keyset_secret
                 ),
-            ],
+            ]
+            .into_iter()
+            // The provider's address: the key set is looked up there.
+            .chain(
+                runtime::location(a)
+                    .map(|l| format!("export {}='{l}'", runtime::address_var(&a.runtime.provider))),
+            )
+            .collect(),
             logs: format!("kubectl -n {ns} logs -l app.kubernetes.io/component --prefix --tail=-1"),
         }
     }
@@ -363,6 +370,20 @@ impl HostModule for Module {
                 ctx.release.as_deref().unwrap_or("starter"),
                 ctx.namespace.as_deref().unwrap_or("default"),
             ),
+            (None, Some(chart)) => {
+                let mut plan = values_plan(&values)?;
+                // Unrendered, the chart's own template still says which ExternalSecret API
+                // it asks the cluster for.
+                if let Some(store) = plan
+                    .startup
+                    .as_mut()
+                    .and_then(|s| s.secret_store.as_mut())
+                    .filter(|s| s.api_version.is_none())
+                {
+                    store.api_version = helm::external_secret_api(&chart);
+                }
+                Ok(plan)
+            }
             _ => Ok(values_plan(&values)?),
         }
     }

@@ -224,13 +224,13 @@ fn secrets(v: &Val, processes: &mut [Process]) -> Result<Option<Startup>, ParseE
     if !(described && seen) {
         return Ok(None);
     }
-    // A key both in `env` and mounted from the Secret, or `PORT` (the template sets it), is
-    // two entries of one name; so is a billing flag in `worker.env`, which the worker
-    // template sets itself (BOOT-010).
+    // A key both in `env` and mounted from the Secret, or `PORT` (every template sets it,
+    // the worker's to 8000), is two entries of one name; so is a billing flag in
+    // `worker.env`, which the worker template sets itself (BOOT-010).
     for p in processes.iter() {
         let r = p.role.as_str();
         for (k, e) in v.at(&[r, "env"])?.map_or(&BTreeMap::new(), |m| &m.entries) {
-            if p.secrets.contains_key(k) || (k == "PORT" && p.role != Role::Worker) {
+            if p.secrets.contains_key(k) || k == "PORT" {
                 let name = Sourced::new(k.clone(), e.key_origin());
                 startup.duplicate_env.push((p.role, name));
             }

@@ -236,8 +236,9 @@ impl HostModule for Module {
         vec![Found::new(Host::Vps, files)]
     }
 
-    /// The Caddyfile, the first of the starter's Compose files, the worker override only when
-    /// the `worker` profile is active (it only matters then), and the env files.
+    /// The Caddyfile, the first of the starter's Compose files, hostwiz's egress override when
+    /// it is there, the worker override only when the `worker` profile is active (it only
+    /// matters then), and the env files.
     fn discover(&self, dir: &Path, ctx: &Context) -> Result<Vec<Found>> {
         let mut files = Vec::new();
         // Env files are read now: whether the worker override counts depends on them.
@@ -260,6 +261,12 @@ impl HostModule for Module {
         {
             files.push((Kind::Compose, Src::Path(p)));
         }
+        // hostwiz's egress override joins api and worker to `edge` (BOOT-010), whatever the
+        // profile.
+        let egress = dir.join(EGRESS_OVERRIDE);
+        if files.iter().any(|(k, _)| *k == Kind::Compose) && egress.is_file() {
+            files.push((Kind::Compose, Src::Path(egress)));
+        }
         let worker_active = profiles(dir, ctx).iter().any(|p| p == "worker")
             || env.iter().chain(&ctx.env).any(activates_worker);
         let worker = dir.join(WORKER_OVERRIDE);
@@ -271,7 +278,7 @@ impl HostModule for Module {
     }
 
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {
-        let vars = variables(d, ctx)?;
+        let (vars, templates) = variables(d, ctx)?;
         let dir = d
             .of(Kind::Compose)
             .chain(d.of(Kind::EnvFile))
@@ -285,13 +292,15 @@ impl HostModule for Module {
             .iter()
             .map(|c| adapt::judge(ctx.caddy.as_deref(), c, &vars))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(read::plan_adapted(
+        let mut plan = read::plan_adapted(
             &caddyfiles,
             &adapted,
             &inputs(d, Kind::Compose),
             &vars,
             &profiles(dir, ctx),
-        )?)
+        )?;
+        read::env_templates(&mut plan, &templates);
+        Ok(plan)
     }
 
     fn note(&self, d: &Deployment, ctx: &Context) -> Option<&'static str> {
@@ -302,7 +311,7 @@ impl HostModule for Module {
         let Some(exe) = ctx.caddy.as_deref() else {
             return Some(adapt::NOT_FOUND);
         };
-        let vars = variables(d, ctx).ok()?;
+        let (vars, _) = variables(d, ctx).ok()?;
         caddyfiles
             .iter()
             .any(|c| adapt::fell_back(Some(exe), c, &vars))
@@ -331,18 +340,35 @@ impl HostModule for Module {
 
 /// The variables placeholders are filled from: the env files given or found, else the
 /// project's `.env` (Compose reads it unless an env file is given).
-fn variables(d: &Deployment, ctx: &Context) -> Result<Vars> {
+fn variables(d: &Deployment, ctx: &Context) -> Result<(Vars, Vec<Template>)> {
     let mut vars = Vars::default();
-    for e in d.of(Kind::EnvFile).chain(&ctx.env) {
+    // The env files the processes read (the API's and the web's templates) are their env;
+    // the others hold the variables Compose and Caddy interpolate.
+    let mut templates = Vec::new();
+    let mut interpolation = 0;
+    for e in d.of(Kind::EnvFile) {
+        match read::template_roles(&e.path) {
+            Some(roles) => templates.push((roles, e.path.clone(), envfile::parse(e)?)),
+            None => {
+                interpolation += 1;
+                vars.extend(envfile::parse(e)?);
+            }
+        }
+    }
+    for e in &ctx.env {
         vars.extend(envfile::parse(e)?);
     }
-    if d.of(Kind::EnvFile).next().is_none() && ctx.env.is_empty() {
+    // Compose reads the project folder's `.env` unless an env file is given.
+    if interpolation == 0 && ctx.env.is_empty() {
         if let Some(dot_env) = project_dot_env(d)? {
             vars.extend(envfile::parse(&dot_env)?);
         }
     }
-    Ok(vars)
+    Ok((vars, templates))
 }
+
+/// An env template the processes read: the roles that read it, its path, its values.
+type Template = (&'static [crate::plan::Role], String, Vars);
 
 /// The `.env` in the folder of the first Compose file, the project directory.
 fn project_dot_env(d: &Deployment) -> Result<Option<Input>> {

@@ -8,7 +8,8 @@ use crate::ingest::caddy_json::{Config as Adapted, Reached};
 use crate::ingest::compose::{self, Compose};
 use crate::ingest::{Input, ParseError, Vars};
 use crate::plan::{
-    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Sourced, Target, Tls,
+    Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting, Sourced, Startup, Target,
+    Tls,
 };
 use std::collections::BTreeMap;
 
@@ -135,6 +136,7 @@ pub fn plan_adapted(
         .cloned()
         .or_else(|| routed_api.first().cloned());
 
+    let no_egress = compose.as_ref().map(no_egress).unwrap_or_default();
     Ok(Plan {
         host: Host::Vps,
         web_hosts,
@@ -149,7 +151,13 @@ pub fn plan_adapted(
         api_addresses: vec!["api:8000".into()],
         urls: None,
         services: None,
-        startup: None,
+        // What the Compose files show of the platform; the processes' settings are known only
+        // once their env templates are read too (`env_templates`).
+        startup: (!no_egress.is_empty()).then(|| Startup {
+            no_egress,
+            partial: true,
+            ..Startup::default()
+        }),
     })
 }
 
@@ -211,6 +219,25 @@ fn same_upstream(written: &str, dial: &str) -> bool {
         }
     };
     norm(written) == norm(dial)
+}
+
+/// The API and worker services that join only internal networks: no egress to OpenAI, Stripe
+/// or a managed database (STARTER-FACTS blocker 7). A service with no `networks` is on
+/// `default`, which has egress.
+fn no_egress(compose: &Compose) -> Vec<(Role, Sourced<String>)> {
+    let mut out = Vec::new();
+    for s in compose.services.iter().filter(|s| s.active) {
+        let role = match s.name.as_str() {
+            "api" => Role::Api,
+            "worker" => Role::Worker,
+            _ => continue,
+        };
+        let internal = |n: &Sourced<String>| compose.internal.contains_key(&n.value);
+        if !s.networks.is_empty() && s.networks.iter().all(internal) {
+            out.push((role, s.networks[0].clone()));
+        }
+    }
+    out
 }
 
 fn site_origin(site: &caddy::Site) -> Origin {
@@ -275,4 +302,55 @@ fn processes(compose: Option<&Compose>) -> Vec<Process> {
             })
         })
         .collect()
+}
+
+/// The processes that read an env file, by its name: hostwiz's templates (`api.env.local`,
+/// `web.env.local`) and the starter's places for them. `None` for any other env file, which
+/// holds variables for interpolation.
+pub fn template_roles(path: &str) -> Option<&'static [Role]> {
+    let path = path.replace('\\', "/");
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    if name == super::render::API_ENV_FILE || path.ends_with("apps/api-service/.env.local") {
+        Some(&[Role::Api, Role::Worker])
+    } else if name == super::render::WEB_ENV_FILE || path.ends_with("apps/web-app/.env.local") {
+        Some(&[Role::Web])
+    } else {
+        None
+    }
+}
+
+/// The env templates as the processes' env, under what the Compose files set (Compose's
+/// `environment:` wins over an env file). A filled value is what the process reads and is
+/// judged; an empty one is a secret still to fill on the server: a reference, like every env
+/// file kept off git, neither a value nor missing. With the API's and the web's templates both
+/// read and nothing else unread, every source of the processes' settings is known.
+pub fn env_templates(plan: &mut Plan, templates: &[(&'static [Role], String, Vars)]) {
+    for (roles, file, vars) in templates {
+        let shown = file.rsplit('/').next().unwrap_or(file);
+        for p in plan
+            .processes
+            .iter_mut()
+            .filter(|p| roles.contains(&p.role))
+        {
+            for (k, v) in &vars.0 {
+                if p.env.contains_key(k) || p.secrets.contains_key(k) {
+                    continue;
+                }
+                if v.value.trim().is_empty() {
+                    let reference = format!("{shown} (to fill on the server)");
+                    p.secrets
+                        .insert(k.clone(), Sourced::new(reference, v.origin.clone()));
+                } else {
+                    let value = Setting::from(v.value.as_str());
+                    p.env
+                        .insert(k.clone(), Sourced::new(value, v.origin.clone()));
+                }
+            }
+        }
+    }
+    let read = |role: Role| templates.iter().any(|(roles, _, _)| roles.contains(&role));
+    let complete = plan.processes.iter().all(|p| p.unread_env.is_empty());
+    if read(Role::Api) && read(Role::Web) && complete {
+        plan.startup.get_or_insert_with(Startup::default).partial = false;
+    }
 }

@@ -204,6 +204,21 @@ impl Layer<'_> {
                     None => {}
                 },
                 "scale" => acc.scale = Some(self.count(v, key)?),
+                // A list of names, or a map keyed by them; files add to what earlier ones list.
+                "networks" => {
+                    let names: Vec<&Node> = match &v.value {
+                        Value::Seq(items) => items.iter().collect(),
+                        Value::Map(entries) => entries.iter().map(|(k, _)| k).collect(),
+                        _ => Vec::new(),
+                    };
+                    for n in names {
+                        if let Some(Setting::Known(name)) = self.scalar_setting(n, key)? {
+                            if !acc.networks.iter().any(|x| x.value == name) {
+                                acc.networks.push(self.at(n, name));
+                            }
+                        }
+                    }
+                }
                 _ => {}
             }
         }

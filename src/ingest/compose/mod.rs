@@ -1,5 +1,6 @@
 //! Compose files as Docker Compose v2 resolves them, limited to what the contracts read: each
-//! service's image, effective environment, replicas and profiles.
+//! service's image, effective environment, replicas, profiles and networks, and which networks
+//! are internal (no egress).
 //!
 //! Files layer like `docker compose -f a -f b` with compose-go's merge rules (the compose spec's
 //! "Merge" section), checked against `docker compose config` 2.40: maps merge key by key,
@@ -31,6 +32,8 @@ pub struct Compose {
     /// What hostwiz did not read that may change what runs (a remote `include`, a profile
     /// named by an unset variable): unknown, so what a process does not set itself is too.
     pub unread: Vec<Sourced<Unknown>>,
+    /// Top-level networks declared `internal: true` (the last file's word wins), at that line.
+    pub internal: BTreeMap<String, Origin>,
 }
 
 impl Compose {
@@ -61,6 +64,8 @@ pub struct Service {
     pub profiles: Vec<String>,
     /// No profiles, or one of them is active.
     pub active: bool,
+    /// The networks it joins, each at its entry (merged across files); empty: `default`.
+    pub networks: Vec<Sourced<String>>,
 }
 
 const NOT_COMPOSE: &str = "expected a Compose file with a `services` map";
@@ -99,6 +104,7 @@ fn project(
     let first = &files[0];
     let mut services: Vec<Acc> = Vec::new();
     let mut included = Compose::default();
+    let mut internal = BTreeMap::new();
     let mut any_services = false;
     for input in files {
         let docs = yaml::load_all(&input.text).map_err(|e| {
@@ -137,6 +143,20 @@ fn project(
                     included.services.push(s);
                 }
             }
+            if let Some(nets) = doc.get("networks").filter(|n| n.is_map()) {
+                for (k, v) in nets.entries() {
+                    let name = k.as_str().unwrap_or_default().to_string();
+                    match v.get("internal") {
+                        Some(i) if i.as_str().is_some_and(|t| t == "true") => {
+                            internal.insert(name, input.origin(i.line, i.column));
+                        }
+                        Some(_) => {
+                            internal.remove(&name);
+                        }
+                        None => {}
+                    }
+                }
+            }
             let Some(map) = doc.get("services") else {
                 continue;
             };
@@ -164,6 +184,7 @@ fn project(
         return Err(first.error(1, 1, NOT_COMPOSE));
     }
     let mut compose = included;
+    compose.internal.extend(internal);
     for acc in services {
         let unknown_profiles = acc.set.unknown_profiles.clone();
         let service = acc.finish(active, vars)?;
@@ -200,6 +221,7 @@ struct Settings {
     unknown_profiles: Vec<Sourced<Unknown>>,
     replicas: Option<Sourced<Count>>,
     scale: Option<Sourced<Count>>,
+    networks: Vec<Sourced<String>>,
 }
 
 /// A replica count, or why it is not known.

@@ -16,6 +16,7 @@ impl Settings {
             }
             "deploy" => self.replicas = None,
             "scale" => self.scale = None,
+            "networks" => self.networks.clear(),
             _ => {}
         }
     }
@@ -151,6 +152,7 @@ impl Acc {
             replicas_unknown,
             profiles,
             active,
+            networks: s.networks,
         })
     }
 }

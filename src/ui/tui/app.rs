@@ -98,6 +98,8 @@ pub struct State {
     pub status: Option<String>,
     pub dirty: bool,
     pub size: (u16, u16),
+    /// The explicit choice of `--generate-secrets` on the Write step (`g`), off by default.
+    pub generate_secrets: bool,
 }
 
 impl State {
@@ -135,6 +137,7 @@ impl State {
             status: None,
             dirty: false,
             size: (80, 24),
+            generate_secrets: false,
         };
         s.evaluate();
         s
@@ -526,7 +529,19 @@ fn review_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// Whether the files to write hold random secrets the wizard may generate.
+pub fn offers_generated_secrets(s: &State) -> bool {
+    s.review
+        .iter()
+        .any(|p| hostwiz::render::secrets::holds_random(&p.file))
+}
+
 fn write_key(s: &mut State, k: KeyEvent) -> Vec<Cmd> {
+    if k.code == KeyCode::Char('g') && s.done.is_none() && offers_generated_secrets(s) {
+        s.generate_secrets = !s.generate_secrets;
+        // The preview shows what will be written, the generated values masked.
+        return vec![Cmd::Review];
+    }
     if k.code != KeyCode::Enter || s.done.is_some() {
         return Vec::new();
     }

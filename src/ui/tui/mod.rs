@@ -163,7 +163,7 @@ fn checked(state: &State) -> std::result::Result<&Answers, Failure> {
 /// What writing would do, read from the disk for the diff.
 fn review(state: &State) -> std::result::Result<Vec<write::Planned>, Failure> {
     let a = checked(state)?;
-    match apply::prepare(a.clone(), state.out.as_deref()) {
+    match apply::prepare_with(a.clone(), state.out.as_deref(), state.generate_secrets) {
         Ok(o) => Ok(o.planned),
         Err((_, Error::Refused { .. })) => Ok(prepare_anyway(state, a)?),
         Err((_, e)) => Err(e.into()),
@@ -178,7 +178,8 @@ fn prepare_anyway(state: &State, a: &Answers) -> Result<Vec<write::Planned>> {
 
 fn write_files(state: &State) -> std::result::Result<Vec<String>, Failure> {
     let a = checked(state)?;
-    let outcome = apply::prepare(a.clone(), state.out.as_deref()).map_err(|(_, e)| e)?;
+    let outcome = apply::prepare_with(a.clone(), state.out.as_deref(), state.generate_secrets)
+        .map_err(|(_, e)| e)?;
     let written = write::commit(&outcome.out, &outcome.planned)?;
     let mut lines: Vec<String> = written
         .iter()

@@ -46,6 +46,10 @@ pub const PENDING: &str = "⋯";
 
 pub const REFUSED: &str = "Fix the failing contracts first: the files would break them.";
 pub const WRITE_HINT: &str = "Press ⏎ to write these files. Nothing is written before that.";
+/// The Write step's choice of `--generate-secrets` (SECRET_KEY and the peppers into the 0600
+/// secret files; never shown; filled values kept), toggled with `g`.
+pub const GENERATE_SECRETS_OFF: &str = "g generate random secrets: no";
+pub const GENERATE_SECRETS_ON: &str = "g generate random secrets: yes";
 pub const WROTE: &str = "Written. Next:";
 pub const HINT_SERVICES_OFF: &str = "Enablement off: enable these by hand before the first apply:";
 pub const REQUIRED_API: &str = "required";

@@ -209,6 +209,14 @@ fn review_and_write_show_files_and_refuse_broken_answers() {
     assert!(screen80.contains("compose.env"), "{screen80}");
     press(&mut s, KeyCode::Enter);
     assert_eq!(s.step, Step::Write);
+    // The explicit choice of --generate-secrets: off until `g`, which previews it again.
+    assert!(screen(&s, 120, 30).contains(strings::GENERATE_SECRETS_OFF));
+    assert!(!s.generate_secrets);
+    assert_eq!(press(&mut s, KeyCode::Char('g')), vec![Cmd::Review]);
+    assert!(s.generate_secrets);
+    assert!(screen(&s, 120, 30).contains(strings::GENERATE_SECRETS_ON));
+    press(&mut s, KeyCode::Char('g'));
+    assert!(!s.generate_secrets);
     assert_eq!(press(&mut s, KeyCode::Enter), vec![Cmd::Write]);
     app::update(
         &mut s,
@@ -216,6 +224,17 @@ fn review_and_write_show_files_and_refuse_broken_answers() {
     );
     assert!(screen(&s, 80, 24).contains("Written. Next:"));
     assert_eq!(press(&mut s, KeyCode::Char('q')), vec![Cmd::Quit]);
+
+    // Secrets in a store (External Secrets): nothing to generate, `g` does nothing.
+    let mut eso = start(Some("k8s-single"));
+    let a = eso.answers.clone().unwrap();
+    let planned =
+        hostwiz::write::prepare(&dir.path().join("k8s"), hostwiz::render::render(&a)).unwrap();
+    app::update(&mut eso, Msg::Reviewed(Ok(planned)));
+    eso.step = Step::Write;
+    assert!(press(&mut eso, KeyCode::Char('g')).is_empty());
+    assert!(!eso.generate_secrets);
+    assert!(!screen(&eso, 120, 30).contains(strings::GENERATE_SECRETS_OFF));
 
     let mut broken = start(Some("k8s-single"));
     broken.raw.set("scale.api_replicas=4").unwrap();

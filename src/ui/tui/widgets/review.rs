@@ -89,6 +89,13 @@ fn header_lines(s: &State) -> Vec<Line<'static>> {
     }
     if s.step == Step::Write && header.is_empty() {
         header.push(Line::from(strings::WRITE_HINT).bold());
+        if app::offers_generated_secrets(s) {
+            let choice = match s.generate_secrets {
+                true => strings::GENERATE_SECRETS_ON,
+                false => strings::GENERATE_SECRETS_OFF,
+            };
+            header.push(Line::from(choice));
+        }
     }
     if let Some(first) = s.review.first() {
         let folder = first
