@@ -373,6 +373,7 @@ fn answers_without_out_are_written_beside_them() {
         w.answer(&q(key), ENTER);
     }
     w.expect("Step 4 of 5: Review");
+    w.answer("Generate the random secrets", &format!("n{ENTER}"));
     w.answer("files to deploy/prod?", &format!("y{ENTER}"));
     w.expect("wrote deploy/prod/compose.env");
     w.expect("Next:");

@@ -403,11 +403,14 @@ fn an_internal_only_network_is_an_error_until_the_egress_override_joins_edge() {
             crate::files_start::contents(&files, "compose.env"),
         );
     let compose = t.path("ops/compose");
+    // The worker runs with its profile, as the checklist starts it.
     let args = [
         "caddy/Caddyfile",
         "docker-compose.prod.yml",
         "--env-file",
         "compose.env",
+        "--profile",
+        "worker",
     ];
     let found = on_files(&compose, &args);
     for who in ["api", "worker"] {
