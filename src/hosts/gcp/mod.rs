@@ -4,13 +4,10 @@
 
 mod answers;
 mod env;
-mod expr;
 mod gcloud;
-mod locals;
 mod migrate;
 mod render;
 pub mod services_review;
-mod tffuncs;
 mod tfvars;
 
 pub use answers::Gcp;
