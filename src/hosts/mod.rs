@@ -102,6 +102,11 @@ pub trait HostModule: Sync {
 
     /// The kinds of file this host reads.
     fn kinds(&self) -> &'static [Kind];
+    /// Whether a named file of a kind several hosts read (Terraform) is this host's: its path
+    /// is in the host's layout or its content names what only this host's blueprint has.
+    fn claims(&self, _input: &Input) -> bool {
+        false
+    }
     /// How `check --host` reads a file whose kind cannot be told, where one kind fits.
     fn fallback_kind(&self) -> Option<Kind> {
         None
@@ -152,12 +157,21 @@ pub fn all() -> impl Iterator<Item = &'static dyn HostModule> {
     Host::ALL.into_iter().map(module)
 }
 
-/// The host whose files are of this kind.
+/// The host whose files are of this kind: the first in the registry that reads it.
 pub fn of_kind(kind: Kind) -> Host {
     all()
         .find(|m| m.kinds().contains(&kind))
         .map(|m| m.host())
         .expect("every kind of file belongs to a host (tested)")
+}
+
+/// The host a named file of this kind belongs to: where several hosts read the kind, the
+/// one that claims the file, else the first.
+pub fn of_input(kind: Kind, input: &Input) -> Host {
+    all()
+        .filter(|m| m.kinds().contains(&kind))
+        .find(|m| m.claims(input))
+        .map_or_else(|| of_kind(kind), |m| m.host())
 }
 
 /// The inputs of one kind, in the order given.
@@ -170,13 +184,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_belongs_to_exactly_one_host() {
+    fn every_kind_belongs_to_a_host_and_shared_ones_are_claimed() {
         for kind in Kind::ALL {
-            assert_eq!(
-                all().filter(|m| m.kinds().contains(&kind)).count(),
-                1,
-                "{kind:?}"
-            );
+            let readers: Vec<_> = all().filter(|m| m.kinds().contains(&kind)).collect();
+            assert!(!readers.is_empty(), "{kind:?}");
+            // A kind several hosts read (Terraform) needs every host but the first to claim
+            // its files, or they would all go to the first.
+            if readers.len() > 1 {
+                let named = Input::new(format!("{}/x", readers[1].layout()), "x = 1\n");
+                assert_eq!(of_input(kind, &named), readers[1].host(), "{kind:?}");
+            }
         }
     }
 

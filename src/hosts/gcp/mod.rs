@@ -585,6 +585,8 @@ fn startup(plan: &mut Plan, a: &Answers) {
                 runtime::bucket(a).unwrap_or_default(),
                 Origin::Answer("storage.bucket"),
             ),
+            max: 10,
+            limited_by: "the VPC connector name <project_name>-<environment>-vpc-connector",
         });
     }
 }
