@@ -23,6 +23,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "gcp-cloud-run-worker",
         include_str!("../presets/gcp-cloud-run-worker.toml"),
     ),
+    ("aws-ecs", include_str!("../presets/aws-ecs.toml")),
 ];
 
 /// The answers every built-in preset ships, as text per key: the example values an operator

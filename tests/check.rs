@@ -107,6 +107,15 @@ fn shape(p: &Plan) -> String {
     s
 }
 
+/// What AWS needs beyond the answers every host has.
+pub const AWS_SETS: [&str; 5] = [
+    "aws.account_id=210987654321",
+    "aws.certificate_arn=arn:aws:acm:us-east-1:210987654321:certificate/abc-123",
+    "secrets.provider=aws_sm",
+    "storage.provider=s3",
+    "storage.bucket=acme-prod-assets",
+];
+
 fn all_written_answers() -> Vec<Answers> {
     let mut all = Vec::new();
     for host in Host::ALL {
@@ -129,7 +138,16 @@ fn all_written_answers() -> Vec<Answers> {
                         ] {
                             raw.set(&s).unwrap();
                         }
-                        let a = Answers::from_raw(&raw).unwrap();
+                        if host == Host::Aws {
+                            for s in AWS_SETS {
+                                raw.set(s).unwrap();
+                            }
+                        }
+                        // A host without a worker refuses dedicated mode in the answers.
+                        let Ok(a) = Answers::from_raw(&raw) else {
+                            assert_eq!((host, mode), (Host::Aws, "dedicated"));
+                            continue;
+                        };
                         let plan = Plan::from(&a);
                         if !hostwiz::contracts::has_errors(&hostwiz::check(&plan)) {
                             all.push(a);

@@ -28,6 +28,7 @@ mod support {
 
 mod amplification;
 mod answer_keys;
+mod aws;
 mod bounded_reads;
 mod caddy_cases;
 mod caddy_reading;

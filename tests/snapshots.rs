@@ -12,6 +12,7 @@ const PRESETS: &[&str] = &[
     "vps-worker",
     "gcp-cloud-run",
     "gcp-cloud-run-worker",
+    "aws-ecs",
 ];
 
 #[test]

@@ -6,6 +6,7 @@
 //! Adding a host: a module here implementing [`HostModule`], a variant of [`Host`] with its line
 //! in [`module`], its presets, and its tests (ARCHITECTURE.md lists what each part must do).
 
+pub mod aws;
 pub mod gcp;
 pub mod k8s;
 pub mod vps;
@@ -28,12 +29,13 @@ pub enum Host {
     K8s,
     Vps,
     Gcp,
+    Aws,
 }
 
 impl Host {
-    pub const ALL: [Host; 3] = [Host::K8s, Host::Vps, Host::Gcp];
+    pub const ALL: [Host; 4] = [Host::K8s, Host::Vps, Host::Gcp, Host::Aws];
     /// The names answers and `--host` use, in the order of [`Host::ALL`].
-    pub const NAMES: [&'static str; 3] = ["k8s", "vps", "gcp"];
+    pub const NAMES: [&'static str; 4] = ["k8s", "vps", "gcp", "aws"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -150,6 +152,7 @@ pub fn module(host: Host) -> &'static dyn HostModule {
         Host::K8s => &k8s::Module,
         Host::Vps => &vps::Module,
         Host::Gcp => &gcp::Module,
+        Host::Aws => &aws::Module,
     }
 }
 
