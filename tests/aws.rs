@@ -21,12 +21,13 @@ fn tfvars(sets: &[&str]) -> String {
         .contents
 }
 
-/// `terraform plan` of `vars` against the fixture module; `None` without Terraform ≥ 1.9.
-fn plan(vars: &str) -> Option<(bool, String)> {
+/// `terraform plan` of `vars` against the fixture module of `host` (`aws`, `azure`), the
+/// passwords exported as the checklists say; `None` without Terraform ≥ 1.9.
+pub fn terraform_plan(host: &str, vars: &str) -> Option<(bool, String)> {
     let exe = terraform::recent()?;
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
-        manifest_dir().join("tests/fixtures/aws/variables.tf"),
+        manifest_dir().join(format!("tests/fixtures/{host}/variables.tf")),
         dir.path().join("variables.tf"),
     )
     .unwrap();
@@ -37,9 +38,10 @@ fn plan(vars: &str) -> Option<(bool, String)> {
             .current_dir(dir.path())
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            // Kept out of files, exported as the checklist says.
+            // Kept out of files, exported as the checklists say.
             .env("TF_VAR_db_password", "x")
             .env("TF_VAR_redis_auth_token", "y")
+            .env("TF_VAR_db_admin_password", "z")
             .output()
             .unwrap()
     };
@@ -54,7 +56,7 @@ fn plan(vars: &str) -> Option<(bool, String)> {
 #[test]
 fn the_presets_tfvars_pass_the_blueprints_variable_validation() {
     for sets in [&[][..], &["domains.api=", "environment=staging"][..]] {
-        let Some((ok, err)) = plan(&tfvars(sets)) else {
+        let Some((ok, err)) = terraform_plan("aws", &tfvars(sets)) else {
             return;
         };
         assert!(ok, "{sets:?}: {err}");
@@ -65,7 +67,7 @@ fn the_presets_tfvars_pass_the_blueprints_variable_validation() {
         .filter(|l| !l.starts_with("acm_certificate_arn"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let (ok, err) = plan(&without).unwrap();
+    let (ok, err) = terraform_plan("aws", &without).unwrap();
     assert!(!ok && err.contains("acm_certificate_arn"), "{err}");
 }
 
@@ -111,7 +113,7 @@ fn check(vars: &str) -> crate::test::Run {
 fn what_apply_writes_checks_clean_but_for_the_rolling_deploy_warning() {
     let run = check(&tfvars(&[]));
     run.status(0).stdout_has(
-        "prod.tfvars:30:1: warning BILL-004 a rolling deploy briefly runs the new API task beside the old one",
+        "prod.tfvars:30:1: warning BILL-004 a deploy briefly runs the new API instance beside the old one",
     );
     let run = check(&tfvars(&[]));
     assert!(run.stdout.contains("0 errors, 1 warning"), "{}", run.stdout);

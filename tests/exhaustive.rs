@@ -55,12 +55,25 @@ impl Case {
                 raw.set(s).unwrap();
             }
         }
+        if self.host == Host::Azure {
+            for s in [
+                "azure.storage_account=acmeshopassets",
+                "azure.key_vault=acme-shop-kv",
+                "azure.blueprint_patched=true",
+                "secrets.provider=azure_kv",
+                "storage.provider=azure_blob",
+            ] {
+                raw.set(s).unwrap();
+            }
+        }
         Answers::from_raw(&raw)
     }
 
-    /// The answer a host refuses outright: AWS has no worker service (STARTER-FACTS G.4).
+    /// The answer a host refuses outright: AWS and Azure have no worker (STARTER-FACTS G.4,
+    /// G.7).
     fn refused_answer(&self) -> Option<&'static str> {
-        (self.host == Host::Aws && self.mode == WorkerMode::Dedicated).then_some("billing.worker")
+        let no_worker = matches!(self.host, Host::Aws | Host::Azure);
+        (no_worker && self.mode == WorkerMode::Dedicated).then_some("billing.worker")
     }
 
     /// The findings CONTRACTS.md predicts for these answers, read from the rules' text rather
@@ -71,9 +84,9 @@ impl Case {
         if !dedicated && self.api_replicas > 1 {
             p.push(("BILL-004", Severity::Error)); // inline: at most one API process
         }
-        if self.host == Host::Aws {
+        if matches!(self.host, Host::Aws | Host::Azure) {
             if self.api_replicas == 1 {
-                p.push(("BILL-004", Severity::Warning)); // a rolling deploy runs two tasks
+                p.push(("BILL-004", Severity::Warning)); // a deploy briefly runs two
             }
             if !self.api_host {
                 p.push(("ROUTE-007", Severity::Error)); // the BFF would call the ALB's name
@@ -117,6 +130,8 @@ impl Case {
             }
             // The tfvars and the IAM patch ECS needs to pull the secrets (BOOT-010).
             Host::Aws => f.extend(["prod.tfvars", "hostwiz-secrets-iam.tf"]),
+            // The tfvars and the citext allow-list the blueprint lacks (blocker 13).
+            Host::Azure => f.extend(["prod.tfvars", "hostwiz-postgres-citext.tf"]),
         }
         f.sort();
         f
@@ -156,7 +171,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_combination_is_refused_as_predicted_or_written_clean() {
     let cases = cases();
-    assert_eq!(cases.len(), 120);
+    assert_eq!(cases.len(), 144);
     let (mut refused, mut written, mut refused_answers) = (0, 0, 0);
     for case in cases {
         let name = format!(
@@ -212,7 +227,7 @@ fn every_combination_is_refused_as_predicted_or_written_clean() {
     }
     // Both outcomes are exercised in quantity, so neither branch is vacuous.
     assert!(
-        refused >= 40 && written >= 20 && refused_answers == 12,
+        refused >= 40 && written >= 20 && refused_answers == 24,
         "refused {refused}, written {written}, answers refused {refused_answers}"
     );
 }

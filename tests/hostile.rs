@@ -105,6 +105,7 @@ fn base(host: &str) -> RawAnswers {
         "k8s" => "k8s-ha-worker",
         "vps" => "vps-worker",
         "aws" => "aws-ecs",
+        "azure" => "azure-container-apps",
         _ => "gcp-cloud-run-worker",
     };
     source::load(&Source::Preset(preset.into()), &[])
@@ -137,6 +138,11 @@ fn probe(key: &str) -> &'static str {
         "aws.region" => "zqprobe-west-1",
         "aws.project_name" => "zqpaws",
         "aws.certificate_arn" => "arn:aws:acm:us-east-1:987654321098:certificate/zqprobe",
+        "azure.region" => "zqprobewest",
+        "azure.project_name" => "zqpaz",
+        "azure.storage_account" => "zqprobeacct",
+        "azure.key_vault" => "zqprobe-kv",
+        "azure.log_analytics" => "zqprobe-logs",
         "billing.price_map" => "{\"zqprobe\":\"price_zqprobe\"}",
         "secrets.location"
         | "secrets.signing_secret"
@@ -171,7 +177,7 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
         .iter()
         .filter(|k| matches!(k.kind, Kind::Text | Kind::List))
     {
-        for host in ["k8s", "vps", "gcp", "aws"] {
+        for host in ["k8s", "vps", "gcp", "aws", "azure"] {
             // The key set to an ordinary value first, so that only the value differs below.
             let mut baseline = base(host);
             if baseline.get(key.name).is_empty() {
@@ -183,6 +189,8 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
                     "gcp.project_id" => "acme-prod",
                     "aws.account_id" => "123456789012",
                     "aws.certificate_arn" => "arn:aws:acm:us-east-1:123456789012:certificate/x-1",
+                    "azure.storage_account" => "starterx",
+                    "azure.key_vault" => "starter-kv",
                     "billing.price_map" => "{\"starter\":\"price_1\"}",
                     _ => "starter-x",
                 };

@@ -29,6 +29,7 @@ mod support {
 mod amplification;
 mod answer_keys;
 mod aws;
+mod azure;
 mod bounded_reads;
 mod caddy_cases;
 mod caddy_reading;

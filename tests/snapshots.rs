@@ -13,6 +13,7 @@ const PRESETS: &[&str] = &[
     "gcp-cloud-run",
     "gcp-cloud-run-worker",
     "aws-ecs",
+    "azure-container-apps",
 ];
 
 #[test]

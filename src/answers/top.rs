@@ -8,7 +8,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "host",
         kind: Kind::Choice(&crate::hosts::Host::NAMES),
-        need: Need::Required("one of k8s, vps, gcp, aws"),
+        need: Need::Required("one of k8s, vps, gcp, aws, azure"),
         default: "k8s",
         example: "vps",
         help:
@@ -21,7 +21,7 @@ pub const KEYS: &[Key] = &[
             "Host",
             "Where it runs. k8s: the starter's Helm chart · vps: one server with Docker Compose \
              and Caddy · gcp: Cloud Run with Terraform · aws: ECS Fargate with Terraform (billing \
-             inline only)",
+             inline only) · azure: Container Apps with Terraform (blueprint patches needed)",
         ),
     },
     Key {

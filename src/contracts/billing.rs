@@ -127,10 +127,10 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                         Finding::new(
                             &BILL_004,
                             a.replicas.max_origin().clone(),
-                            "a rolling deploy briefly runs the new API task beside the old one: two owners of retries and replay for a minute",
+                            "a deploy briefly runs the new API instance beside the old one: two owners of retries and replay for a minute",
                         )
                         .severity(Severity::Warning)
-                        .fix("accept the overlap knowingly, or give the API's ECS service deployment_minimum_healthy_percent = 0 and deployment_maximum_percent = 100 so the old task stops before the new one starts"),
+                        .fix("accept the overlap knowingly, or deploy so that the old instance stops before the new one starts (ECS: deployment_minimum_healthy_percent = 0, deployment_maximum_percent = 100 on the API service)"),
                     );
                 }
             } else if let Some(a) = apis.iter().find(|a| a.replicas.unknown.is_some()) {

@@ -22,7 +22,8 @@ pub enum Capability {
     ContainerHostname,
     /// The platform reserves `PORT`: a container that sets it is refused (BOOT-010).
     ReservedPort,
-    /// A deploy starts the new task before the old one stops (ECS rolling deploys at
-    /// 100 % / 200 %), so one inline API is briefly two (BILL-004, a warning).
+    /// A deploy starts the new instance before the old one stops (ECS rolling deploys at
+    /// 100 % / 200 %, a Container Apps revision swap), so one inline API is briefly two
+    /// (BILL-004, a warning).
     OverlappingDeploys,
 }

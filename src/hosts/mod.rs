@@ -7,6 +7,7 @@
 //! in [`module`], its presets, and its tests (ARCHITECTURE.md lists what each part must do).
 
 pub mod aws;
+pub mod azure;
 pub mod gcp;
 pub mod k8s;
 pub mod vps;
@@ -30,12 +31,13 @@ pub enum Host {
     Vps,
     Gcp,
     Aws,
+    Azure,
 }
 
 impl Host {
-    pub const ALL: [Host; 4] = [Host::K8s, Host::Vps, Host::Gcp, Host::Aws];
+    pub const ALL: [Host; 5] = [Host::K8s, Host::Vps, Host::Gcp, Host::Aws, Host::Azure];
     /// The names answers and `--host` use, in the order of [`Host::ALL`].
-    pub const NAMES: [&'static str; 4] = ["k8s", "vps", "gcp", "aws"];
+    pub const NAMES: [&'static str; 5] = ["k8s", "vps", "gcp", "aws", "azure"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -153,6 +155,7 @@ pub fn module(host: Host) -> &'static dyn HostModule {
         Host::Vps => &vps::Module,
         Host::Gcp => &gcp::Module,
         Host::Aws => &aws::Module,
+        Host::Azure => &azure::Module,
     }
 }
 

@@ -76,9 +76,10 @@ fn host_step_chooses_with_arrows_and_marks_the_step_list() {
     press(&mut s, KeyCode::Left);
     assert_eq!(
         s.raw.get("host"),
-        "aws",
+        "azure",
         "left of the first wraps to the last"
     );
+    press(&mut s, KeyCode::Left);
     press(&mut s, KeyCode::Left);
     assert_eq!(s.raw.get("host"), "gcp");
     assert!(s.steps().contains(&Step::Services));
@@ -179,6 +180,7 @@ fn every_step_of_every_host_draws() {
         ("vps-worker", "vps"),
         ("gcp-cloud-run-worker", "gcp"),
         ("aws-ecs", "aws"),
+        ("azure-container-apps", "azure"),
     ] {
         let mut s = start(Some(preset));
         for step in s.steps() {
@@ -347,6 +349,7 @@ fn review_and_write_steps_draw() {
         ("vps-worker", "vps"),
         ("gcp-cloud-run-worker", "gcp"),
         ("aws-ecs", "aws"),
+        ("azure-container-apps", "azure"),
     ] {
         let mut s = start(Some(preset));
         // A folder that does not exist: every file is a creation, and the paths are stable.
