@@ -177,7 +177,10 @@ pub(super) fn checklist(a: &Answers) -> Checklist {
     let env = &a.environment;
     let mut deploy = vec![
         "# Kept out of files: the database password and the Redis AUTH token (16+ characters).".to_string(),
-        "export TF_VAR_db_password=\"$(openssl rand -hex 24)\"".to_string(),
+        format!(
+            "export TF_VAR_db_password=\"$(aws secretsmanager get-secret-value --secret-id {} --region {region} --query SecretString --output text)\"",
+            secret_name(a, "DB_PASSWORD")
+        ),
         format!(
             "export TF_VAR_redis_auth_token=\"$(aws secretsmanager get-secret-value --secret-id {} --region {region} --query SecretString --output text)\"",
             secret_name(a, "REDIS_AUTH_TOKEN")
@@ -292,6 +295,12 @@ fn secrets(a: &Answers) -> Vec<String> {
     out.push(create(
         "openssl rand -hex 32 | tr -d '\\n'".into(),
         &secret_name(a, "REDIS_AUTH_TOKEN"),
+    ));
+    // Stored, not generated at each apply: a new value would change the RDS password under
+    // DATABASE_URL.
+    out.push(create(
+        "openssl rand -hex 24 | tr -d '\\n'".into(),
+        &secret_name(a, "DB_PASSWORD"),
     ));
     if a.runtime.provider == "aws_sm" {
         out.push(create(

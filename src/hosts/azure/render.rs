@@ -25,6 +25,9 @@ resource "azurerm_postgresql_flexible_server_configuration" "hostwiz_extensions"
 }
 "#;
 
+/// The Key Vault secret holding `db_admin_password`, so every apply passes the same one.
+const DB_PASSWORD: &str = "db-admin-password";
+
 pub(super) fn tfvars(a: &Answers) -> String {
     let mut t = String::new();
     let w = &mut t;
@@ -154,9 +157,13 @@ pub(super) fn checklist(a: &Answers) -> Checklist {
         "# user-assigned identity with its access policy, used by both apps and their secrets.".into(),
     ];
     place.push(format!("git diff {LAYOUT}"));
+    // The password comes from the vault, never a fresh random one: a different value on a
+    // later apply would change the server's admin password under DATABASE_URL.
     let mut deploy = vec![
-        "# Kept out of files: the Postgres admin password.".to_string(),
-        "export TF_VAR_db_admin_password=\"$(openssl rand -hex 24)\"".to_string(),
+        "# Kept out of files: the Postgres admin password, the one stored in step 2.".to_string(),
+        format!(
+            "export TF_VAR_db_admin_password=\"$(az keyvault secret show --vault-name {kv} --name {DB_PASSWORD} --query value -o tsv)\""
+        ),
         format!("terraform -chdir={LAYOUT} init"),
     ];
     let next = deploy.len() + 1;
@@ -170,16 +177,21 @@ pub(super) fn checklist(a: &Answers) -> Checklist {
         "  group) first, give yourself access, then set every secret `api_secrets` names.".into(),
         "  `DATABASE_URL` and `REDIS_URL` point at Postgres and Redis, known after the full".into(),
         "  apply: set placeholders now and new versions once `terraform output` shows them".into(),
-        "  (`rediss://:ACCESS_KEY@<prefix>-redis.redis.cache.windows.net:6380/0`).".into(),
+        format!(
+            "  (`rediss://:ACCESS_KEY@<prefix>-redis.redis.cache.windows.net:6380/0`; the Postgres password is `{DB_PASSWORD}`)."
+        ),
         String::new(),
         "```sh".into(),
-        format!("export TF_VAR_db_admin_password=\"$(openssl rand -hex 24)\""),
+        "export TF_VAR_db_admin_password=\"$(openssl rand -hex 24)\"".into(),
         format!("terraform -chdir={LAYOUT} init"),
         format!(
             "terraform -chdir={LAYOUT} apply -var-file={vars} -target=azurerm_key_vault.main"
         ),
         format!(
             "az keyvault set-policy --name {kv} --upn \"$(az account show --query user.name -o tsv)\" --secret-permissions get list set"
+        ),
+        format!(
+            "printf '%s' \"$TF_VAR_db_admin_password\" | az keyvault secret set --vault-name {kv} --name {DB_PASSWORD} --file /dev/stdin"
         ),
     ];
     let set = |source: String, name: &str| {
