@@ -88,7 +88,8 @@ impl Case {
             if self.api_replicas == 1 {
                 p.push(("BILL-004", Severity::Warning)); // a deploy briefly runs two
             }
-            if !self.api_host {
+            // Azure falls back to the API app's own FQDN, under the platform's certificate.
+            if !self.api_host && self.host == Host::Aws {
                 p.push(("ROUTE-007", Severity::Error)); // the BFF would call the ALB's name
                 p.push(("BOOT-006", Severity::Error)); // the web's API_BASE_URL is api_base_url
             }

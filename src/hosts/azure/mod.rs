@@ -18,7 +18,9 @@ use crate::ingest::detect::Kind;
 use crate::ingest::Input;
 use crate::migrate::{Operations, Phase};
 use crate::pipeline::{self, Context, Deployment, Found, Src};
-use crate::plan::{CloudNames, Origin, Patch, Plan, Replicas, Role, Shape, Sourced, Tls, Urls};
+use crate::plan::{
+    CloudNames, Origin, Patch, Plan, Replicas, Role, Setting, Shape, Sourced, Tls, Unknown, Urls,
+};
 use crate::render::{Checklist, File};
 use crate::runtime::{self, Wiring};
 use std::path::Path;
@@ -101,6 +103,7 @@ impl HostModule for Module {
     fn capabilities(&self) -> &'static [Capability] {
         &[
             Capability::PublicUrls,
+            Capability::DefaultUrls,
             Capability::IpProbes,
             Capability::ContainerHostname,
             Capability::OverlappingDeploys,
@@ -314,6 +317,19 @@ fn startup(plan: &mut Plan, a: &Answers) {
         },
     );
     for p in &mut plan.processes {
+        if p.role == Role::Web && a.domains.api.is_none() {
+            // Without api_base_url the blueprint gives the web the API app's own FQDN, under
+            // the environment's default domain: known only after apply.
+            p.env.insert(
+                "API_BASE_URL".into(),
+                Sourced::new(
+                    Setting::Unknown(Unknown::Expression(
+                        "https://<prefix>-api.<Container Apps environment default domain>".into(),
+                    )),
+                    Origin::Answer("domains.api"),
+                ),
+            );
+        }
         if p.role != Role::Api {
             continue;
         }
