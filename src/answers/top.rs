@@ -12,7 +12,7 @@ pub const KEYS: &[Key] = &[
         default: "k8s",
         example: "vps",
         help:
-            "where it runs: k8s (Helm), vps (Compose + Caddy), gcp (Cloud Run) or aws (ECS Fargate)",
+            "where it runs: k8s (Helm), vps (Compose + Caddy), gcp (Cloud Run), aws (ECS Fargate) or azure (Container Apps)",
         hosts: ALL,
         check: ANY,
         write: |a| Value::text(a.host.as_str()),
