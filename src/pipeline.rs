@@ -195,7 +195,11 @@ fn group(paths: &[PathBuf], host: Option<Host>) -> Result<Vec<Found>> {
                 input.path
             ))
         })?;
-        let of = hosts::of_kind(kind);
+        // With --host, a kind that host reads is its; else the host that claims the file.
+        let of = match host {
+            Some(h) if hosts::module(h).kinds().contains(&kind) => h,
+            _ => hosts::of_input(kind, &input),
+        };
         if let Some(h) = host.filter(|h| *h != of) {
             return Err(Error::Usage(format!(
                 "{} is a {} (a {of} file), but --host is {h}",

@@ -409,12 +409,23 @@ pub struct Startup {
     pub duplicate_env: Vec<(Role, Sourced<String>)>,
     /// Processes attached only to networks without egress, with the network's name.
     pub no_egress: Vec<(Role, Sourced<String>)>,
-    /// Cloud Run: the names the blueprint derives resources from.
+    /// Cloud blueprints: the names the blueprint derives resources from.
     pub names: Option<CloudNames>,
     /// Only the platform's side above is read, not every source of the processes' settings
     /// (a tfvars file read without the blueprint's locals): a missing setting may come from
     /// what was not read, so it is no finding.
     pub partial: bool,
+    /// Blueprint defects the host's reader found that stop a process from starting, each
+    /// with the patch that mends it.
+    pub patches: Vec<Patch>,
+}
+
+/// A defect of the blueprint as read, and its patch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patch {
+    pub problem: String,
+    pub fix: String,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -432,6 +443,10 @@ pub struct CloudNames {
     pub project_name: Option<Sourced<String>>,
     pub environment: Option<Sourced<String>>,
     pub bucket: Option<Sourced<String>>,
+    /// The most characters `project_name` + `environment` may have, lowercase.
+    pub max: usize,
+    /// The resource name that sets the limit.
+    pub limited_by: &'static str,
 }
 
 impl Plan {

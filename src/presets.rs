@@ -23,6 +23,11 @@ const BUILTIN: &[(&str, &str)] = &[
         "gcp-cloud-run-worker",
         include_str!("../presets/gcp-cloud-run-worker.toml"),
     ),
+    ("aws-ecs", include_str!("../presets/aws-ecs.toml")),
+    (
+        "azure-container-apps",
+        include_str!("../presets/azure-container-apps.toml"),
+    ),
 ];
 
 /// The answers every built-in preset ships, as text per key: the example values an operator

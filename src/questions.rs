@@ -3,6 +3,7 @@
 //! [`Ask`] of its answer key in the key table.
 
 use crate::answers::{Ask, Host, Key, Kind, RawAnswers, KEYS};
+use crate::contracts::Capability;
 use std::sync::LazyLock;
 
 /// The wizard's steps, in order. A step is shown when the host has questions in it (`Services`
@@ -28,6 +29,19 @@ impl Step {
             Step::Services => "GCP services",
             Step::Review => "Review",
             Step::Write => "Write",
+        }
+    }
+
+    /// The title as the host's wizard shows it: the cloud settings step is about GCP's
+    /// services only where the host has project services.
+    pub fn title_for(self, host: Option<Host>) -> &'static str {
+        match (self, host) {
+            (Step::Services, Some(h))
+                if !h.capabilities().contains(&Capability::ProjectServices) =>
+            {
+                "Cloud settings"
+            }
+            _ => self.title(),
         }
     }
 

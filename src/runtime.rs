@@ -156,10 +156,10 @@ pub fn api_config(a: &Answers, allowed_hosts: &str) -> Vec<(String, String, &'st
         "storage.provider",
     ));
     if let Some(b) = bucket(a) {
-        let var = if a.runtime.storage == "s3" {
-            "S3_BUCKET"
-        } else {
-            "GCS_BUCKET"
+        let var = match a.runtime.storage.as_str() {
+            "s3" => "S3_BUCKET",
+            "azure_blob" => "AZURE_BLOB_CONTAINER",
+            _ => "GCS_BUCKET",
         };
         env.push((var.into(), b, "storage.bucket"));
     }

@@ -1,6 +1,7 @@
 //! Every combination of host × worker mode × API host × API replicas × worker replicas
 //! (× GCP API enablement) is either refused with exactly the findings an independent reading of
-//! CONTRACTS.md predicts, or written with exactly the files of DESIGN.md and no error.
+//! CONTRACTS.md predicts, or written with exactly the files of DESIGN.md and no error. A host
+//! without a worker (AWS) refuses dedicated mode in the answers themselves.
 
 use hostwiz::answers::{Answers, Host, RawAnswers, WorkerMode};
 use hostwiz::apply;
@@ -18,6 +19,10 @@ struct Case {
 
 impl Case {
     fn answers(&self) -> Answers {
+        self.checked().unwrap()
+    }
+
+    fn checked(&self) -> Result<Answers, hostwiz::answers::AnswerError> {
         let mut raw = RawAnswers::from_toml(
             // The operator's own values: example ones would add ANS-001 to every case.
             "version = 1\n[domains]\nweb = \"app.acme.io\"\n[images]\napi = \"acme/api:1\"\nweb = \"acme/web:1\"\n\
@@ -39,7 +44,36 @@ impl Case {
         for s in &sets {
             raw.set(s).unwrap();
         }
-        Answers::from_raw(&raw).unwrap()
+        if self.host == Host::Aws {
+            for s in [
+                "aws.account_id=210987654321",
+                "aws.certificate_arn=arn:aws:acm:us-east-1:210987654321:certificate/abc-123",
+                "secrets.provider=aws_sm",
+                "storage.provider=s3",
+                "storage.bucket=acme-shop-assets",
+            ] {
+                raw.set(s).unwrap();
+            }
+        }
+        if self.host == Host::Azure {
+            for s in [
+                "azure.storage_account=acmeshopassets",
+                "azure.key_vault=acme-shop-kv",
+                "azure.blueprint_patched=true",
+                "secrets.provider=azure_kv",
+                "storage.provider=azure_blob",
+            ] {
+                raw.set(s).unwrap();
+            }
+        }
+        Answers::from_raw(&raw)
+    }
+
+    /// The answer a host refuses outright: AWS and Azure have no worker (STARTER-FACTS G.4,
+    /// G.7).
+    fn refused_answer(&self) -> Option<&'static str> {
+        let no_worker = matches!(self.host, Host::Aws | Host::Azure);
+        (no_worker && self.mode == WorkerMode::Dedicated).then_some("billing.worker")
     }
 
     /// The findings CONTRACTS.md predicts for these answers, read from the rules' text rather
@@ -49,6 +83,16 @@ impl Case {
         let dedicated = self.mode == WorkerMode::Dedicated;
         if !dedicated && self.api_replicas > 1 {
             p.push(("BILL-004", Severity::Error)); // inline: at most one API process
+        }
+        if matches!(self.host, Host::Aws | Host::Azure) {
+            if self.api_replicas == 1 {
+                p.push(("BILL-004", Severity::Warning)); // a deploy briefly runs two
+            }
+            // Azure falls back to the API app's own FQDN, under the platform's certificate.
+            if !self.api_host && self.host == Host::Aws {
+                p.push(("ROUTE-007", Severity::Error)); // the BFF would call the ALB's name
+                p.push(("BOOT-006", Severity::Error)); // the web's API_BASE_URL is api_base_url
+            }
         }
         if dedicated && self.worker_replicas != 1 {
             p.push(("BILL-005", Severity::Error)); // the worker runs exactly one instance
@@ -85,6 +129,10 @@ impl Case {
                     f.push("enable-apis.sh");
                 }
             }
+            // The tfvars and the IAM patch ECS needs to pull the secrets (BOOT-010).
+            Host::Aws => f.extend(["prod.tfvars", "hostwiz-secrets-iam.tf"]),
+            // The tfvars and the citext allow-list the blueprint lacks (blocker 13).
+            Host::Azure => f.extend(["prod.tfvars", "hostwiz-postgres-citext.tf"]),
         }
         f.sort();
         f
@@ -124,8 +172,8 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_combination_is_refused_as_predicted_or_written_clean() {
     let cases = cases();
-    assert_eq!(cases.len(), 96);
-    let (mut refused, mut written) = (0, 0);
+    assert_eq!(cases.len(), 144);
+    let (mut refused, mut written, mut refused_answers) = (0, 0, 0);
     for case in cases {
         let name = format!(
             "{} {} api_host={} api={} worker={} services={}",
@@ -136,6 +184,12 @@ fn every_combination_is_refused_as_predicted_or_written_clean() {
             case.worker_replicas,
             case.enable_services
         );
+        if let Some(key) = case.refused_answer() {
+            let err = case.checked().expect_err(&name);
+            assert_eq!(err.key, key, "{name}");
+            refused_answers += 1;
+            continue;
+        }
         let predicted = case.predicted();
         let expect_refusal = predicted.iter().any(|(_, s)| *s == Severity::Error);
         let dir = tempfile::tempdir().unwrap();
@@ -174,7 +228,7 @@ fn every_combination_is_refused_as_predicted_or_written_clean() {
     }
     // Both outcomes are exercised in quantity, so neither branch is vacuous.
     assert!(
-        refused >= 40 && written >= 20,
-        "refused {refused}, written {written}"
+        refused >= 40 && written >= 20 && refused_answers == 24,
+        "refused {refused}, written {written}, answers refused {refused_answers}"
     );
 }

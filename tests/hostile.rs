@@ -104,6 +104,8 @@ fn base(host: &str) -> RawAnswers {
     let preset = match host {
         "k8s" => "k8s-ha-worker",
         "vps" => "vps-worker",
+        "aws" => "aws-ecs",
+        "azure" => "azure-container-apps",
         _ => "gcp-cloud-run-worker",
     };
     source::load(&Source::Preset(preset.into()), &[])
@@ -132,6 +134,15 @@ fn probe(key: &str) -> &'static str {
         "gcp.region" => "zqprobe-west1",
         "gcp.extra_services" => "zqprobe.googleapis.com",
         "gcp.project_name" => "zqp",
+        "aws.account_id" => "987654321098",
+        "aws.region" => "zqprobe-west-1",
+        "aws.project_name" => "zqpaws",
+        "aws.certificate_arn" => "arn:aws:acm:us-east-1:987654321098:certificate/zqprobe",
+        "azure.region" => "zqprobewest",
+        "azure.project_name" => "zqpaz",
+        "azure.storage_account" => "zqprobeacct",
+        "azure.key_vault" => "zqprobe-kv",
+        "azure.log_analytics" => "zqprobe-logs",
         "billing.price_map" => "{\"zqprobe\":\"price_zqprobe\"}",
         "secrets.location"
         | "secrets.signing_secret"
@@ -166,7 +177,7 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
         .iter()
         .filter(|k| matches!(k.kind, Kind::Text | Kind::List))
     {
-        for host in ["k8s", "vps", "gcp"] {
+        for host in ["k8s", "vps", "gcp", "aws", "azure"] {
             // The key set to an ordinary value first, so that only the value differs below.
             let mut baseline = base(host);
             if baseline.get(key.name).is_empty() {
@@ -176,6 +187,10 @@ fn every_free_text_answer_refuses_or_keeps_hostile_values_literal() {
                     "domains.tls_email" => "ops@example.com",
                     "gcp.extra_services" => "dns.googleapis.com",
                     "gcp.project_id" => "acme-prod",
+                    "aws.account_id" => "123456789012",
+                    "aws.certificate_arn" => "arn:aws:acm:us-east-1:123456789012:certificate/x-1",
+                    "azure.storage_account" => "starterx",
+                    "azure.key_vault" => "starter-kv",
                     "billing.price_map" => "{\"starter\":\"price_1\"}",
                     _ => "starter-x",
                 };

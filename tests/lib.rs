@@ -28,6 +28,8 @@ mod support {
 
 mod amplification;
 mod answer_keys;
+mod aws;
+mod azure;
 mod bounded_reads;
 mod caddy_adapted;
 mod caddy_cases;

@@ -107,7 +107,7 @@ fn the_schema_rejects_wrong_answers() {
     let wrong = [
         (
             "unknown-host",
-            good.replace("host = \"k8s\"", "host = \"aws\""),
+            good.replace("host = \"k8s\"", "host = \"heroku\""),
         ),
         ("unknown-key", format!("{good}\nreplicas = 3\n")),
         (

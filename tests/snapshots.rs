@@ -12,6 +12,8 @@ const PRESETS: &[&str] = &[
     "vps-worker",
     "gcp-cloud-run",
     "gcp-cloud-run-worker",
+    "aws-ecs",
+    "azure-container-apps",
 ];
 
 #[test]

@@ -22,6 +22,8 @@ mod schema;
 mod suggest;
 mod top;
 
+pub use crate::hosts::aws::Aws;
+pub use crate::hosts::azure::Azure;
 pub use crate::hosts::gcp::Gcp;
 pub use crate::hosts::k8s::K8s;
 pub use domains::Domains;
@@ -74,6 +76,8 @@ pub struct Answers {
     pub runtime: Runtime,
     pub k8s: K8s,
     pub gcp: Gcp,
+    pub aws: Aws,
+    pub azure: Azure,
 }
 
 /// Whether `value` is accepted for `key` on its own, with what is accepted when not: the
@@ -109,7 +113,9 @@ impl Answers {
         }
         // The order of the checks decides which error a file with several is told first.
         let r = Reader(raw);
-        let host = r.value("host", |s| Host::parse(s).ok_or("one of k8s, vps, gcp"))?;
+        let host = r.value("host", |s| {
+            Host::parse(s).ok_or("one of k8s, vps, gcp, aws, azure")
+        })?;
         let worker = r.value("billing.worker", |s| {
             WorkerMode::parse(s).ok_or("one of inline, dedicated")
         })?;
@@ -127,6 +133,8 @@ impl Answers {
             ));
         }
         let gcp = Gcp::read(&r, host)?;
+        let aws = Aws::read(&r, host)?;
+        let azure = Azure::read(&r, host)?;
         let answers = Answers {
             host,
             environment: r.value("environment", EnvName::parse)?,
@@ -137,6 +145,8 @@ impl Answers {
             runtime: Runtime::read(&r)?,
             k8s: K8s::read(&r)?,
             gcp,
+            aws,
+            azure,
         };
         crate::hosts::module(host).refuse(&answers)?;
         Ok(answers)

@@ -9,7 +9,7 @@ use crate::questions::Step;
 
 /// The secrets providers hostwiz writes (STARTER-FACTS B.4); `vault_dev` is for development.
 pub const PROVIDERS: [&str; 4] = ["gcp_sm", "aws_sm", "azure_kv", "vault_hcp"];
-pub const STORAGE: [&str; 2] = ["gcs", "s3"];
+pub const STORAGE: [&str; 3] = ["gcs", "s3", "azure_blob"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Runtime {
@@ -218,7 +218,7 @@ pub const KEYS: &[Key] = &[
         need: Need::Defaulted,
         default: "gcs",
         example: "s3",
-        help: "STORAGE_PROVIDER: gcs or s3 (gcp takes gcs only)",
+        help: "STORAGE_PROVIDER: gcs, s3 or azure_blob (each cloud blueprint takes its own only)",
         hosts: ALL,
         check: ANY,
         write: |a| Value::text(&a.runtime.storage),

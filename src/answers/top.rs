@@ -8,10 +8,11 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "host",
         kind: Kind::Choice(&crate::hosts::Host::NAMES),
-        need: Need::Required("one of k8s, vps, gcp"),
+        need: Need::Required("one of k8s, vps, gcp, aws, azure"),
         default: "k8s",
         example: "vps",
-        help: "where it runs: k8s (Helm), vps (Compose + Caddy) or gcp (Cloud Run)",
+        help:
+            "where it runs: k8s (Helm), vps (Compose + Caddy), gcp (Cloud Run), aws (ECS Fargate) or azure (Container Apps)",
         hosts: ALL,
         check: ANY,
         write: |a| Value::text(a.host.as_str()),
@@ -19,7 +20,8 @@ pub const KEYS: &[Key] = &[
             Step::Host,
             "Host",
             "Where it runs. k8s: the starter's Helm chart · vps: one server with Docker Compose \
-             and Caddy · gcp: Cloud Run with Terraform",
+             and Caddy · gcp: Cloud Run with Terraform · aws: ECS Fargate with Terraform (billing \
+             inline only) · azure: Container Apps with Terraform (blueprint patches needed)",
         ),
     },
     Key {

@@ -3,7 +3,7 @@
 
 use super::rules::{BILL_001, BILL_002, BILL_003, BILL_004, BILL_005, BILL_006, BILL_007};
 use super::rules::{BILL_008, BILL_009, BILL_010};
-use super::Finding;
+use super::{Capability, Finding, Severity};
 use crate::answers::WorkerMode;
 use crate::plan::{Plan, Role, Setting, Sourced, MODE_VAR, REPLAY_FLAG, RETRY_FLAG};
 
@@ -115,6 +115,23 @@ pub fn check(plan: &Plan, out: &mut Vec<Finding>) {
                         &why,
                     )),
                     (false, None) => {}
+                }
+            } else if plan
+                .host
+                .capabilities()
+                .contains(&Capability::OverlappingDeploys)
+            {
+                // One API, but a deploy starts the new task before it stops the old one.
+                if let Some(a) = apis.iter().find(|a| a.replicas.unknown.is_none()) {
+                    out.push(
+                        Finding::new(
+                            &BILL_004,
+                            a.replicas.max_origin().clone(),
+                            "a deploy briefly runs the new API instance beside the old one: two owners of retries and replay for a minute",
+                        )
+                        .severity(Severity::Warning)
+                        .fix("accept the overlap knowingly, or deploy so that the old instance stops before the new one starts (ECS: deployment_minimum_healthy_percent = 0, deployment_maximum_percent = 100 on the API service)"),
+                    );
                 }
             } else if let Some(a) = apis.iter().find(|a| a.replicas.unknown.is_some()) {
                 // The count is unknown: only an API that is known not to own billing is fine.

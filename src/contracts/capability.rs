@@ -7,6 +7,9 @@ pub enum Capability {
     ProjectServices,
     /// The web app and the API are given their public URLs as settings (ROUTE-007).
     PublicUrls,
+    /// A public URL left unset falls back to the platform's own https hostname, whose
+    /// certificate the platform manages (Container Apps FQDNs): unset is no ROUTE-007 break.
+    DefaultUrls,
     /// Processes run on a platform that can scale them to zero (BILL-008), so a minimum of 0
     /// instances is a valid answer (`scale.api_min_replicas`).
     ScalableWorker,
@@ -22,4 +25,8 @@ pub enum Capability {
     ContainerHostname,
     /// The platform reserves `PORT`: a container that sets it is refused (BOOT-010).
     ReservedPort,
+    /// A deploy starts the new instance before the old one stops (ECS rolling deploys at
+    /// 100 % / 200 %, a Container Apps revision swap), so one inline API is briefly two
+    /// (BILL-004, a warning).
+    OverlappingDeploys,
 }

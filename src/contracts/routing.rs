@@ -1,7 +1,7 @@
 //! Routing: the browser reaches the API only through the web app (the BFF).
 
 use super::rules::{ROUTE_001, ROUTE_002, ROUTE_003, ROUTE_004, ROUTE_005, ROUTE_006, ROUTE_007};
-use super::Finding;
+use super::{Capability, Finding};
 use crate::names::Hostname;
 use crate::plan::{prefix_matches, Plan, Role, Route, Target, Tls};
 use std::collections::{HashMap, HashSet};
@@ -204,6 +204,7 @@ fn check_urls(plan: &Plan, out: &mut Vec<Finding>) {
         ("api_base_url", &urls.api_base_url),
     ] {
         match url {
+            None if plan.host.capabilities().contains(&Capability::DefaultUrls) => {}
             None => out.push(Finding::new(
                 &ROUTE_007,
                 urls.origin.clone(),

@@ -664,6 +664,9 @@ fn platform(plan: &Plan, out: &mut Vec<Finding>) {
             );
         }
     }
+    for p in &s.patches {
+        out.push(Finding::new(&BOOT_010, p.origin.clone(), p.problem.clone()).fix(p.fix.clone()));
+    }
     for (role, name) in &s.duplicate_env {
         out.push(Finding::new(
             &BOOT_010,
@@ -695,14 +698,15 @@ fn names(n: &crate::plan::CloudNames, out: &mut Vec<Finding>) {
     if let (Some(project_name), Some(environment)) = (&n.project_name, &n.environment) {
         let len = project_name.value.len() + environment.value.len();
         let lower = |v: &str| v.chars().all(|c| !c.is_ascii_uppercase());
-        if len > 10 || !lower(&project_name.value) || !lower(&environment.value) {
+        if len > n.max || !lower(&project_name.value) || !lower(&environment.value) {
             out.push(Finding::new(
                 &BOOT_010,
                 project_name.origin.clone(),
                 format!(
-                    "project_name + environment is {len} characters: the VPC connector name <project_name>-<environment>-vpc-connector allows 10, lowercase"
+                    "project_name + environment is {len} characters: {} allows {}, lowercase",
+                    n.limited_by, n.max
                 ),
-            ).fix("shorten project_name (e.g. `app`) so that it and the environment are at most 10 lowercase characters"));
+            ).fix(format!("shorten project_name (e.g. `app`) so that it and the environment are at most {} lowercase characters", n.max)));
         }
     }
     if let Some(bucket) = n.bucket.as_ref().filter(|b| b.value == "assets") {

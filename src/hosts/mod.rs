@@ -6,6 +6,8 @@
 //! Adding a host: a module here implementing [`HostModule`], a variant of [`Host`] with its line
 //! in [`module`], its presets, and its tests (ARCHITECTURE.md lists what each part must do).
 
+pub mod aws;
+pub mod azure;
 pub mod gcp;
 pub mod k8s;
 pub mod vps;
@@ -28,12 +30,14 @@ pub enum Host {
     K8s,
     Vps,
     Gcp,
+    Aws,
+    Azure,
 }
 
 impl Host {
-    pub const ALL: [Host; 3] = [Host::K8s, Host::Vps, Host::Gcp];
+    pub const ALL: [Host; 5] = [Host::K8s, Host::Vps, Host::Gcp, Host::Aws, Host::Azure];
     /// The names answers and `--host` use, in the order of [`Host::ALL`].
-    pub const NAMES: [&'static str; 3] = ["k8s", "vps", "gcp"];
+    pub const NAMES: [&'static str; 5] = ["k8s", "vps", "gcp", "aws", "azure"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -107,6 +111,11 @@ pub trait HostModule: Sync {
 
     /// The kinds of file this host reads.
     fn kinds(&self) -> &'static [Kind];
+    /// Whether a named file of a kind several hosts read (Terraform) is this host's: its path
+    /// is in the host's layout or its content names what only this host's blueprint has.
+    fn claims(&self, _input: &Input) -> bool {
+        false
+    }
     /// How `check --host` reads a file whose kind cannot be told, where one kind fits.
     fn fallback_kind(&self) -> Option<Kind> {
         None
@@ -150,6 +159,8 @@ pub fn module(host: Host) -> &'static dyn HostModule {
         Host::K8s => &k8s::Module,
         Host::Vps => &vps::Module,
         Host::Gcp => &gcp::Module,
+        Host::Aws => &aws::Module,
+        Host::Azure => &azure::Module,
     }
 }
 
@@ -157,12 +168,21 @@ pub fn all() -> impl Iterator<Item = &'static dyn HostModule> {
     Host::ALL.into_iter().map(module)
 }
 
-/// The host whose files are of this kind.
+/// The host whose files are of this kind: the first in the registry that reads it.
 pub fn of_kind(kind: Kind) -> Host {
     all()
         .find(|m| m.kinds().contains(&kind))
         .map(|m| m.host())
         .expect("every kind of file belongs to a host (tested)")
+}
+
+/// The host a named file of this kind belongs to: where several hosts read the kind, the
+/// one that claims the file, else the first.
+pub fn of_input(kind: Kind, input: &Input) -> Host {
+    all()
+        .filter(|m| m.kinds().contains(&kind))
+        .find(|m| m.claims(input))
+        .map_or_else(|| of_kind(kind), |m| m.host())
 }
 
 /// The inputs of one kind, in the order given.
@@ -175,13 +195,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_belongs_to_exactly_one_host() {
+    fn every_kind_belongs_to_a_host_and_shared_ones_are_claimed() {
         for kind in Kind::ALL {
-            assert_eq!(
-                all().filter(|m| m.kinds().contains(&kind)).count(),
-                1,
-                "{kind:?}"
-            );
+            let readers: Vec<_> = all().filter(|m| m.kinds().contains(&kind)).collect();
+            assert!(!readers.is_empty(), "{kind:?}");
+            // A kind several hosts read (Terraform) needs every host but the first to claim
+            // its files, or they would all go to the first.
+            if readers.len() > 1 {
+                let named = Input::new(format!("{}/x", readers[1].layout()), "x = 1\n");
+                assert_eq!(of_input(kind, &named), readers[1].host(), "{kind:?}");
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! setting it reads, so a finding points at the line that caused it.
 //!
 //! These are the shared readers below the hosts (YAML with positions and its fast path, env
-//! files, Caddyfiles, Compose files, suppressions); each host module under `crate::hosts`
+//! files, Caddyfiles, Compose files, suppressions, Terraform blueprints); each host module under `crate::hosts`
 //! builds its Plan with them.
 
 pub mod bounded;
@@ -13,6 +13,7 @@ pub mod compose;
 pub mod detect;
 pub mod envfile;
 pub mod suppress;
+pub mod terraform;
 pub mod yaml;
 pub mod yaml_fast;
 

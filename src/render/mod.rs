@@ -82,3 +82,23 @@ pub fn yaml_str(s: &str) -> String {
 pub fn hcl_str(s: &str) -> String {
     yaml_str(s).replace("${", "$${").replace("%{", "%%{")
 }
+
+/// An HCL map attribute, `=` aligned the way `terraform fmt` aligns it.
+pub fn hcl_map(w: &mut String, name: &str, entries: &[(&str, String)]) {
+    out!(w, "{name} = {{");
+    let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in entries {
+        out!(w, "  {k:width$} = {v}");
+    }
+    out!(w, "}}");
+}
+
+/// Attributes separated from the previous group by a blank line, with `=` aligned the way
+/// `terraform fmt` aligns them.
+pub fn hcl_group(w: &mut String, attrs: &[(&str, String)]) {
+    out!(w);
+    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in attrs {
+        out!(w, "{k:width$} = {v}");
+    }
+}

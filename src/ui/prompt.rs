@@ -319,7 +319,11 @@ impl<W: Write> Plain<'_, W> {
     fn heading(&mut self, step: Step) -> Result<()> {
         let all = Step::all(self.host());
         let n = all.iter().position(|s| *s == step).map_or(0, |i| i + 1);
-        self.say(&format!("\nStep {n} of {}: {}", all.len(), step.title()))
+        self.say(&format!(
+            "\nStep {n} of {}: {}",
+            all.len(),
+            step.title_for(self.host())
+        ))
     }
 
     fn save(&mut self) {

@@ -72,7 +72,7 @@ def kind(name: str) -> str | None:
         return None
     if name == "hostwiz.toml":
         return "toml"
-    if name.endswith(".tfvars"):
+    if name.endswith((".tfvars", ".tf")):
         return "hcl2"
     if name.endswith((".yaml", ".yml")):
         return "yaml"

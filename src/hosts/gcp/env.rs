@@ -3,9 +3,8 @@
 //! A blueprint without those locals (or no `.tf` files given) falls back to what the latest
 //! blueprint documents.
 
-use super::locals::{Locals, Value};
-use crate::plan::{Origin, Setting, Sourced, Unknown};
-use std::collections::BTreeMap;
+use crate::ingest::terraform::{self, Env, Locals, Value};
+use crate::plan::Origin;
 
 /// What the blueprint's locals say about the processes' env.
 pub struct BlueprintEnv {
@@ -13,13 +12,6 @@ pub struct BlueprintEnv {
     pub worker: Option<bool>,
     pub api: Env,
     pub worker_env: Env,
-}
-
-/// One process's env: the known entries and, when the whole map is not evaluated, why.
-#[derive(Default)]
-pub struct Env {
-    pub vars: BTreeMap<String, Sourced<Setting>>,
-    pub unread: Vec<Sourced<Unknown>>,
 }
 
 /// The env these locals give, or `None` when the blueprint has no `api_env_combined`.
@@ -31,37 +23,9 @@ pub fn from_locals(locals: &Locals, at: impl Fn(&str) -> Origin) -> Option<Bluep
         Value::Scalar(s) => s.boolean(),
         _ => None,
     };
-    let env = |name: &str| match locals.local(name) {
-        Value::Map(m) => Env {
-            vars: m
-                .into_iter()
-                .filter_map(|(k, e)| {
-                    let setting = match e.value {
-                        Value::Null => return None,
-                        Value::Scalar(s) => Setting::Known(s.text()),
-                        Value::Unknown(why) => Setting::Unknown(Unknown::Expression(why)),
-                        _ => Setting::Unknown(Unknown::Expression(format!("{k} (not a string)"))),
-                    };
-                    Some((k, Sourced::new(setting, e.origin)))
-                })
-                .collect(),
-            unread: Vec::new(),
-        },
-        Value::Unknown(why) => Env {
-            vars: BTreeMap::new(),
-            unread: vec![Sourced::new(Unknown::Expression(why), at(name))],
-        },
-        _ => Env {
-            vars: BTreeMap::new(),
-            unread: vec![Sourced::new(
-                Unknown::Expression(format!("local.{name} (not a map)")),
-                at(name),
-            )],
-        },
-    };
     Some(BlueprintEnv {
         worker,
-        api: env("api_env_combined"),
-        worker_env: env("worker_env_combined"),
+        api: terraform::env(locals, "api_env_combined", at("api_env_combined")),
+        worker_env: terraform::env(locals, "worker_env_combined", at("worker_env_combined")),
     })
 }

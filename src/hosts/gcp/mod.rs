@@ -4,13 +4,10 @@
 
 mod answers;
 mod env;
-mod expr;
 mod gcloud;
-mod locals;
 mod migrate;
 mod render;
 pub mod services_review;
-mod tffuncs;
 mod tfvars;
 
 pub use answers::Gcp;
@@ -532,6 +529,10 @@ pub const BASE_ENV: [&str; 14] = [
 
 /// The startup settings as the blueprint composes them: the base env for API and worker,
 /// `api_env` for the API only, `api_secrets` for both.
+/// `project_name` + `environment` must fit the VPC connector's name.
+const NAME_LIMIT: usize = 10;
+const LIMITED_BY: &str = "the VPC connector name <project_name>-<environment>-vpc-connector";
+
 fn startup(plan: &mut Plan, a: &Answers) {
     let api_host = a.domains.api.as_ref().map(|h| h.to_string());
     let allowed = match &api_host {
@@ -591,6 +592,8 @@ fn startup(plan: &mut Plan, a: &Answers) {
                 runtime::bucket(a).unwrap_or_default(),
                 Origin::Answer("storage.bucket"),
             )),
+            max: NAME_LIMIT,
+            limited_by: LIMITED_BY,
         });
     }
 }

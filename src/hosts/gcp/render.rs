@@ -9,6 +9,7 @@ use crate::catalog::{self, When};
 use crate::hosts::HostModule;
 use crate::plan::Role;
 use crate::render::hcl_str as q;
+use crate::render::{hcl_group as group, hcl_map as map};
 
 pub const ENABLE_SCRIPT: &str = "enable-apis.sh";
 
@@ -127,25 +128,6 @@ pub(super) fn tfvars(a: &Answers) -> String {
         .collect();
     map(w, "api_secrets", &secrets);
     t
-}
-
-fn map(w: &mut String, name: &str, entries: &[(&str, String)]) {
-    out!(w, "{name} = {{");
-    let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, v) in entries {
-        out!(w, "  {k:width$} = {v}");
-    }
-    out!(w, "}}");
-}
-
-/// Attributes separated from the previous group by a blank line, with `=` aligned the way
-/// `terraform fmt` aligns them.
-fn group(w: &mut String, attrs: &[(&str, String)]) {
-    out!(w);
-    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, v) in attrs {
-        out!(w, "{k:width$} = {v}");
-    }
 }
 
 pub(super) fn enable_script(a: &Answers) -> String {

@@ -3,33 +3,16 @@
 //! files when given — and the blueprint's `required_project_services` list.
 
 use super::env::{self, BlueprintEnv};
-use super::expr::{self, Scalar};
-use super::locals::{Entry, Locals, Value};
 use crate::answers::Host;
 use crate::catalog::Condition;
+use crate::ingest::terraform::vars::{self, Val, Vars};
+use crate::ingest::terraform::{Blueprint, Scalar, Value};
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
     CloudNames, Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting,
     Sourced, Startup, Target, Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
 };
-use hcl_edit::expr::{Expression, ObjectKey};
-use hcl_edit::structure::Body;
-use hcl_edit::Span;
 use std::collections::BTreeMap;
-
-/// A variable's value as hostwiz reads it.
-#[derive(Clone, Debug, PartialEq)]
-enum Val {
-    Str(String),
-    Num(u64),
-    Bool(bool),
-    List(Vec<String>),
-    Map(Vec<(String, Sourced<String>)>),
-    /// An expression hostwiz does not evaluate (a reference, a function call, …).
-    Opaque,
-}
-
-type Vars = BTreeMap<String, Sourced<Val>>;
 
 const DEFAULTS: &str = "the blueprint's variables.tf";
 
@@ -53,72 +36,16 @@ pub fn plan(
     tf: &[Input],
     enabled: Option<Sourced<Vec<String>>>,
 ) -> Result<Plan, ParseError> {
-    let mut vars = documented_defaults();
-    let mut blueprint = None;
-    let mut types = BTreeMap::new();
-    let mut locals_at = BTreeMap::new();
-    let mut local_exprs = Vec::new();
-    for input in tf {
-        let body = parse(input)?;
-        for block in body.blocks() {
-            match (block.ident.as_str(), block.labels.first()) {
-                ("variable", Some(label)) => {
-                    if let Some(Expression::Variable(t)) =
-                        block.body.get_attribute("type").map(|a| &a.value)
-                    {
-                        types.insert(label.as_str().to_string(), t.as_str().to_string());
-                    }
-                    if let Some(default) = block.body.get_attribute("default") {
-                        let v = value(input, &default.value);
-                        vars.insert(
-                            label.as_str().to_string(),
-                            Sourced::new(v, origin(input, default.span())),
-                        );
-                    }
-                }
-                ("locals", _) => {
-                    for a in block.body.attributes() {
-                        let name = a.key.as_str().to_string();
-                        locals_at.insert(name.clone(), origin(input, a.span()));
-                        local_exprs.push((input, name, a.value.clone()));
-                    }
-                    if let Some(list) = block.body.get_attribute("required_project_services") {
-                        if let Val::List(items) = value(input, &list.value) {
-                            blueprint = Some(Sourced::new(items, origin(input, list.span())));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    for input in tfvars {
-        let values = if input.path.ends_with(".json") {
-            json_values(input)?
-        } else {
-            hcl_values(input)?
-        };
-        vars.extend(values);
-    }
-    let mut locals = Locals::new(
-        vars.iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    to_value(&v.value, types.get(k).map(String::as_str)),
-                )
-            })
-            .collect(),
-    );
-    for (input, name, e) in &local_exprs {
-        locals.define(input, name, e);
-    }
-    let at = |name: &str| {
-        locals_at
-            .get(name)
-            .cloned()
-            .unwrap_or(Origin::Default(DEFAULTS))
-    };
+    let b = Blueprint::read(documented_defaults(), tf, tfvars)?;
+    let fallback = Origin::Default(DEFAULTS);
+    let at = |name: &str| b.local_at(name, &fallback);
+    let mut blueprint = b
+        .local_expr("required_project_services")
+        .and_then(|(input, e)| match vars::value(input, e) {
+            Val::List(items) => Some(Sourced::new(items, at("required_project_services"))),
+            _ => None,
+        });
+    let locals = b.locals();
     // A service list built with functions (`toset(concat(...))`) is evaluated.
     if blueprint.is_none() && locals.defines("required_project_services") {
         if let Value::List(items) = locals.local("required_project_services") {
@@ -128,173 +55,13 @@ pub fn plan(
         }
     }
     let from_locals = env::from_locals(&locals, at);
-    Ok(build(tfvars.first(), vars, blueprint, enabled, from_locals))
-}
-
-/// A variable's value for the locals, converted to its declared type as Terraform does.
-fn to_value(v: &Val, ty: Option<&str>) -> Value {
-    let scalar = |s: Scalar| match ty {
-        Some("bool") => s
-            .boolean()
-            .map_or(Value::Scalar(s.clone()), |b| Value::Scalar(Scalar::Bool(b))),
-        Some("number") => s
-            .number()
-            .map_or(Value::Scalar(s.clone()), |n| Value::Scalar(Scalar::Num(n))),
-        Some("string") => Value::str(s.text()),
-        _ => Value::Scalar(s),
-    };
-    match v {
-        Val::Str(s) => scalar(Scalar::Str(s.clone())),
-        Val::Num(n) => scalar(Scalar::Num(*n as f64)),
-        Val::Bool(b) => scalar(Scalar::Bool(*b)),
-        Val::List(items) => Value::List(items.iter().map(Value::str).collect()),
-        Val::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|(k, e)| {
-                    let entry = Entry {
-                        value: Value::str(e.value.clone()),
-                        origin: e.origin.clone(),
-                    };
-                    (k.clone(), entry)
-                })
-                .collect(),
-        ),
-        Val::Opaque => Value::Unknown("a variable value hostwiz does not evaluate".into()),
-    }
-}
-
-fn parse(input: &Input) -> Result<Body, ParseError> {
-    hcl_edit::parser::parse_body(&input.text).map_err(|e| {
-        let loc = e.location();
-        input.error(
-            loc.line() as u32,
-            loc.column() as u32,
-            format!("not valid HCL: {}", e.message()),
-        )
-    })
-}
-
-fn hcl_values(input: &Input) -> Result<Vars, ParseError> {
-    let body = parse(input)?;
-    Ok(body
-        .attributes()
-        .map(|a| {
-            let v = value(input, &a.value);
-            (
-                a.key.as_str().to_string(),
-                Sourced::new(v, origin(input, a.span())),
-            )
-        })
-        .collect())
-}
-
-fn json_values(input: &Input) -> Result<Vars, ParseError> {
-    let doc = input.json()?;
-    let obj = doc
-        .as_object()
-        .ok_or_else(|| input.error(1, 1, "expected a JSON object of variables"))?;
-    let line_of = |key: &str| {
-        let needle = format!("\"{key}\"");
-        input
-            .text
-            .lines()
-            .position(|l| l.contains(&needle))
-            .map_or(1, |i| i as u32 + 1)
-    };
-    Ok(obj
-        .iter()
-        .map(|(k, v)| {
-            let at = input.origin(line_of(k), 1);
-            let val = match v {
-                serde_json::Value::String(s) => Val::Str(s.clone()),
-                serde_json::Value::Bool(b) => Val::Bool(*b),
-                serde_json::Value::Number(n) => n.as_u64().map_or(Val::Opaque, Val::Num),
-                serde_json::Value::Array(items) => Val::List(
-                    items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(str::to_string))
-                        .collect(),
-                ),
-                serde_json::Value::Object(m) => Val::Map(
-                    m.iter()
-                        .map(|(mk, mv)| {
-                            let text = mv.as_str().map_or_else(|| mv.to_string(), str::to_string);
-                            (mk.clone(), Sourced::new(text, input.origin(line_of(mk), 1)))
-                        })
-                        .collect(),
-                ),
-                serde_json::Value::Null => Val::Opaque,
-            };
-            (k.clone(), Sourced::new(val, at))
-        })
-        .collect())
-}
-
-fn value(input: &Input, e: &Expression) -> Val {
-    match e {
-        Expression::String(s) => Val::Str(s.value().clone()),
-        Expression::Bool(b) => Val::Bool(*b.value()),
-        Expression::Number(n) => n.value().as_u64().map_or(Val::Opaque, Val::Num),
-        // Arithmetic, conditionals and conversions, as Terraform evaluates them.
-        Expression::BinaryOp(_)
-        | Expression::UnaryOp(_)
-        | Expression::Parenthesis(_)
-        | Expression::Conditional(_) => match expr::eval(e) {
-            Some(Scalar::Str(s)) => Val::Str(s),
-            Some(Scalar::Bool(b)) => Val::Bool(b),
-            Some(n) => n.count().map_or(Val::Opaque, Val::Num),
-            None => Val::Opaque,
-        },
-        Expression::FuncCall(call)
-            if ["tonumber", "tostring", "tobool"].contains(&call.name.name.as_str()) =>
-        {
-            match expr::eval(e) {
-                Some(Scalar::Str(s)) => Val::Str(s),
-                Some(Scalar::Bool(b)) => Val::Bool(b),
-                Some(n) => n.count().map_or(Val::Opaque, Val::Num),
-                None => Val::Opaque,
-            }
-        }
-        Expression::Array(items) => Val::List(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-        ),
-        // `toset([...])`, as the blueprint writes its service list.
-        Expression::FuncCall(call) if call.name.name.as_str() == "toset" => call
-            .args
-            .iter()
-            .next()
-            .map_or(Val::Opaque, |a| value(input, a)),
-        Expression::Object(obj) => Val::Map(
-            obj.iter()
-                .filter_map(|(k, v)| {
-                    let key = match k {
-                        ObjectKey::Ident(i) => i.as_str().to_string(),
-                        ObjectKey::Expression(x) => x.as_str()?.to_string(),
-                    };
-                    let text = match v.expr() {
-                        Expression::String(s) => s.value().clone(),
-                        Expression::Bool(b) => b.value().to_string(),
-                        Expression::Number(n) => n.value().to_string(),
-                        _ => return None,
-                    };
-                    Some((key, Sourced::new(text, origin(input, k.span()))))
-                })
-                .collect(),
-        ),
-        _ => Val::Opaque,
-    }
-}
-
-fn origin(input: &Input, span: Option<std::ops::Range<usize>>) -> Origin {
-    let offset = span.map_or(0, |s| s.start).min(input.text.len());
-    let before = &input.text[..offset];
-    let line = before.matches('\n').count() as u32 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-    input.origin(line, column)
+    Ok(build(
+        tfvars.first(),
+        b.vars,
+        blueprint,
+        enabled,
+        from_locals,
+    ))
 }
 
 fn build(
@@ -306,44 +73,10 @@ fn build(
 ) -> Plan {
     let file = first.map_or(Origin::Default(DEFAULTS), |i| i.origin(1, 1));
     let get = |k: &str| vars.get(k);
-    let text = |k: &str| match get(k) {
-        Some(Sourced {
-            value: Val::Str(s),
-            origin,
-        }) => Some(Sourced::new(s.clone(), origin.clone())),
-        _ => None,
-    };
-    // A bool or number variable given as a string converts as Terraform converts it.
-    let flag = |k: &str| match get(k) {
-        Some(Sourced {
-            value: Val::Bool(b),
-            origin,
-        }) => Sourced::new(*b, origin.clone()),
-        Some(Sourced {
-            value: Val::Str(text),
-            origin,
-        }) if Scalar::Str(text.clone()).boolean().is_some() => {
-            let b = Scalar::Str(text.clone()).boolean().unwrap_or_default();
-            Sourced::new(b, origin.clone())
-        }
-        Some(s) => Sourced::new(false, s.origin.clone()),
-        None => Sourced::new(false, Origin::Default(DEFAULTS)),
-    };
-    let num = |k: &str| match get(k) {
-        Some(Sourced {
-            value: Val::Num(n),
-            origin,
-        }) => (*n as u32, origin.clone()),
-        Some(Sourced {
-            value: Val::Str(text),
-            origin,
-        }) if Scalar::Str(text.clone()).count().is_some() => {
-            let n = Scalar::Str(text.clone()).count().unwrap_or_default();
-            (n as u32, origin.clone())
-        }
-        Some(s) => (0, s.origin.clone()),
-        None => (0, Origin::Default(DEFAULTS)),
-    };
+    let text = |k: &str| vars::text(&vars, k);
+    let default = Origin::Default(DEFAULTS);
+    let flag = |k: &str| vars::flag(&vars, k, &default);
+    let num = |k: &str| vars::count(&vars, k, &default);
     // Each end keeps its own line: BILL-004 and BILL-005 judge the maximum, BILL-008 the minimum.
     let range = |min: &str, max: &str| {
         let ((lo, lo_at), (hi, hi_at)) = (num(min), num(max));
@@ -424,16 +157,7 @@ fn build(
     }
     // api_secrets: env name → Secret Manager secret, given to the API and the worker alike
     // (locals.tf). The values are not in the file; the startup rules judge the references.
-    let secrets: BTreeMap<String, Sourced<String>> = match get("api_secrets") {
-        Some(Sourced {
-            value: Val::Map(entries),
-            ..
-        }) => entries
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        _ => BTreeMap::new(),
-    };
+    let secrets = vars::map(&vars, "api_secrets");
     let mut processes = vec![
         Process {
             role: Role::Web,
@@ -541,6 +265,8 @@ fn build(
                 project_name: text("project_name"),
                 environment: text("environment"),
                 bucket: text("storage_bucket_name"),
+                max: super::NAME_LIMIT,
+                limited_by: super::LIMITED_BY,
             }),
             partial: true,
             ..Startup::default()

@@ -74,6 +74,13 @@ fn host_step_chooses_with_arrows_and_marks_the_step_list() {
     assert_eq!(s.raw.get("host"), "vps");
     press(&mut s, KeyCode::Left);
     press(&mut s, KeyCode::Left);
+    assert_eq!(
+        s.raw.get("host"),
+        "azure",
+        "left of the first wraps to the last"
+    );
+    press(&mut s, KeyCode::Left);
+    press(&mut s, KeyCode::Left);
     assert_eq!(s.raw.get("host"), "gcp");
     assert!(s.steps().contains(&Step::Services));
     snap("blank-host-gcp", &s);
@@ -172,6 +179,8 @@ fn every_step_of_every_host_draws() {
         ("k8s-ha-worker", "k8s"),
         ("vps-worker", "vps"),
         ("gcp-cloud-run-worker", "gcp"),
+        ("aws-ecs", "aws"),
+        ("azure-container-apps", "azure"),
     ] {
         let mut s = start(Some(preset));
         for step in s.steps() {
@@ -181,7 +190,10 @@ fn every_step_of_every_host_draws() {
             s.step = step;
             s.field = 0;
             snap(
-                &format!("{name}-{}", step.title().replace(' ', "").replace('&', "-")),
+                &format!(
+                    "{name}-{}",
+                    step.title_for(s.host()).replace(' ', "").replace('&', "-")
+                ),
                 &s,
             );
         }
@@ -355,6 +367,8 @@ fn review_and_write_steps_draw() {
         ("k8s-ha-worker", "k8s"),
         ("vps-worker", "vps"),
         ("gcp-cloud-run-worker", "gcp"),
+        ("aws-ecs", "aws"),
+        ("azure-container-apps", "azure"),
     ] {
         let mut s = start(Some(preset));
         // A folder that does not exist: every file is a creation, and the paths are stable.

@@ -7,6 +7,7 @@ use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::{check_value, Kind};
 use hostwiz::catalog::{self, Condition, When};
+use hostwiz::contracts::Capability;
 use hostwiz::questions::{Question, Step};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
@@ -44,10 +45,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::from(format!("{} is not asked here: {why}", skipped.label)).dim());
     }
-    if s.step == Step::Services {
+    let project_services = s
+        .host()
+        .is_some_and(|h| h.capabilities().contains(&Capability::ProjectServices));
+    if s.step == Step::Services && project_services {
         lines.extend(services(s, area.width >= 90));
     }
-    let title = format!(" {} ", s.step.title());
+    let title = format!(" {} ", s.step.title_for(s.host()));
     f.render_widget(
         Paragraph::new(lines)
             .block(Block::bordered().title(title))

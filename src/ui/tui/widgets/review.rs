@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
-    let title = format!(" {} ", s.step.title());
+    let title = format!(" {} ", s.step.title_for(s.host()));
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -40,7 +40,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             } else {
                 strings::FAIL
             };
-            let line = Line::from(format!("{mark} {}", step.title()));
+            let line = Line::from(format!("{mark} {}", step.title_for(s.host())));
             if current {
                 line.bold()
             } else {

@@ -1,12 +1,12 @@
 //! The blueprint's `locals`, evaluated as Terraform evaluates them, with the variables' values
 //! from the tfvars or the defaults: object and list literals, string templates, `var.`/`local.`
-//! references and indexing, conditionals, operators and the functions in `tffuncs.rs`. What it
+//! references and indexing, conditionals, operators and the functions in `funcs.rs`. What it
 //! does not evaluate (a `for` expression, a function it does not know, a cycle) is unknown with
 //! the construct as written, so the processes' env is what `locals.tf` in the repo says rather
 //! than what the latest blueprint does.
 
 use super::expr::{self, Scalar};
-use super::tffuncs;
+use super::funcs;
 use crate::ingest::Input;
 use crate::plan::Origin;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
@@ -199,7 +199,7 @@ impl<'a> Locals<'a> {
                 if let Some(why) = args.iter().find_map(Value::unknown) {
                     return Value::Unknown(why.to_string());
                 }
-                tffuncs::call(call.name.name.as_str(), args).unwrap_or_else(|| unknown(input, e))
+                funcs::call(call.name.name.as_str(), args).unwrap_or_else(|| unknown(input, e))
             }
             _ => unknown(input, e),
         }
