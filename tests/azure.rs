@@ -46,7 +46,7 @@ fn the_presets_tfvars_pass_the_blueprints_variable_validation() {
 
 /// The parts of the shipped blueprint that show its breaks, as the starter writes them
 /// (STARTER-FACTS blockers 11-13, G.7): hostwiz's own minimal copy.
-const APPS: &str = r#"resource "azurerm_container_app" "api" {
+pub const APPS: &str = r#"resource "azurerm_container_app" "api" {
   name = "${local.name_prefix}-api"
 
   template {
@@ -72,12 +72,12 @@ const APPS: &str = r#"resource "azurerm_container_app" "api" {
   }
 }
 "#;
-const IDENTITY: &str = r#"resource "azurerm_key_vault_access_policy" "api" {
+pub const IDENTITY: &str = r#"resource "azurerm_key_vault_access_policy" "api" {
   key_vault_id = azurerm_key_vault.main.id
   object_id    = azurerm_container_app.api.identity[0].principal_id
 }
 "#;
-const POSTGRES: &str = r#"resource "azurerm_postgresql_flexible_server" "main" {
+pub const POSTGRES: &str = r#"resource "azurerm_postgresql_flexible_server" "main" {
   name    = "${local.name_prefix}-pg"
   version = "16"
 }

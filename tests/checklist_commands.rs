@@ -15,6 +15,9 @@
 //! - `terraform -chdir=D plan -var-file=F` needs `D/F` in canonical form (`terraform fmt -check`),
 //!   `apply P` needs the plan file `plan -out=P` wrote;
 //! - `gcloud` (needs the real cloud) must name the answers' project;
+//! - `aws` and `az` (the cloud too) must name the answers' region or Key Vault, create only
+//!   secrets the written files name, read back only secrets created before, and name only the
+//!   apps and resource group the blueprint makes of `project_name` and `environment`;
 //! - `hostwiz check` is the real binary; `sed`, `cp`, `install`, `openssl` are the real tools.
 
 use crate::support::validators::{self, manifest_dir, tools_dir};
@@ -96,15 +99,43 @@ fn checkout(root: &Path, host: &str) {
     let (from, to) = match host {
         "vps" => (fixtures.join("checkout/ops/compose"), "ops/compose"),
         "k8s" => (validators::chart_dir(), "ops/charts/starter"),
+        "aws" => (fixtures.join("aws"), "ops/infra/aws"),
+        "azure" => (fixtures.join("azure"), "ops/infra/azure"),
         _ => (
             fixtures.join("starter/after/ops/infra/gcp"),
             "ops/infra/gcp",
         ),
     };
     copy_tree(&from, &root.join(to));
+    if host == "azure" {
+        // The parts of the blueprint the checklist's patches edit.
+        for (name, text) in [
+            ("container_apps.tf", crate::azure::APPS),
+            ("identity.tf", crate::azure::IDENTITY),
+            ("postgres.tf", crate::azure::POSTGRES),
+        ] {
+            std::fs::write(root.join(to).join(name), text).unwrap();
+        }
+    }
     for dir in ["apps/api-service", "apps/web-app"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
+    // A clone is a git work tree: the checklists' `git diff` reviews their patches.
+    let git = |args: &[&str]| {
+        let o = validators::output(Command::new("git").args(args).current_dir(root), None);
+        assert!(o.status.success(), "git {args:?}: {o:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "checkout",
+    ]);
 }
 
 const DOCKER: &str = r#"#!/usr/bin/env bash
@@ -167,8 +198,9 @@ n=$(( $(cat "$SHIM_LOG/n" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$SHIM_LOG/
 { pwd; printf '%s\n' "$@"; } > "$SHIM_LOG/$n.$(basename "$0")"
 [ -t 0 ] || cat > /dev/null
 case "$(basename "$0") ${1:-}" in
-  "kubectl logs"|"kubectl -n"|"gcloud logging") echo "shim | Stripe dispatch retry worker disabled" ;;
-  "gcloud secrets") echo "shim-secret-value" ;;
+  "kubectl logs"|"kubectl -n"|"gcloud logging"|"aws logs"|"az containerapp") echo "shim | Stripe dispatch retry worker disabled" ;;
+  "gcloud secrets"|"aws secretsmanager"|"az keyvault") echo "shim-secret-value" ;;
+  "az account") echo "operator@example.com" ;;
   "dig +short") echo "192.0.2.1" ;;
 esac
 exit 0
@@ -194,7 +226,13 @@ case "$sub" in
       esac
     done ;;
   apply)
-    for a in "$@"; do case "$a" in -*) ;; *) [ -f "$dir/$a" ] || { echo "terraform (shim): no plan $dir/$a" >&2; exit 1; } ;; esac; done ;;
+    for a in "$@"; do
+      case "$a" in
+        -var-file=*) f="$dir/${a#-var-file=}"; [ -f "$f" ] || { echo "terraform (shim): no var file $f" >&2; exit 1; } ;;
+        -*) ;;
+        *) [ -f "$dir/$a" ] || { echo "terraform (shim): no plan $dir/$a" >&2; exit 1; } ;;
+      esac
+    done ;;
   *) echo "terraform (shim): unexpected $sub" >&2; exit 97 ;;
 esac
 "#;
@@ -231,7 +269,15 @@ fn shims(bin: &Path) {
     script(bin, "docker", DOCKER);
     script(bin, "helm", HELM);
     script(bin, "terraform", TERRAFORM);
-    for name in ["kubectl", "gcloud", "starter-console", "curl", "dig"] {
+    for name in [
+        "kubectl",
+        "gcloud",
+        "aws",
+        "az",
+        "starter-console",
+        "curl",
+        "dig",
+    ] {
         script(bin, name, RECORD);
     }
     #[cfg(unix)]
@@ -338,6 +384,9 @@ struct Expect<'a> {
     namespace: &'a str,
     /// Every file `apply` wrote, one after the other.
     written: &'a str,
+    /// AWS: the region; Azure: the Key Vault.
+    region: &'a str,
+    vault: &'a str,
 }
 
 fn check_records(log: &Path, from: u32, ctx: &str, e: &Expect) -> u32 {
@@ -345,7 +394,19 @@ fn check_records(log: &Path, from: u32, ctx: &str, e: &Expect) -> u32 {
         project,
         namespace,
         written,
+        region,
+        vault,
     } = *e;
+    // What the blueprint names its resources after.
+    let tfvar = |k: &str| {
+        written
+            .lines()
+            .find_map(|l| l.strip_prefix(k)?.trim_start().strip_prefix('='))
+            .map(|v| v.trim().trim_matches('"').to_string())
+            .unwrap_or_default()
+    };
+    let prefix = format!("{}-{}", tfvar("project_name"), tfvar("environment"));
+    let mut created: Vec<String> = Vec::new();
     let n: u32 = std::fs::read_to_string(log.join("n"))
         .map(|s| s.trim().parse().unwrap())
         .unwrap_or(0);
@@ -439,19 +500,91 @@ fn check_records(log: &Path, from: u32, ctx: &str, e: &Expect) -> u32 {
                 );
             }
             if let Some(w) = args.windows(2).find(|w| w[0] == "--service") {
-                let tfvar = |k: &str| {
-                    written
-                        .lines()
-                        .find_map(|l| l.strip_prefix(k)?.trim_start().strip_prefix('='))
-                        .map(|v| v.trim().trim_matches('"').to_string())
-                        .unwrap_or_default()
-                };
-                let prefix = format!("{}-{}-", tfvar("project_name"), tfvar("environment"));
-                let ok = ["web", "api", "worker"].map(|r| format!("{prefix}{r}"));
+                let ok = ["web", "api", "worker"].map(|r| format!("{prefix}-{r}"));
                 assert!(
                     ok.contains(&w[1].to_string()),
                     "{ctx}: gcloud {args:?}: not one of {ok:?}"
                 );
+            }
+        }
+        if let Some(rec) = read("aws") {
+            let args: Vec<&str> = rec.lines().skip(1).collect();
+            let arg = |flag: &str| args.windows(2).find(|w| w[0] == flag).map(|w| w[1]);
+            assert_eq!(arg("--region"), Some(region), "{ctx}: aws {args:?}");
+            match args[..] {
+                ["secretsmanager", "create-secret", ..] => {
+                    let name = arg("--name").unwrap();
+                    // The tfvars name the app's secrets; the checklist reads back its own.
+                    assert!(
+                        written.contains(&format!(":secret:{name}\""))
+                            || written.contains(&format!("--secret-id {name} ")),
+                        "{ctx}: aws {args:?}: no written file names the secret {name}"
+                    );
+                    created.push(name.to_string());
+                }
+                ["secretsmanager", "get-secret-value", ..] => {
+                    let id = arg("--secret-id").unwrap();
+                    assert!(
+                        created.iter().any(|c| c == id),
+                        "{ctx}: aws {args:?}: reads {id} before any step creates it"
+                    );
+                }
+                ["elbv2", "describe-load-balancers", ..] => {
+                    let names = arg("--names").into_iter().chain(
+                        args.iter()
+                            .skip_while(|a| **a != "--names")
+                            .skip(2)
+                            .take_while(|a| !a.starts_with('-'))
+                            .copied(),
+                    );
+                    for n in names {
+                        let ok = ["web", "api"].map(|r| format!("{prefix}-{r}"));
+                        assert!(ok.contains(&n.to_string()), "{ctx}: aws {args:?}: {n}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(rec) = read("az") {
+            let args: Vec<&str> = rec.lines().skip(1).collect();
+            let arg = |flag: &str| args.windows(2).find(|w| w[0] == flag).map(|w| w[1]);
+            match args[..] {
+                ["keyvault", "secret", "set", ..] => {
+                    assert_eq!(arg("--vault-name"), Some(vault), "{ctx}: az {args:?}");
+                    let name = arg("--name").unwrap();
+                    // The tfvars name the app's secrets; the password only the checklist.
+                    assert!(
+                        written.contains(&format!("/secrets/{name}\""))
+                            || written.contains(&format!("--name {name} ")),
+                        "{ctx}: az {args:?}: no written file names the secret {name}"
+                    );
+                    created.push(name.to_string());
+                }
+                ["keyvault", "secret", "show", ..] => {
+                    assert_eq!(arg("--vault-name"), Some(vault), "{ctx}: az {args:?}");
+                    let name = arg("--name").unwrap();
+                    assert!(
+                        created.iter().any(|c| c == name),
+                        "{ctx}: az {args:?}: reads {name} before any step sets it"
+                    );
+                }
+                ["keyvault", "set-policy", ..] => {
+                    assert_eq!(arg("--name"), Some(vault), "{ctx}: az {args:?}");
+                }
+                ["containerapp", ..] => {
+                    let ok = ["web", "api"].map(|r| format!("{prefix}-{r}"));
+                    let app = arg("--name").unwrap_or_default();
+                    assert!(
+                        ok.contains(&app.to_string()),
+                        "{ctx}: az {args:?}: app {app}"
+                    );
+                    let group = format!("{prefix}-rg");
+                    assert_eq!(arg("--resource-group"), Some(group.as_str()), "{ctx}");
+                    if let Some(env) = arg("--environment") {
+                        assert_eq!(env, format!("{prefix}-cae"), "{ctx}: az {args:?}");
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -499,7 +632,7 @@ fn every_checklist_and_migration_command_runs_as_typed() {
         .filter(|p| p.path.is_none())
         .map(|p| p.name)
         .collect();
-    assert_eq!(presets.len(), 6, "{presets:?}");
+    assert_eq!(presets.len(), 8, "{presets:?}");
     for preset in presets {
         let dir = tempfile::tempdir().unwrap();
         let (root, out, bin, log) = (
@@ -540,6 +673,7 @@ fn every_checklist_and_migration_command_runs_as_typed() {
         // The wizard's "next" deploy command is the checklist's, and runs the same way.
         let answers =
             hostwiz::source::load(&hostwiz::source::Source::Preset(preset.clone()), &[]).unwrap();
+        let vault = answers.azure.key_vault.clone().unwrap_or_default();
         let next = hostwiz::hosts::module(answers.host)
             .checklist(&answers)
             .deploy_command();
@@ -558,16 +692,29 @@ fn every_checklist_and_migration_command_runs_as_typed() {
             project: &project,
             namespace: &namespace,
             written: &written,
+            region: &answers.aws.region,
+            vault: &vault,
         };
         let next = check_records(&log, 1, &ctx, &expect);
         // Not vacuous: the host's deploy tool ran through its shim.
         let tool = match host {
             "vps" => "compose",
             "k8s" => "helm",
+            "aws" => "aws",
+            "azure" => "az",
             _ => "gcloud",
         };
         assert!(recorded(&log, 1, next, tool) >= 2, "{ctx}: no {tool} ran");
-        if toml.contains("worker = \"dedicated\"") {
+        if host == "azure" {
+            // The checklist's patches took: sed says nothing when a pattern misses.
+            let apps = read(&root.join("ops/infra/azure/container_apps.tf"));
+            for patched in ["min_replicas = 1", "lower(replace(secret.value.name"] {
+                assert!(apps.contains(patched), "{ctx}: no {patched} in\n{apps}");
+            }
+        }
+        // A dedicated worker has nothing to migrate; AWS and Azure have no worker service
+        // (`migrate worker` says why: tests/aws.rs, tests/azure.rs).
+        if toml.contains("worker = \"dedicated\"") || ["aws", "azure"].contains(&host) {
             continue;
         }
         fill_env_files(&root);
