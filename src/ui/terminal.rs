@@ -11,7 +11,8 @@ static FAREWELL: OnceLock<String> = OnceLock::new();
 
 /// Sets the last line a signal prints (once per run; the first call wins).
 pub fn on_signal_say(line: String) {
-    let _ = FAREWELL.set(line);
+    // It names the output folder, which may hold any character.
+    let _ = FAREWELL.set(hostwiz::report::escape_controls(&line).into_owned());
 }
 
 /// Held while the wizard draws and while a signal restores the terminal, so a frame in flight
