@@ -76,6 +76,14 @@ pub fn restore_on_signals(escapes: &'static [u8], reenter: &'static [u8]) {
             }
             RESUMED.store(true, Ordering::SeqCst);
             drop(held);
+            if raw {
+                // Wakes the screen's blocking wait for input with a resize event (crossterm
+                // listens for SIGWINCH), so it redraws now rather than at the next key.
+                // SAFETY: raise(3) of a signal crossterm handles (or that is ignored by default).
+                unsafe {
+                    libc::raise(libc::SIGWINCH);
+                }
+            }
         }
     });
 }
