@@ -55,13 +55,15 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
     for d in found {
         let d = d.load()?;
         for d in d.module().split(d) {
-            let (plan, findings) = d.evaluate(&ctx)?;
             let note = d.module().note(&d, &ctx);
+            let (host, primary) = (d.host, d.primary().to_string());
+            let files = d.files.iter().map(|(_, i)| i.path.clone()).collect();
+            let (plan, findings) = d.judge(&ctx)?;
             f(Checked {
                 note,
-                host: d.host,
-                files: d.files.iter().map(|(_, i)| i.path.clone()).collect(),
-                primary: d.primary().to_string(),
+                host,
+                files,
+                primary,
                 plan,
                 findings,
             })?;

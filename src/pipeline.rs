@@ -133,18 +133,36 @@ impl Deployment {
     /// The plan and its findings, suppressions in the files (and the env files given) applied.
     pub fn evaluate(&self, ctx: &Context) -> Result<(Plan, Vec<Finding>)> {
         let plan = self.module().read(self, ctx)?;
-        let mut findings = contracts::check(&plan);
-        let suppressions: Vec<_> = self
-            .files
+        let suppressions = self.suppressions(ctx);
+        Ok(judged(plan, &suppressions))
+    }
+
+    /// [`Self::evaluate`] of a deployment not needed afterwards: its files' text is dropped
+    /// once the plan is read and the suppressions found, so a large stream is not held while
+    /// the rules run and their findings are written.
+    pub fn judge(self, ctx: &Context) -> Result<(Plan, Vec<Finding>)> {
+        let plan = self.module().read(&self, ctx)?;
+        let suppressions = self.suppressions(ctx);
+        drop(self);
+        Ok(judged(plan, &suppressions))
+    }
+
+    fn suppressions(&self, ctx: &Context) -> Vec<suppress::Suppression> {
+        self.files
             .iter()
             .map(|(_, i)| i)
             .chain(&ctx.env)
             .flat_map(suppress::scan)
-            .collect();
-        suppress::apply(&mut findings, &suppressions, suppress::today());
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
-        Ok((plan, findings))
+            .collect()
     }
+}
+
+/// The plan's findings, suppressions applied, the worst first.
+fn judged(plan: Plan, suppressions: &[suppress::Suppression]) -> (Plan, Vec<Finding>) {
+    let mut findings = contracts::check(&plan);
+    suppress::apply(&mut findings, suppressions, suppress::today());
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+    (plan, findings)
 }
 
 impl Options {
@@ -207,7 +225,10 @@ fn group(paths: &[PathBuf], host: Option<Host>) -> Result<Vec<Found>> {
                 kind.describe(),
             )));
         }
-        let src = if input.path == "<stdin>" {
+        // Standard input can be read only once; a single file is kept as read rather than read
+        // twice (it may be a gigabyte). Of several, each is read again when its deployment is,
+        // so only one is in memory at a time.
+        let src = if input.path == "<stdin>" || paths.len() == 1 {
             Src::Read(input)
         } else {
             Src::Path(path.clone())

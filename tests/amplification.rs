@@ -2,6 +2,7 @@
 //! refused with a message or read in time proportional to its size. Every case runs the real
 //! binary under a deadline, so a regression shows as a failure, not a hung suite.
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -22,9 +23,23 @@ fn within(limit: Duration, dir: &Path, args: &[&str]) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Both pipes are drained while the child runs: a report larger than a pipe's buffer would
+    // otherwise stop it, and the test would fail on time for a reason of its own.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            pipe.read_to_end(&mut text).unwrap();
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let started = Instant::now();
     let mut used = Duration::ZERO;
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         used = cpu_time(child.id()).unwrap_or(used);
         if used > limit || started.elapsed() > limit * 10 {
             let _ = child.kill();
@@ -35,12 +50,11 @@ fn within(limit: Duration, dir: &Path, args: &[&str]) -> (i32, String, String) {
             );
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        status.code().unwrap_or(-1),
+        out.join().unwrap(),
+        err.join().unwrap(),
     )
 }
 
@@ -170,4 +184,66 @@ fn a_snippet_that_imports_itself_at_the_top_level_is_refused_at_once() {
     let (code, _, err) = within(BUDGET, dir.path(), &["check", "Caddyfile"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("paste more than 64 snippets"), "{err}");
+}
+
+/// Issue 14 item 2: n web/API pairs in one release are n web hosts that each of n APIs must admit
+/// (BOOT-005); judged by each API's own list and named up to eight at a time, not pairing every
+/// API with every host in time and in the size of the report.
+#[test]
+fn five_thousand_apis_and_web_hosts_are_judged_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5,000 in a debug build take 2 s on a loaded machine; pairing them all took minutes and
+    // named 25 million hosts.
+    let n = 5_000;
+    // One Helm release, so one plan: 5,000 APIs and 5,000 web hosts judged together.
+    const ONE: &str = "app.kubernetes.io/instance: one";
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: r{i}-web, labels: {{{ONE}}}}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          env:\n            - {{name: API_BASE_URL, value: \"https://api{i}.example.com\"}}\n\
+             ---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: r{i}-api, labels: {{{ONE}}}}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - {{name: ALLOWED_HOSTS, value: \"api{i}.example.com,127.0.0.1\"}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("stream.yaml"), s).unwrap();
+    let (code, out, err) = within(BUDGET, dir.path(), &["check", "stream.yaml"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let first = out
+        .lines()
+        .find(|l| l.contains("BOOT-005"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        first.contains("api1.example.com, api2.example.com")
+            && first.ends_with(&format!("and {} more", n - 1 - 8)),
+        "{first}"
+    );
+}
+
+/// Issue 14 item 2: a stream of n releases (names or instance labels of their own, as
+/// `helm template` of several releases prints) is n deployments. Each was given the whole
+/// stream with the others' documents blanked, n times the input in memory and in reading; each
+/// now holds its own documents and still names the stream's lines.
+#[test]
+fn three_thousand_releases_are_split_in_linear_time_and_keep_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 3_000;
+    let s: String = (0..n)
+        .map(|i| {
+            format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: r{i}-api}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - {{name: ALLOWED_HOSTS, value: \"api{i}.example.com\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("stream.yaml"), s).unwrap();
+    let (code, out, err) = within(BUDGET, dir.path(), &["check", "stream.yaml"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    // Each release's ALLOWED_HOSTS is on the 11th line of its 11: the last one's on line 11 n.
+    let last = format!("stream.yaml:{}:", 11 * n);
+    let found: Vec<&str> = out.lines().filter(|l| l.contains("BOOT-005")).collect();
+    assert_eq!(found.len(), n, "{out}");
+    assert!(
+        found
+            .iter()
+            .any(|l| l.starts_with(&last) && l.contains("127.0.0.1")),
+        "{last} not in {out}"
+    );
 }

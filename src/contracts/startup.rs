@@ -7,6 +7,7 @@ use super::rules::{BOOT_001, BOOT_002, BOOT_003, BOOT_004, BOOT_005, BOOT_006, B
 use super::rules::{BOOT_008, BOOT_009, BOOT_010};
 use super::{Capability, Finding, Severity};
 use crate::plan::{Origin, Plan, Process, Role, Setting, Sourced, Unknown};
+use std::collections::{HashMap, HashSet};
 
 /// The providers a hardened start accepts, with the settings each needs (STARTER-FACTS B.4).
 const PROVIDERS: [(&str, &[&str]); 6] = [
@@ -475,25 +476,84 @@ fn url_host(url: &str) -> &str {
     host.rsplit_once(':').map_or(host, |(h, _)| h)
 }
 
-fn admits(list: &[&str], host: &str) -> bool {
-    list.iter().any(|e| {
-        *e == "*"
-            || e.eq_ignore_ascii_case(host)
-            || e.strip_prefix("*.").is_some_and(|d| {
-                host.len() > d.len() + 1
-                    && host[host.len() - d.len()..].eq_ignore_ascii_case(d)
-                    && host.as_bytes()[host.len() - d.len() - 1] == b'.'
-            })
-    })
+/// The hosts every API must admit, indexed so that one `ALLOWED_HOSTS` list is judged by its
+/// own entries, not by every host: a stream of n releases has n web hosts and n APIs, and
+/// pairing each API with each host was quadratic.
+struct Needed {
+    /// Each host once, in the order the finding names them.
+    hosts: Vec<String>,
+    /// Lowercased host → its places in `hosts` (hosts compare without ASCII case).
+    exact: HashMap<String, Vec<usize>>,
+    /// Lowercased `d` → the places of the hosts `*.d` admits (those ending in `.d`, with a
+    /// label before it).
+    under: HashMap<String, Vec<usize>>,
 }
+
+impl Needed {
+    fn new(hosts: Vec<String>) -> Self {
+        let mut seen = HashSet::new();
+        let hosts: Vec<String> = hosts
+            .into_iter()
+            .filter(|h| seen.insert(h.clone()))
+            .collect();
+        let (mut exact, mut under) = (HashMap::new(), HashMap::new());
+        for (i, h) in hosts.iter().enumerate() {
+            let lower = h.to_ascii_lowercase();
+            for (dot, _) in lower.match_indices('.').filter(|(at, _)| *at > 0) {
+                under
+                    .entry(lower[dot + 1..].to_string())
+                    .or_insert_with(Vec::new)
+                    .push(i);
+            }
+            exact.entry(lower).or_insert_with(Vec::new).push(i);
+        }
+        Self {
+            hosts,
+            exact,
+            under,
+        }
+    }
+
+    /// The hosts `list` does not admit, in order: the first `shown` of them and how many in all.
+    fn lacking(&self, list: &[&str], shown: usize) -> (Vec<&str>, usize) {
+        if list.contains(&"*") {
+            return (Vec::new(), 0);
+        }
+        let mut admitted = HashSet::new();
+        for entry in list {
+            let (index, key) = match entry.strip_prefix("*.") {
+                Some(d) => (&self.under, d),
+                None => (&self.exact, *entry),
+            };
+            if let Some(places) = index.get(&key.to_ascii_lowercase()) {
+                admitted.extend(places.iter().copied());
+            }
+        }
+        let total = self.hosts.len() - admitted.len();
+        let first = (0..self.hosts.len())
+            .filter(|i| !admitted.contains(i))
+            .take(shown)
+            .map(|i| self.hosts[i].as_str())
+            .collect();
+        (first, total)
+    }
+}
+
+/// How many hosts a BOOT-005 finding names before it says how many more.
+const HOSTS_NAMED: usize = 8;
 
 fn allowed_hosts(plan: &Plan, known: bool, out: &mut Vec<Finding>) {
     let ip_probes = plan.host.capabilities().contains(&Capability::IpProbes);
-    let web_api: Vec<String> = plan
-        .processes(Role::Web)
-        .filter_map(|w| value(w, "API_BASE_URL"))
-        .map(|v| url_host(&v.value).to_string())
-        .collect();
+    let mut need: Vec<String> = vec!["127.0.0.1".into()];
+    need.extend(
+        plan.processes(Role::Web)
+            .filter_map(|w| value(w, "API_BASE_URL"))
+            .map(|v| url_host(&v.value).to_string()),
+    );
+    need.extend(plan.api_host.iter().map(|h| h.value.clone()));
+    let need = Needed::new(need);
+    // APIs of one chart share their list: each different list is judged once.
+    let mut judged: HashMap<String, Option<String>> = HashMap::new();
     for p in plan.processes(Role::Api) {
         let (text, origin) = match got(p, "ALLOWED_HOSTS") {
             Got::Value(v) => (v.value, v.origin),
@@ -503,31 +563,29 @@ fn allowed_hosts(plan: &Plan, known: bool, out: &mut Vec<Finding>) {
             ),
             _ => continue,
         };
-        let list: Vec<&str> = text
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let mut lacks: Vec<String> = Vec::new();
-        if ip_probes && !list.contains(&"*") {
-            lacks.push("the probes' pod IP (only * admits it)".into());
-        }
-        let mut need: Vec<String> = vec!["127.0.0.1".into()];
-        need.extend(web_api.iter().cloned());
-        need.extend(plan.api_host.iter().map(|h| h.value.clone()));
-        for h in need {
-            if !admits(&list, &h) && !lacks.contains(&h) {
-                lacks.push(h);
+        let lacks = judged.entry(text).or_insert_with_key(|text| {
+            let list: Vec<&str> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let probes = (ip_probes && !list.contains(&"*"))
+                .then_some("the probes' pod IP (only * admits it)");
+            let (hosts, total) = need.lacking(&list, HOSTS_NAMED);
+            let mut named: Vec<&str> = probes.into_iter().chain(hosts).collect();
+            let more = total.saturating_sub(HOSTS_NAMED);
+            if named.is_empty() {
+                return None;
             }
-        }
-        if !lacks.is_empty() {
+            let more = (more > 0).then(|| format!("and {more} more"));
+            named.extend(more.as_deref());
+            Some(named.join(", "))
+        });
+        if let Some(lacks) = lacks {
             out.push(Finding::new(
                 &BOOT_005,
                 origin,
-                format!(
-                    "ALLOWED_HOSTS on the api does not admit {}",
-                    lacks.join(", ")
-                ),
+                format!("ALLOWED_HOSTS on the api does not admit {lacks}"),
             ));
         }
     }

@@ -26,6 +26,9 @@ use std::collections::BTreeMap;
 pub struct Input {
     pub path: String,
     pub text: String,
+    /// The lines of the file before `text`'s first: a release cut from a stream
+    /// (`hosts::k8s::split`) holds only its own documents and still names the stream's lines.
+    pub first_line: u32,
 }
 
 impl Input {
@@ -33,13 +36,14 @@ impl Input {
         Self {
             path: path.into(),
             text: text.into(),
+            first_line: 0,
         }
     }
 
     pub fn origin(&self, line: u32, column: u32) -> Origin {
         Origin::File {
             path: self.path.clone(),
-            line,
+            line: self.line(line),
             column,
         }
     }
@@ -52,10 +56,18 @@ impl Input {
         })
     }
 
+    /// The file's line of `text`'s line `line` (0, no line, stays 0).
+    fn line(&self, line: u32) -> u32 {
+        match line {
+            0 => 0,
+            n => n.saturating_add(self.first_line),
+        }
+    }
+
     pub fn error(&self, line: u32, column: u32, message: impl Into<String>) -> ParseError {
         ParseError {
             path: self.path.clone(),
-            line,
+            line: self.line(line),
             column,
             message: message.into(),
         }

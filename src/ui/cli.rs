@@ -438,7 +438,7 @@ where
         Command::Wizard(args) => match run_wizard(args, &mut out) {
             Ok(wizard::Ended::Interrupted(line)) => {
                 let _ = out.flush();
-                eprintln!("hostwiz: {line}");
+                eprintln!("hostwiz: {}", report::escape_controls(&line));
                 return ExitCode::from(130);
             }
             other => other.map(drop),
@@ -513,6 +513,9 @@ fn run_wizard(args: WizardArgs, out: &mut impl Write) -> Result<wizard::Ended> {
         start.existing = wizard::existing(&repo, &start.raw)?;
         start.repo = Some(repo);
     }
+    // The lines the wizards print (findings, diffs, paths, the next commands) hold values read
+    // from files and typed in: escaped like every other command's output.
+    let out = &mut super::escaped::Escaped(out);
     if args.plain {
         crate::ui::prompt::run(start, out)
     } else {

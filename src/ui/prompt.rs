@@ -266,7 +266,9 @@ impl<W: Write> Plain<'_, W> {
             .planned
             .iter()
             .filter(|p| p.change == Change::Create);
-        let (changed, dir) = (updates + creates.count(), outcome.out.display());
+        // Inquire draws the question raw; the folder was typed or given with --out.
+        let dir = report::escape_controls(&outcome.out.display().to_string()).into_owned();
+        let changed = updates + creates.count();
         if changed == 0 {
             self.say(&format!("nothing to write: {dir} is up to date"))?;
         } else {
@@ -377,7 +379,12 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
         Kind::Text | Kind::List => {
             // A default fills an empty line, so an optional answer needs a way to say "none".
             let clearable = !current.is_empty() && check_value(key, "").is_ok();
-            let help = format!("{}{}", q.help, if clearable { CLEAR_HELP } else { "" });
+            let (default, held) = offered(current);
+            let help = format!(
+                "{}{}{held}",
+                q.help,
+                if clearable { CLEAR_HELP } else { "" }
+            );
             let mut p =
                 Text::new(q.label)
                     .with_help_message(&help)
@@ -385,13 +392,27 @@ fn ask(q: &'static Question, current: &str) -> Result<Option<String>, Stop> {
                         hostwiz::fault::panic_point(step);
                         Ok(verdict(check_value(key, cleared(v))))
                     });
-            if !current.is_empty() {
-                p = p.with_default(current);
+            if let Some(d) = default {
+                p = p.with_default(d);
             }
             p.prompt_skippable()?.map(|v| cleared(&v).to_string())
         }
     };
     Ok(reply)
+}
+
+/// The default a text question offers: the current answer, unless it holds control characters
+/// (read from a file), which inquire would draw raw. Such an answer is named escaped in the help
+/// instead, and must be typed again.
+fn offered(current: &str) -> (Option<&str>, String) {
+    match report::escape_controls(current) {
+        _ if current.is_empty() => (None, String::new()),
+        std::borrow::Cow::Borrowed(_) => (Some(current), String::new()),
+        std::borrow::Cow::Owned(shown) => (
+            None,
+            format!(" · now \"{shown}\", which holds control characters: type it again"),
+        ),
+    }
 }
 
 fn cleared(v: &str) -> &str {
@@ -467,6 +488,17 @@ fn needs_dedicated(raw: &RawAnswers) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_with_control_characters_is_not_offered_raw() {
+        // Issue 14 item 8: inquire draws a default as it is.
+        assert_eq!(offered("app.acme.io"), (Some("app.acme.io"), String::new()));
+        assert_eq!(offered(""), (None, String::new()));
+        let (default, help) = offered("a\u{1b}[3A\u{1b}[J\rb");
+        assert_eq!(default, None);
+        assert!(help.contains(r"a\x1b[3A\x1b[J\x0db"), "{help}");
+        assert!(!help.contains(['\u{1b}', '\r']), "{help:?}");
+    }
 
     fn judged(sets: &[&str], asked: &[&str]) -> Result<Vec<Finding>, AnswerError> {
         let mut raw = session::blank();

@@ -11,7 +11,8 @@ static FAREWELL: OnceLock<String> = OnceLock::new();
 
 /// Sets the last line a signal prints (once per run; the first call wins).
 pub fn on_signal_say(line: String) {
-    let _ = FAREWELL.set(line);
+    // It names the output folder, which may hold any character.
+    let _ = FAREWELL.set(hostwiz::report::escape_controls(&line).into_owned());
 }
 
 /// Held while the wizard draws and while a signal restores the terminal, so a frame in flight
@@ -75,6 +76,14 @@ pub fn restore_on_signals(escapes: &'static [u8], reenter: &'static [u8]) {
             }
             RESUMED.store(true, Ordering::SeqCst);
             drop(held);
+            if raw {
+                // Wakes the screen's blocking wait for input with a resize event (crossterm
+                // listens for SIGWINCH), so it redraws now rather than at the next key.
+                // SAFETY: raise(3) of a signal crossterm handles (or that is ignored by default).
+                unsafe {
+                    libc::raise(libc::SIGWINCH);
+                }
+            }
         }
     });
 }

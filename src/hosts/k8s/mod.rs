@@ -400,13 +400,18 @@ impl HostModule for Module {
     /// A rendered stream once per release it holds (namespace and Helm release).
     fn split(&self, d: Deployment) -> Vec<Deployment> {
         match d.files.as_slice() {
-            [(Kind::Manifests, input)] => split::releases(input)
-                .into_iter()
-                .map(|(_, input)| Deployment {
-                    host: d.host,
-                    files: vec![(Kind::Manifests, input)],
-                })
-                .collect(),
+            [(Kind::Manifests, _)] => {
+                let host = d.host;
+                let input = d.files.into_iter().next().map(|(_, i)| i);
+                input
+                    .into_iter()
+                    .flat_map(split::releases)
+                    .map(|(_, input)| Deployment {
+                        host,
+                        files: vec![(Kind::Manifests, input)],
+                    })
+                    .collect()
+            }
             _ => vec![d],
         }
     }

@@ -74,10 +74,8 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
             let _screen = crate::ui::terminal::screen();
             terminal.draw(|f| view::draw(&state, f)).map_err(io)?;
         }
-        // Waits in slices, so a continued wizard redraws without waiting for a key.
-        if !event::poll(std::time::Duration::from_millis(500)).map_err(io)? {
-            continue;
-        }
+        // Blocks until a key or a resize: idle, the wizard uses no CPU. A continued wizard is
+        // woken by the resize its SIGCONT handling raises (`terminal::restore_on_signals`).
         let msg = match event::read().map_err(io)? {
             Event::Key(k) => Msg::Key(k),
             Event::Resize(w, h) => Msg::Resize(w, h),

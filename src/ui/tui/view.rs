@@ -3,12 +3,11 @@
 
 use super::app::State;
 use super::strings;
-use super::widgets::{contracts, form, modal, review, screen, steps, topology};
+use super::widgets::{contracts, form, modal, paragraph, review, screen, steps, topology};
 use hostwiz::questions::Step;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub const MIN: (u16, u16) = (80, 24);
@@ -24,7 +23,7 @@ pub fn draw(s: &State, f: &mut Frame) {
             area.height
         );
         f.render_widget(
-            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            paragraph(text).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
         return;
@@ -40,7 +39,7 @@ pub fn draw(s: &State, f: &mut Frame) {
             .status
             .as_deref()
             .map_or_else(|| Line::from(keys).dim(), |m| Line::from(m).bold());
-        f.render_widget(Paragraph::new(line), footer);
+        f.render_widget(paragraph(line), footer);
         return;
     }
     let [left, middle, right] = columns(main);
@@ -108,7 +107,7 @@ fn render_footer(s: &State, f: &mut Frame, area: Rect) {
             Line::from(keys).dim()
         }
     };
-    f.render_widget(Paragraph::new(line).style(Style::default()), area);
+    f.render_widget(paragraph(line).style(Style::default()), area);
 }
 
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -1,12 +1,12 @@
 //! The contract verdicts on the right: every rule that applies to this host, re-run on every
 //! change, each with its mark; below them, what the worst finding says and which answer causes it.
 
-use super::verdict;
+use super::{paragraph, verdict};
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Wrap};
 use ratatui::Frame;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
@@ -36,7 +36,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    f.render_widget(Paragraph::new(lines), list);
+    f.render_widget(paragraph(lines), list);
     let text = match (&s.answers, s.findings.first()) {
         (Err(e), _) => e.to_string(),
         (Ok(_), Some(f)) => {
@@ -48,7 +48,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         }
         (Ok(_), None) => String::new(),
     };
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), detail);
+    f.render_widget(paragraph(text).wrap(Wrap { trim: true }), detail);
 }
 
 /// `text` in at most `room` columns, ending with `…` when it had to be cut.

@@ -2,7 +2,7 @@
 //! with its help, the reason a typed value is refused, and guidance that keeps the answers
 //! inside the contracts. The GCP step also lists the API catalog and why each API is needed.
 
-use super::verdict;
+use super::{paragraph, verdict};
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::{check_value, Kind};
@@ -12,7 +12,7 @@ use hostwiz::questions::{Question, Step};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Wrap};
 use ratatui::Frame;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
@@ -53,7 +53,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     }
     let title = format!(" {} ", s.step.title_for(s.host()));
     f.render_widget(
-        Paragraph::new(lines)
+        paragraph(lines)
             .block(Block::bordered().title(title))
             .wrap(Wrap { trim: false }),
         area,

@@ -1,11 +1,12 @@
 //! The dialogs over the screen: resume, quit, and the explanation of a rule with its fix.
 
+use super::paragraph;
 use crate::ui::tui::app::{self, Modal, State};
 use crate::ui::tui::strings;
 use ratatui::layout::Rect;
 use ratatui::style::Stylize;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Wrap};
 use ratatui::Frame;
 
 pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
@@ -24,7 +25,7 @@ pub fn render(s: &State, m: &Modal, f: &mut Frame, area: Rect) {
         Modal::Explain { selected } => (strings::EXPLAIN_TITLE, explain(s, *selected)),
     };
     f.render_widget(
-        Paragraph::new(lines)
+        paragraph(lines)
             .block(Block::bordered().title(title))
             .wrap(Wrap { trim: true }),
         area,

@@ -1,6 +1,7 @@
 //! Review and Write: every file that will be written with its diff against the disk, then the
 //! result of writing and the next commands.
 
+use super::{escaped, paragraph};
 use crate::ui::tui::app::{self, State};
 use crate::ui::tui::strings;
 use hostwiz::questions::Step;
@@ -8,7 +9,7 @@ use hostwiz::write::Change;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Wrap};
 use ratatui::Frame;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
@@ -19,12 +20,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if let Some(done) = &s.done {
         let mut lines = vec![Line::from(strings::WROTE).bold()];
         lines.extend(done.iter().map(|l| Line::raw(l.clone())));
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        f.render_widget(paragraph(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
     let header = header_lines(s);
     let [top, list, body] = areas(s, inner, &header);
-    f.render_widget(Paragraph::new(header).wrap(Wrap { trim: true }), top);
+    f.render_widget(paragraph(header).wrap(Wrap { trim: true }), top);
     let names: Vec<Line> = s
         .review
         .iter()
@@ -43,7 +44,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(names), list);
+    f.render_widget(paragraph(names), list);
     let Some(p) = s.review.get(s.selected_file) else {
         return;
     };
@@ -61,14 +62,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     // The title says when lines go on to the right, and how to see them.
     let wide = preview(p)
         .iter()
-        .any(|l| l.chars().count() > usize::from(body.width.saturating_sub(2)));
+        .any(|l| shown_width(l) > usize::from(body.width.saturating_sub(2)));
     let title = if wide || s.hscroll > 0 {
         strings::FILES_WIDE
     } else {
         strings::FILES
     };
     f.render_widget(
-        Paragraph::new(text)
+        paragraph(text)
             .block(Block::bordered().title(title))
             .scroll((s.scroll, s.hscroll)),
         body,
@@ -106,7 +107,8 @@ fn header_lines(s: &State) -> Vec<Line<'static>> {
         header.push(Line::from(app::review_summary(s)).dim());
         header.push(Line::from(format!("in {folder}")).dim());
     }
-    header
+    // Escaped here, so the rows the header is given are the rows it takes when drawn.
+    escaped(header).lines
 }
 
 /// The lines the preview shows for a file: its diff when it changes, else its contents.
@@ -138,7 +140,7 @@ pub fn scroll_limits(s: &State) -> (u16, u16) {
     let body = areas(s, inner, &header_lines(s))[2];
     let (h, w) = (body.height.saturating_sub(2), body.width.saturating_sub(2));
     let lines = preview(p);
-    let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let longest = lines.iter().map(|l| shown_width(l)).max().unwrap_or(0);
     let down = lines.len().saturating_sub(usize::from(h));
     let right = longest.saturating_sub(usize::from(w));
     (
@@ -154,4 +156,9 @@ fn wrapped_height(lines: &[Line], width: u16) -> u16 {
         .iter()
         .map(|l| l.width().max(1).div_ceil(width) as u16)
         .sum()
+}
+
+/// The columns a preview line takes once its control characters are shown escaped.
+fn shown_width(line: &str) -> usize {
+    hostwiz::report::escape_controls(line).chars().count()
 }

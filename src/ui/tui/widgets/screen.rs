@@ -1,12 +1,13 @@
 //! The screens opened from the welcome: the migration to a dedicated worker (MIGRATION.md and
 //! the files of both phases) and the GCP API review.
 
+use super::paragraph;
 use crate::ui::tui::app::{Screen, State};
 use crate::ui::tui::strings;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Wrap};
 use ratatui::Frame;
 
 /// How far a screen's text can scroll down in a terminal of `size`.
@@ -29,7 +30,11 @@ pub fn scroll_limit(screen: &Screen, size: (u16, u16)) -> u16 {
     let lines: usize = text
         .lines()
         .map(|l| match wraps {
-            true => l.chars().count().max(1).div_ceil(width),
+            true => hostwiz::report::escape_controls(l)
+                .chars()
+                .count()
+                .max(1)
+                .div_ceil(width),
             false => 1,
         })
         .sum();
@@ -42,7 +47,7 @@ pub fn render(s: &State, screen: &Screen, f: &mut Frame, area: Rect) {
         Screen::Services { text } => {
             let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
             f.render_widget(
-                Paragraph::new(lines)
+                paragraph(lines)
                     .block(Block::bordered().title(strings::SERVICES_TITLE))
                     .scroll((s.scroll, 0)),
                 area,
@@ -66,12 +71,12 @@ pub fn render(s: &State, screen: &Screen, f: &mut Frame, area: Rect) {
             ])
             .areas(area);
             f.render_widget(
-                Paragraph::new(lines).block(Block::bordered().title(strings::MIGRATION_FILES)),
+                paragraph(lines).block(Block::bordered().title(strings::MIGRATION_FILES)),
                 files,
             );
             let text: Vec<Line> = doc.lines().map(|l| Line::raw(l.to_string())).collect();
             f.render_widget(
-                Paragraph::new(text)
+                paragraph(text)
                     .block(Block::bordered().title(strings::MIGRATION_TITLE))
                     .wrap(Wrap { trim: false })
                     .scroll((s.scroll, 0)),

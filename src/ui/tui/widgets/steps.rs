@@ -1,5 +1,6 @@
 //! The steps on the left: where the operator is and which steps are complete.
 
+use super::paragraph;
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::check_value;
@@ -9,7 +10,7 @@ use hostwiz::questions::{self, Step};
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 /// A step is complete when each of its answers is accepted and no error finding names one.
@@ -49,7 +50,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         })
         .collect();
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(strings::STEPS)),
+        paragraph(lines).block(Block::bordered().title(strings::STEPS)),
         area,
     );
 }

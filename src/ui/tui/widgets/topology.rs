@@ -2,6 +2,7 @@
 //! process with its replicas and what it does with billing, and the API host's edge when set.
 //! A broken rule marks the part it breaks.
 
+use super::paragraph;
 use crate::ui::tui::app::State;
 use crate::ui::tui::strings;
 use hostwiz::answers::WorkerMode;
@@ -11,7 +12,7 @@ use hostwiz::plan::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 // The rules whose failure marks each part of the drawing.
@@ -29,7 +30,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let block = Block::bordered().title(strings::TOPOLOGY);
     let Ok(a) = &s.answers else {
         f.render_widget(
-            Paragraph::new("(complete the answers to see the topology)")
+            paragraph("(complete the answers to see the topology)")
                 .dim()
                 .block(block),
             area,
@@ -62,14 +63,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     ])
     .areas(inner);
     f.render_widget(
-        Paragraph::new(Line::from(vec![
+        paragraph(Line::from(vec![
             Span::raw(format!("browser ─▶ {entry} ─▶ {} ─▶ web", a.domains.web)),
             mark(failing(&ENTRY)),
         ])),
         top,
     );
     if let Some(line) = api_line {
-        f.render_widget(Paragraph::new(line), bottom);
+        f.render_widget(paragraph(line), bottom);
     }
     // One box per process: its replicas in the title, inside what it does: the BFF, the owner of
     // billing retries and replay, or an API with both flags off.
@@ -99,7 +100,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             mark(failing(part)),
         ]);
         f.render_widget(
-            Paragraph::new(duty)
+            paragraph(duty)
                 .block(Block::bordered().title(title))
                 .wrap(ratatui::widgets::Wrap { trim: true }),
             *cell,
