@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod azure;
+pub(crate) mod blueprint;
 pub mod gcp;
 pub mod k8s;
 pub mod vps;

@@ -78,6 +78,7 @@ impl Phase {
 }
 
 /// How one host deploys, watches and rolls back, given the files as they will be in place.
+#[derive(Default)]
 pub struct Operations {
     /// Shell variables the operator sets first (`RELEASE=starter`), with a comment each.
     pub vars: Vec<String>,

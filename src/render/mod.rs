@@ -83,6 +83,34 @@ pub fn hcl_str(s: &str) -> String {
     yaml_str(s).replace("${", "$${").replace("%{", "%%{")
 }
 
+/// Map entries for `hcl_map`: key and rendered value.
+pub type HclEntries<'a> = Vec<(&'a str, String)>;
+
+/// A Terraform blueprint's `api_env` (the API's settings beyond the blueprint's own `base`
+/// env, which it merges them over) and `api_secrets` (references), as HCL map entries.
+pub fn api_tfvars<'a>(
+    plan: &'a crate::plan::Plan,
+    base: &[&str],
+) -> (HclEntries<'a>, HclEntries<'a>) {
+    let api = plan
+        .processes(crate::plan::Role::Api)
+        .next()
+        .expect("every plan has an API");
+    let env = api
+        .env
+        .iter()
+        .filter(|(k, _)| !base.contains(&k.as_str()))
+        // A plan built from answers knows every value; an unknown is nothing to write.
+        .filter_map(|(k, v)| Some((k.as_str(), hcl_str(v.value.known()?))))
+        .collect();
+    let secrets = api
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.as_str(), hcl_str(&v.value)))
+        .collect();
+    (env, secrets)
+}
+
 /// An HCL map attribute, `=` aligned the way `terraform fmt` aligns it.
 pub fn hcl_map(w: &mut String, name: &str, entries: &[(&str, String)]) {
     out!(w, "{name} = {{");

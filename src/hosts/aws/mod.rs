@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::ingest::Input;
 use crate::migrate::{Operations, Phase};
-use crate::pipeline::{self, Context, Deployment, Found, Src};
+use crate::pipeline::{Context, Deployment, Found, Src};
 use crate::plan::{CloudNames, Origin, Plan, Replicas, Role, Shape, Sourced, Tls, Urls};
 use crate::render::{Checklist, File};
 use crate::runtime::{self, Wiring};
@@ -189,24 +189,7 @@ impl HostModule for Module {
 
     /// Each tfvars file with the blueprint's `.tf` files; the blueprint alone without any.
     fn discover(&self, dir: &Path, _ctx: &Context) -> Result<Vec<Found>> {
-        let tf: Vec<(Kind, Src)> = pipeline::files(dir, |n| n.ends_with(".tf"))?
-            .into_iter()
-            .map(|p| (Kind::Terraform, Src::Path(p)))
-            .collect();
-        let tfvars = pipeline::files(dir, |n| {
-            n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
-        })?;
-        if tfvars.is_empty() {
-            return Ok(vec![Found::new(Host::Aws, tf)]);
-        }
-        Ok(tfvars
-            .into_iter()
-            .map(|p| {
-                let mut files = vec![(Kind::Tfvars, Src::Path(p))];
-                files.extend(tf.iter().cloned());
-                Found::new(Host::Aws, files)
-            })
-            .collect())
+        super::blueprint::discover(Host::Aws, dir)
     }
 
     fn read(&self, d: &Deployment, _ctx: &Context) -> Result<Plan> {
@@ -233,15 +216,7 @@ impl HostModule for Module {
         _ctx: &Context,
     ) -> Operations {
         // Never reached: `migratable` refuses every AWS deployment before phases exist.
-        Operations {
-            vars: Vec::new(),
-            deploy: Default::default(),
-            settle: Default::default(),
-            api_logs: String::new(),
-            worker_logs: String::new(),
-            api_ps: String::new(),
-            stop_worker: String::new(),
-        }
+        Operations::default()
     }
 }
 

@@ -8,8 +8,8 @@ use crate::ingest::terraform::vars::{self, Val, Vars};
 use crate::ingest::terraform::{self, Blueprint, Env};
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
-    CloudNames, Origin, Patch, Plan, Process, ReplicaRange, Replicas, Role, Route, Setting,
-    Sourced, Startup, Target, Tls, Unknown, Urls,
+    CloudNames, Origin, Patch, Plan, Process, ReplicaRange, Replicas, Role, Setting, Sourced,
+    Startup, Tls, Unknown, Urls,
 };
 use std::collections::BTreeMap;
 
@@ -74,38 +74,9 @@ pub fn plan(tfvars: &[Input], tf: &[Input]) -> Result<Plan, ParseError> {
 
     let app_url = text("app_public_url");
     let api_url = text("api_base_url");
-    let host_of = |u: &Sourced<String>| {
-        let rest = u.value.trim();
-        let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
-        let host = rest
-            .split(['/', ':', '?', '#'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        (!host.is_empty()).then(|| Sourced::new(host, u.origin.clone()))
-    };
-    let web_host = app_url.as_ref().and_then(host_of);
-    let api_host = api_url.as_ref().and_then(host_of);
-    let mut routes = Vec::new();
-    if let Some(w) = &web_host {
-        // The web ALB forwards every path to the web target group: /api included.
-        for prefix in ["/api", "/"] {
-            routes.push(Route {
-                host: w.value.clone(),
-                prefix: prefix.into(),
-                target: Target::Service(Role::Web),
-                origin: w.origin.clone(),
-            });
-        }
-    }
-    if let Some(a) = &api_host {
-        routes.push(Route {
-            host: a.value.clone(),
-            prefix: "/".into(),
-            target: Target::Service(Role::Api),
-            origin: a.origin.clone(),
-        });
-    }
+    let hosts = crate::hosts::blueprint::PublicHosts::new(app_url.as_ref(), api_url.as_ref());
+    let routes = hosts.routes();
+    let (web_host, api_host) = (hosts.web, hosts.api);
 
     // ECS desired counts: fixed, no autoscaling resources in the blueprint.
     let count = |k: &str| {

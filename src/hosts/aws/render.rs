@@ -93,22 +93,12 @@ pub(super) fn tfvars(a: &Answers) -> String {
         ],
     );
     let plan = Module.plan(a);
-    let api = plan
-        .processes(Role::Api)
-        .next()
-        .expect("every plan has an API");
+    let (env, secrets) = crate::render::api_tfvars(&plan, &BASE_ENV);
     out!(w);
     out!(
         w,
         "# Merged over the blueprint's base env: ALLOWED_HOSTS widened for the ALB's IP health checks."
     );
-    let env: Vec<(&str, String)> = api
-        .env
-        .iter()
-        .filter(|(k, _)| !BASE_ENV.contains(&k.as_str()))
-        // A plan built from answers knows every value; an unknown is nothing to write.
-        .filter_map(|(k, v)| Some((k.as_str(), q(v.value.known()?))))
-        .collect();
     map(w, "api_env", &env);
     out!(w);
     out!(
@@ -121,11 +111,6 @@ pub(super) fn tfvars(a: &Answers) -> String {
         w,
         "# Secrets Manager ARNs (create the secrets before the apply; CHECKLIST.md)."
     );
-    let secrets: Vec<(&str, String)> = api
-        .secrets
-        .iter()
-        .map(|(k, v)| (k.as_str(), q(&v.value)))
-        .collect();
     map(w, "api_secrets", &secrets);
     t
 }

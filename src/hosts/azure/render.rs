@@ -90,22 +90,12 @@ pub(super) fn tfvars(a: &Answers) -> String {
     }
     group(w, &urls);
     let plan = Module.plan(a);
-    let api = plan
-        .processes(Role::Api)
-        .next()
-        .expect("every plan has an API");
+    let (env, secrets) = crate::render::api_tfvars(&plan, &BASE_ENV);
     out!(w);
     out!(
         w,
         "# Merged over the blueprint's base env: ALLOWED_HOSTS widened for the probes' IP Host."
     );
-    let env: Vec<(&str, String)> = api
-        .env
-        .iter()
-        .filter(|(k, _)| !BASE_ENV.contains(&k.as_str()))
-        // A plan built from answers knows every value; an unknown is nothing to write.
-        .filter_map(|(k, v)| Some((k.as_str(), q(v.value.known()?))))
-        .collect();
     map(w, "api_env", &env);
     out!(w);
     out!(
@@ -122,11 +112,6 @@ pub(super) fn tfvars(a: &Answers) -> String {
         w,
         "# env names; the patched container_apps.tf names each app secret lowercase-with-hyphens."
     );
-    let secrets: Vec<(&str, String)> = api
-        .secrets
-        .iter()
-        .map(|(k, v)| (k.as_str(), q(&v.value)))
-        .collect();
     map(w, "api_secrets", &secrets);
     t
 }

@@ -22,7 +22,7 @@ use crate::contracts::Capability;
 use crate::error::{Error, Result};
 use crate::ingest::detect::Kind;
 use crate::migrate::{Operations, Phase};
-use crate::pipeline::{self, Context, Deployment, Found, Src};
+use crate::pipeline::{Context, Deployment, Found, Src};
 use crate::plan::{CloudNames, Origin, Plan, Replicas, Services, Shape, Sourced, Urls};
 use crate::render::{Checklist, File};
 use crate::runtime::{self, Wiring};
@@ -390,24 +390,7 @@ impl HostModule for Module {
 
     /// Each tfvars file with the blueprint's `.tf` files; the blueprint alone without any.
     fn discover(&self, dir: &Path, _ctx: &Context) -> Result<Vec<Found>> {
-        let tf: Vec<(Kind, Src)> = pipeline::files(dir, |n| n.ends_with(".tf"))?
-            .into_iter()
-            .map(|p| (Kind::Terraform, Src::Path(p)))
-            .collect();
-        let tfvars = pipeline::files(dir, |n| {
-            n.ends_with(".tfvars") || n.ends_with(".tfvars.json")
-        })?;
-        if tfvars.is_empty() {
-            return Ok(vec![Found::new(Host::Gcp, tf)]);
-        }
-        Ok(tfvars
-            .into_iter()
-            .map(|p| {
-                let mut files = vec![(Kind::Tfvars, Src::Path(p))];
-                files.extend(tf.iter().cloned());
-                Found::new(Host::Gcp, files)
-            })
-            .collect())
+        super::blueprint::discover(Host::Gcp, dir)
     }
 
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan> {

@@ -7,7 +7,6 @@ use super::{manual_apis, project};
 use crate::answers::{Answers, WorkerMode};
 use crate::catalog::{self, When};
 use crate::hosts::HostModule;
-use crate::plan::Role;
 use crate::render::hcl_str as q;
 use crate::render::{hcl_group as group, hcl_map as map};
 
@@ -103,17 +102,7 @@ pub(super) fn tfvars(a: &Answers) -> String {
         "# Merged last by the blueprint: these win over its own worker defaults."
     );
     let plan = super::Module.plan(a);
-    let api = plan
-        .processes(Role::Api)
-        .next()
-        .expect("every plan has an API");
-    let env: Vec<(&str, String)> = api
-        .env
-        .iter()
-        .filter(|(k, _)| !BASE_ENV.contains(&k.as_str()))
-        // A plan built from answers knows every value; an unknown is nothing to write.
-        .filter_map(|(k, v)| Some((k.as_str(), q(v.value.known()?))))
-        .collect();
+    let (env, secrets) = crate::render::api_tfvars(&plan, &BASE_ENV);
     map(w, "api_env", &env);
     out!(w);
     out!(
@@ -121,11 +110,6 @@ pub(super) fn tfvars(a: &Answers) -> String {
         "# Secret Manager secrets (create them before the apply; CHECKLIST.md). The worker"
     );
     out!(w, "# gets these too, never api_env.");
-    let secrets: Vec<(&str, String)> = api
-        .secrets
-        .iter()
-        .map(|(k, v)| (k.as_str(), q(&v.value)))
-        .collect();
     map(w, "api_secrets", &secrets);
     t
 }

@@ -9,8 +9,8 @@ use crate::ingest::terraform::vars::{self, Val, Vars};
 use crate::ingest::terraform::{Blueprint, Scalar, Value};
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
-    CloudNames, Origin, Plan, Process, ReplicaRange, Replicas, Role, Route, Services, Setting,
-    Sourced, Startup, Target, Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
+    CloudNames, Origin, Plan, Process, ReplicaRange, Replicas, Role, Services, Setting, Sourced,
+    Startup, Tls, Urls, MODE_VAR, REPLAY_FLAG, RETRY_FLAG,
 };
 use std::collections::BTreeMap;
 
@@ -85,40 +85,9 @@ fn build(
 
     let app_url = text("app_public_url");
     let api_url = text("api_base_url");
-    let host_of = |u: &Sourced<String>| {
-        let rest = u
-            .value
-            .split_once("://")
-            .map_or(u.value.as_str(), |(_, r)| r);
-        let host = rest
-            .split(['/', ':', '?', '#'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        (!host.is_empty()).then(|| Sourced::new(host, u.origin.clone()))
-    };
-    let web_host = app_url.as_ref().and_then(host_of);
-    let api_host = api_url.as_ref().and_then(host_of);
-    let mut routes = Vec::new();
-    if let Some(w) = &web_host {
-        // The web service answers every path of its own domain: /api included, by construction.
-        for prefix in ["/api", "/"] {
-            routes.push(Route {
-                host: w.value.clone(),
-                prefix: prefix.into(),
-                target: Target::Service(Role::Web),
-                origin: w.origin.clone(),
-            });
-        }
-    }
-    if let Some(a) = &api_host {
-        routes.push(Route {
-            host: a.value.clone(),
-            prefix: "/".into(),
-            target: Target::Service(Role::Api),
-            origin: a.origin.clone(),
-        });
-    }
+    let hosts = crate::hosts::blueprint::PublicHosts::new(app_url.as_ref(), api_url.as_ref());
+    let routes = hosts.routes();
+    let (web_host, api_host) = (hosts.web, hosts.api);
 
     let mut worker = flag("enable_worker_service");
     if let Some(on) = from_locals.as_ref().and_then(|l| l.worker) {
