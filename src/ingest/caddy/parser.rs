@@ -6,6 +6,7 @@ use super::sites::build_site;
 use super::{Caddyfile, Directive, Matcher, Site, Token};
 use crate::ingest::budget::{exceeded, Budget};
 use crate::ingest::{Input, ParseError, Vars};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub fn parse(input: &Input, vars: &Vars) -> Result<Caddyfile, ParseError> {
@@ -23,6 +24,7 @@ pub fn parse_with(input: &Input, vars: &Vars, files: bool) -> Result<Caddyfile, 
         tokens,
         pos: 0,
         snippets: HashMap::new(),
+        sizes: RefCell::default(),
         budget,
         files,
     };
@@ -60,7 +62,7 @@ pub fn parse_with(input: &Input, vars: &Vars, files: bool) -> Result<Caddyfile, 
             p.pos += 1;
             p.expect_open(&t)?;
             let body = p.raw_block(&t)?;
-            let dirs = directives(input, &body, &p.snippets, 0, &p.budget, p.files)?;
+            let dirs = directives(input, &body, &p.snippets, &p.sizes, 0, &p.budget, p.files)?;
             named.insert(t.text[2..t.text.len() - 1].to_string(), dirs);
         } else if t.text.starts_with('(') && t.text.ends_with(')') && t.text.len() > 2 {
             p.pos += 1;
@@ -68,6 +70,8 @@ pub fn parse_with(input: &Input, vars: &Vars, files: bool) -> Result<Caddyfile, 
             let body = p.raw_block(&t)?;
             p.snippets
                 .insert(t.text[1..t.text.len() - 1].to_string(), body);
+            // A snippet defined again changes what the ones importing it paste.
+            p.sizes.borrow_mut().clear();
         } else {
             sites.push(p.site()?);
         }
@@ -91,6 +95,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     snippets: HashMap<String, Vec<Token>>,
+    /// What importing each snippet pastes, in tokens (`expanded_len`).
+    sizes: Sizes,
     budget: Budget,
     /// Imports of files are kept as directives (caddy reads them), not refused.
     files: bool,
@@ -148,6 +154,7 @@ impl Parser<'_> {
             self.input,
             &body,
             &self.snippets,
+            &self.sizes,
             0,
             &self.budget,
             self.files,
@@ -177,6 +184,7 @@ impl Parser<'_> {
                         self.input,
                         &rest,
                         &self.snippets,
+                        &self.sizes,
                         0,
                         &self.budget,
                         self.files,
@@ -212,6 +220,7 @@ fn directives(
     input: &Input,
     tokens: &[Token],
     snippets: &HashMap<String, Vec<Token>>,
+    sizes: &Sizes,
     depth: usize,
     budget: &Budget,
     files: bool,
@@ -267,6 +276,7 @@ fn directives(
                 input,
                 &tokens[start..i - 1],
                 snippets,
+                sizes,
                 depth + 1,
                 budget,
                 files,
@@ -282,14 +292,18 @@ fn directives(
             out.push(Directive { name, args, block });
         } else if name.is("import") {
             let body = snippet_tokens(input, snippets, &name, &args)?;
-            // Depth alone does not bound the work: ten imports per level grow 10^depth.
-            if !budget.spend(body.len()) {
+            // Depth alone does not bound the work: ten imports per level grow 10^depth. What
+            // the import pastes, nested imports included, is paid for before any of it is
+            // built, so a bomb costs the size of its text, not of the budget.
+            let pasted = expanded_len(snippets, sizes, &args[0].text, 0).max(body.len());
+            if !budget.spend(pasted) {
                 return Err(input.error(name.line, name.column, exceeded("snippet imports")));
             }
             out.extend(directives(
                 input,
                 &body,
                 snippets,
+                sizes,
                 depth + 1,
                 budget,
                 files,
@@ -299,6 +313,37 @@ fn directives(
         }
     }
     Ok(out)
+}
+
+type Sizes = RefCell<HashMap<String, usize>>;
+
+/// How many tokens importing snippet `name` pastes, its nested imports included (saturating;
+/// at least what is built, since an import line's own tokens count too). Remembered in `sizes`
+/// per snippet, so each is counted once however often it is imported.
+fn expanded_len(
+    snippets: &HashMap<String, Vec<Token>>,
+    sizes: &Sizes,
+    name: &str,
+    depth: usize,
+) -> usize {
+    if let Some(&n) = sizes.borrow().get(name) {
+        return n;
+    }
+    // Deeper than `directives` allows is its error to report; a cycle stops here.
+    let Some(body) = snippets.get(name).filter(|_| depth <= 16) else {
+        return 0;
+    };
+    let mut n = body.len();
+    for (i, t) in body.iter().enumerate() {
+        let line_start = i == 0 || t.starts_line;
+        if line_start && t.is("import") && !t.quoted {
+            if let Some(target) = body.get(i + 1).filter(|a| !a.starts_line) {
+                n = n.saturating_add(expanded_len(snippets, sizes, &target.text, depth + 1));
+            }
+        }
+    }
+    sizes.borrow_mut().insert(name.to_string(), n);
+    n
 }
 
 /// A snippet's tokens with `{args[n]}` replaced, starting a line.
