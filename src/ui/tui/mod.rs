@@ -57,6 +57,10 @@ pub fn run(start: Start, out: &mut impl Write) -> Result<wizard::Ended> {
     let mut terminal = ratatui::try_init().map_err(io)?;
     show_cursor_on_panic();
     let guard = Restore;
+    // crossterm starts listening for SIGWINCH at its first poll: before the size is read and
+    // the first frame drawn, so a resize from then on is an event the blocking read below
+    // wakes for (a resize before it was lost, and the screen kept its old size).
+    event::poll(std::time::Duration::ZERO).map_err(io)?;
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
