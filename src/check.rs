@@ -17,7 +17,7 @@ pub struct Checked {
     pub primary: String,
     pub plan: Plan,
     pub findings: Vec<Finding>,
-    /// How the host judged it, to say once in the report (`HostModule::note`).
+    /// How the host judged it, to say once in the report (`Plan::note`).
     pub note: Option<&'static str>,
     /// Every file the deployment was read from, in reading order.
     pub files: Vec<String>,
@@ -55,12 +55,11 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
     for d in found {
         let d = d.load()?;
         for d in d.module().split(d) {
-            let note = d.module().note(&d, &ctx);
             let (host, primary) = (d.host, d.primary().to_string());
             let files = d.files.iter().map(|(_, i)| i.path.clone()).collect();
             let (plan, findings) = d.judge(&ctx)?;
             f(Checked {
-                note,
+                note: plan.note,
                 host,
                 files,
                 primary,

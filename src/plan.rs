@@ -398,6 +398,9 @@ pub struct Plan {
     /// source does not describe startup at all (then a missing setting may come from a place
     /// hostwiz cannot see, and the startup rules judge only the values they see).
     pub startup: Option<Startup>,
+    /// How the files were judged, for the report to say once: a tool that would read them
+    /// more exactly was not found or did not run. Plans from answers have none.
+    pub note: Option<&'static str>,
 }
 
 /// The platform's side of starting the processes (CONTRACTS.md, BOOT-010).
@@ -606,6 +609,7 @@ impl Plan {
             });
         }
         Plan {
+            note: None,
             host: a.host,
             web_hosts: vec![Sourced::new(web, from_web())],
             api_host,

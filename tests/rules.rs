@@ -96,6 +96,7 @@ fn clean(host: Host, mode: WorkerMode) -> Plan {
         processes.push(process(host, Role::Worker, WORKER_PROC, Replicas::fixed(1), &env));
     }
     Plan {
+        note: None,
         host,
         web_hosts: vec![name("app.example.com", WEB_HOST)],
         api_host: Some(name("api.example.com", API_HOST)),

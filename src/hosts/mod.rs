@@ -133,12 +133,6 @@ pub trait HostModule: Sync {
         vec![d]
     }
 
-    /// A sentence about how this deployment was judged that the report says once (for
-    /// example that a tool that would read it more exactly was not found).
-    fn note(&self, _d: &Deployment, _ctx: &Context) -> Option<&'static str> {
-        None
-    }
-
     /// Why `migrate` cannot edit this deployment, if it cannot.
     fn migratable(&self, d: &Deployment) -> Result<()>;
     /// Both migration phases, as edits of the operator's own files.

@@ -122,6 +122,7 @@ pub fn plan(tfvars: &[Input], tf: &[Input]) -> Result<Plan, ParseError> {
     };
 
     Ok(Plan {
+        note: None,
         host: Host::Aws,
         web_hosts: web_host.into_iter().collect(),
         api_host,

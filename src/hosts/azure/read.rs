@@ -115,6 +115,7 @@ pub fn plan(tfvars: &[Input], tf: &[Input]) -> Result<Plan, ParseError> {
     };
 
     Ok(Plan {
+        note: None,
         host: Host::Azure,
         web_hosts: web_host.into_iter().collect(),
         api_host,

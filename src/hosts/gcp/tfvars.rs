@@ -203,6 +203,7 @@ fn build(
         });
 
     Plan {
+        note: None,
         host: Host::Gcp,
         web_hosts: web_host.clone().into_iter().collect(),
         api_host,

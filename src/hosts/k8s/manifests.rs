@@ -153,6 +153,7 @@ pub fn manifests_plan(input: &Input) -> Result<Plan, ParseError> {
         .find(|h| reach(&h.value).is_some_and(|(_, only_api)| only_api));
 
     Ok(Plan {
+        note: None,
         host: Host::K8s,
         web_hosts,
         api_host,

@@ -362,14 +362,14 @@ impl HostModule for Module {
         }
         let values = inputs(d, Kind::HelmValues);
         // With helm, the repo's own chart decides; without, its documented semantics.
-        match (ctx.helm.as_deref(), helm::chart_of(&values)) {
+        let mut plan = match (ctx.helm.as_deref(), helm::chart_of(&values)) {
             (Some(exe), Some(chart)) => helm::plan(
                 exe,
                 &chart,
                 &values,
                 ctx.release.as_deref().unwrap_or("starter"),
                 ctx.namespace.as_deref().unwrap_or("default"),
-            ),
+            )?,
             (None, Some(chart)) => {
                 let mut plan = values_plan(&values)?;
                 // Unrendered, the chart's own template still says which ExternalSecret API
@@ -382,19 +382,17 @@ impl HostModule for Module {
                 {
                     store.api_version = helm::external_secret_api(&chart);
                 }
-                Ok(plan)
+                plan
             }
-            _ => Ok(values_plan(&values)?),
+            _ => values_plan(&values)?,
+        };
+        if ctx.helm.is_none() && !values.is_empty() {
+            plan.note = Some(
+                "helm not found (--helm, HOSTWIZ_HELM or PATH): Helm values were judged by the \
+                 documented chart semantics, not by rendering the repo's chart",
+            );
         }
-    }
-
-    fn note(&self, d: &Deployment, ctx: &Context) -> Option<&'static str> {
-        let values =
-            d.of(Kind::HelmValues).next().is_some() && d.of(Kind::Manifests).next().is_none();
-        (values && ctx.helm.is_none()).then_some(
-            "helm not found (--helm, HOSTWIZ_HELM or PATH): Helm values were judged by the \
-             documented chart semantics, not by rendering the repo's chart",
-        )
+        Ok(plan)
     }
 
     /// A rendered stream once per release it holds (namespace and Helm release).

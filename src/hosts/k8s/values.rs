@@ -160,6 +160,7 @@ fn plan(v: &Val) -> Result<Plan, ParseError> {
 
     let startup = secrets(v, &mut processes)?;
     Ok(Plan {
+        note: None,
         host: Host::K8s,
         web_hosts,
         api_host: api_hosts.first().cloned(),

@@ -65,11 +65,6 @@ pub fn judge(
     }
 }
 
-/// Whether a caddy was given but did not judge the file (see [`judge`]).
-pub fn fell_back(caddy: Option<&Path>, input: &Input, vars: &Vars) -> bool {
-    caddy.is_some() && matches!(judge(caddy, input, vars), Ok(None))
-}
-
 /// Every `{$NAME}` without a value or default replaced by its stand-in.
 pub fn stand_in_all(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -300,22 +300,18 @@ impl HostModule for Module {
             &profiles(dir, ctx),
         )?;
         read::env_templates(&mut plan, &templates);
-        Ok(plan)
-    }
-
-    fn note(&self, d: &Deployment, ctx: &Context) -> Option<&'static str> {
-        let caddyfiles = inputs(d, Kind::Caddyfile);
-        if caddyfiles.is_empty() {
-            return None;
-        }
-        let Some(exe) = ctx.caddy.as_deref() else {
-            return Some(adapt::NOT_FOUND);
+        // Said once by the report: the reader judged where Caddy's own config did not.
+        plan.note = if caddyfiles.is_empty() {
+            None
+        } else if ctx.caddy.is_none() {
+            Some(adapt::NOT_FOUND)
+        } else {
+            adapted
+                .iter()
+                .any(Option::is_none)
+                .then_some(adapt::NOT_RUN)
         };
-        let (vars, _) = variables(d, ctx).ok()?;
-        caddyfiles
-            .iter()
-            .any(|c| adapt::fell_back(Some(exe), c, &vars))
-            .then_some(adapt::NOT_RUN)
+        Ok(plan)
     }
 
     fn migratable(&self, _d: &Deployment) -> Result<()> {

@@ -138,6 +138,7 @@ pub fn plan_adapted(
 
     let no_egress = compose.as_ref().map(no_egress).unwrap_or_default();
     Ok(Plan {
+        note: None,
         host: Host::Vps,
         web_hosts,
         api_host,
