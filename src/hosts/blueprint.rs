@@ -1,11 +1,14 @@
 //! What the Terraform hosts (GCP, AWS, Azure) share: how a blueprint folder is found as
-//! deployments, and the routes of a web app and an API that each have their own public URL.
+//! deployments and which files are a blueprint's, the processes' env its locals compose, and
+//! the routes of a web app and an API that each have their own public URL.
 
 use super::Host;
 use crate::error::Result;
 use crate::ingest::detect::Kind;
+use crate::ingest::terraform::{self, Blueprint, Env};
+use crate::ingest::Input;
 use crate::pipeline::{self, Found, Src};
-use crate::plan::{Role, Route, Sourced, Target};
+use crate::plan::{Origin, Role, Route, Sourced, Target};
 use std::path::Path;
 
 /// Each tfvars file with the blueprint's `.tf` files; the blueprint alone without any.
@@ -28,6 +31,38 @@ pub fn discover(host: Host, dir: &Path) -> Result<Vec<Found>> {
             Found::new(host, files)
         })
         .collect())
+}
+
+/// Whether a named Terraform file is a blueprint's: under `folder` (`infra/aws/`), declaring
+/// resources of its provider (`resource "aws_`), or setting one of the variables only it has.
+pub fn claims(input: &Input, folder: &str, resource: &str, own_vars: &[&str]) -> bool {
+    let path = input.path.replace('\\', "/");
+    path.contains(folder)
+        || input.text.contains(resource)
+        || input.text.lines().any(|l| {
+            let l = l.trim_start().trim_start_matches('"');
+            own_vars
+                .iter()
+                .any(|v| l.starts_with(v) || l.starts_with(&format!("variable \"{v}\"")))
+        })
+}
+
+/// The API's and the web's env as the blueprint's `local.api_env_combined` /
+/// `local.web_env_combined` compose them, or `documented()` where its locals are not read.
+pub fn api_web_env(
+    b: &Blueprint,
+    file: &Origin,
+    documented: impl FnOnce() -> (Env, Env),
+) -> (Env, Env) {
+    let locals = b.locals();
+    if !locals.defines("api_env_combined") {
+        return documented();
+    }
+    let at = |name: &str| b.local_at(name, file);
+    (
+        terraform::env(&locals, "api_env_combined", at("api_env_combined")),
+        terraform::env(&locals, "web_env_combined", at("web_env_combined")),
+    )
 }
 
 /// The web's and the API's hosts, from their public URLs.

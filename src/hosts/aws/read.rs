@@ -5,7 +5,7 @@
 
 use crate::answers::Host;
 use crate::ingest::terraform::vars::{self, Val, Vars};
-use crate::ingest::terraform::{self, Blueprint, Env};
+use crate::ingest::terraform::{Blueprint, Env};
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
     CloudNames, Origin, Patch, Plan, Process, ReplicaRange, Replicas, Role, Setting, Sourced,
@@ -26,15 +26,7 @@ const OWN_VARS: [&str; 4] = [
 /// Whether a named Terraform file is the AWS blueprint's: under its folder, or setting one of
 /// its own variables.
 pub fn claims(input: &Input) -> bool {
-    let path = input.path.replace('\\', "/");
-    path.contains("infra/aws/")
-        || input.text.contains("resource \"aws_")
-        || input.text.lines().any(|l| {
-            let l = l.trim_start().trim_start_matches('"');
-            OWN_VARS
-                .iter()
-                .any(|v| l.starts_with(v) || l.starts_with(&format!("variable \"{v}\"")))
-        })
+    crate::hosts::blueprint::claims(input, "infra/aws/", "resource \"aws_", &OWN_VARS)
 }
 
 fn documented_defaults() -> Vars {
@@ -61,16 +53,8 @@ pub fn plan(tfvars: &[Input], tf: &[Input]) -> Result<Plan, ParseError> {
     let text = |k: &str| vars::text(v, k).filter(|s| !s.value.trim().is_empty());
     let https = vars::flag(v, "enable_https", &default);
 
-    let locals = b.locals();
-    let at = |name: &str| b.local_at(name, &file);
-    let (api_env, web_env) = if locals.defines("api_env_combined") {
-        (
-            terraform::env(&locals, "api_env_combined", at("api_env_combined")),
-            terraform::env(&locals, "web_env_combined", at("web_env_combined")),
-        )
-    } else {
-        documented_env(v, &file)
-    };
+    let (api_env, web_env) =
+        crate::hosts::blueprint::api_web_env(&b, &file, || documented_env(v, &file));
 
     let app_url = text("app_public_url");
     let api_url = text("api_base_url");

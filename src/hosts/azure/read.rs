@@ -6,7 +6,7 @@
 use super::{CITEXT, KEY_VAULT_ORDER, NO_BOUNDS, SECRET_NAMES};
 use crate::answers::Host;
 use crate::ingest::terraform::vars::{self, Val, Vars};
-use crate::ingest::terraform::{self, Blueprint, Env};
+use crate::ingest::terraform::{Blueprint, Env};
 use crate::ingest::{Input, ParseError};
 use crate::plan::{
     CloudNames, Origin, Patch, Plan, Process, ReplicaRange, Replicas, Role, Setting, Sourced,
@@ -27,15 +27,7 @@ const OWN_VARS: [&str; 4] = [
 /// Whether a named Terraform file is the Azure blueprint's: under its folder, declaring
 /// azurerm resources, or setting one of its own variables.
 pub fn claims(input: &Input) -> bool {
-    let path = input.path.replace('\\', "/");
-    path.contains("infra/azure/")
-        || input.text.contains("resource \"azurerm_")
-        || input.text.lines().any(|l| {
-            let l = l.trim_start().trim_start_matches('"');
-            OWN_VARS
-                .iter()
-                .any(|v| l.starts_with(v) || l.starts_with(&format!("variable \"{v}\"")))
-        })
+    crate::hosts::blueprint::claims(input, "infra/azure/", "resource \"azurerm_", &OWN_VARS)
 }
 
 fn documented_defaults() -> Vars {
@@ -58,16 +50,8 @@ pub fn plan(tfvars: &[Input], tf: &[Input]) -> Result<Plan, ParseError> {
     let v = &b.vars;
     let text = |k: &str| vars::text(v, k).filter(|s| !s.value.trim().is_empty());
 
-    let locals = b.locals();
-    let at = |name: &str| b.local_at(name, &file);
-    let (api_env, web_env) = if locals.defines("api_env_combined") {
-        (
-            terraform::env(&locals, "api_env_combined", at("api_env_combined")),
-            terraform::env(&locals, "web_env_combined", at("web_env_combined")),
-        )
-    } else {
-        documented_env(v, &file)
-    };
+    let (api_env, web_env) =
+        crate::hosts::blueprint::api_web_env(&b, &file, || documented_env(v, &file));
 
     let app_url = text("app_public_url");
     let api_url = text("api_base_url");
