@@ -158,8 +158,8 @@ enum Ran {
 
 type Key = (PathBuf, PathBuf, String, Vec<(String, String)>);
 
-/// `caddy adapt` once per caddy, folder, text and environment: `check` asks for the note after
-/// reading, and `migrate` reads the same Caddyfile in each phase.
+/// `caddy adapt` once per caddy, folder, text and environment: `migrate` reads the same
+/// Caddyfile for the deployment as it is and for each phase.
 fn adapted(exe: &Path, input: &Input, env: Vec<(String, String)>) -> Ran {
     static SEEN: Mutex<Vec<(Key, Ran)>> = Mutex::new(Vec::new());
     let dir = Path::new(&input.path)
