@@ -128,9 +128,10 @@ pub trait HostModule: Sync {
     /// The plan of one deployment's files.
     fn read(&self, d: &Deployment, ctx: &Context) -> Result<Plan>;
     /// One deployment's files as the deployments they describe (a rendered stream holding
-    /// several releases is several); most files describe one.
-    fn split(&self, d: Deployment) -> Vec<Deployment> {
-        vec![d]
+    /// several releases is several); most files describe one. Lazily: a release is cut from
+    /// the stream when it is judged, so one is in memory beside the stream at a time.
+    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment>> {
+        Box::new(std::iter::once(d))
     }
 
     /// Why `migrate` cannot edit this deployment, if it cannot.

@@ -396,21 +396,22 @@ impl HostModule for Module {
     }
 
     /// A rendered stream once per release it holds (namespace and Helm release).
-    fn split(&self, d: Deployment) -> Vec<Deployment> {
+    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment>> {
         match d.files.as_slice() {
             [(Kind::Manifests, _)] => {
                 let host = d.host;
                 let input = d.files.into_iter().next().map(|(_, i)| i);
-                input
-                    .into_iter()
-                    .flat_map(split::releases)
-                    .map(|(_, input)| Deployment {
-                        host,
-                        files: vec![(Kind::Manifests, input)],
-                    })
-                    .collect()
+                Box::new(
+                    input
+                        .into_iter()
+                        .flat_map(split::releases)
+                        .map(move |(_, input)| Deployment {
+                            host,
+                            files: vec![(Kind::Manifests, input)],
+                        }),
+                )
             }
-            _ => vec![d],
+            _ => Box::new(std::iter::once(d)),
         }
     }
 

@@ -10,85 +10,143 @@
 use super::manifests::role_suffix;
 use crate::ingest::yaml::{self, Node};
 use crate::ingest::Input;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 const INSTANCE: &str = "app.kubernetes.io/instance";
 
 /// The stream once per release it holds, in order of first appearance; the stream itself when
-/// it holds one (or none that can be told), moved, not copied: it may be a gigabyte.
-pub fn releases(input: Input) -> Vec<(String, Input)> {
+/// it holds one (or none that can be told), moved, not copied: it may be a gigabyte. Each
+/// release's text is cut when the iteration reaches it, so one release's copy is in memory
+/// beside the stream at a time, not all of them.
+pub fn releases(input: Input) -> Releases {
     // Each document as its byte range, the lines before it and its release; documents are
-    // read in place.
-    let mut docs: Vec<(usize, usize, u32, Option<String>)> = Vec::new();
+    // read in place. Only lines that begin with `---` can end one.
+    let bytes = input.text.as_bytes();
+    let mut docs: Vec<Doc> = Vec::new();
     let (mut start, mut start_line) = (0, 0);
-    let (mut at, mut lines) = (0, 0);
-    for line in input.text.split_inclusive('\n') {
-        if is_separator(line) {
-            docs.push((start, at, start_line, None));
-            start = at + line.len();
-            start_line = lines + 1;
+    let at_line_starts = std::iter::once(0)
+        .filter(|_| bytes.starts_with(b"---"))
+        .chain(memchr::memmem::find_iter(bytes, b"\n---").map(|i| i + 1));
+    for at in at_line_starts {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        if is_separator(&input.text[at..end]) {
+            docs.push(Doc::new(&input.text, start, at, start_line));
+            start_line += newlines(&input.text[start..end]);
+            start = end;
         }
-        at += line.len();
-        lines += 1;
     }
-    docs.push((start, at, start_line, None));
-    let mut order: Vec<String> = Vec::new();
-    let mut known: HashSet<String> = HashSet::new();
-    for doc in &mut docs {
-        doc.3 = release_of_text(&input.text[doc.0..doc.1]);
-        if let Some(r) = &doc.3 {
-            if known.insert(r.clone()) {
-                order.push(r.clone());
-            }
-        }
+    docs.push(Doc::new(&input.text, start, bytes.len(), start_line));
+    // Each release's documents by index, releases in order of first appearance. A document
+    // with no release of its own (a parse error before its metadata is known, a ConfigMap
+    // without labels) stays with the first release, so an error in it is still reported once.
+    let mut order: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut unowned: Vec<usize> = Vec::new();
+    for (i, doc) in docs.iter_mut().enumerate() {
+        let Some(r) = doc.release.take() else {
+            unowned.push(i);
+            continue;
+        };
+        let at = *index.entry(r).or_insert_with_key(|r| {
+            order.push((r.clone(), Vec::new()));
+            order.len() - 1
+        });
+        order[at].1.push(i);
     }
     if order.len() < 2 {
-        return vec![(order.pop().unwrap_or_default(), input)];
+        let name = order.pop().map(|(r, _)| r).unwrap_or_default();
+        return Releases {
+            whole: Some((name, input)),
+            cuts: None,
+        };
     }
-    // A document with no release of its own (a parse error before its metadata is known, a
-    // ConfigMap without labels) stays with the first release, so an error in it is still
-    // reported once.
-    let mine = |doc: &(usize, usize, u32, Option<String>)| {
-        doc.3.clone().unwrap_or_else(|| order[0].clone())
-    };
-    // Each release's documents by index: its text runs from its first document to its last,
-    // the other releases' documents between them blanked line for line, and begins at its
-    // first document's line of the stream (`Input::first_line`), so every finding keeps its
-    // line. Giving each release the whole stream, blanked, was quadratic: n releases of the
-    // chart took 46 times the input's size in memory at 1,000 releases.
-    let mut of: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, doc) in docs.iter().enumerate() {
-        of.entry(mine(doc)).or_default().push(i);
+    if !unowned.is_empty() {
+        let first = &mut order[0].1;
+        first.extend(unowned);
+        first.sort_unstable();
     }
-    order
-        .iter()
-        .map(|r| {
-            let own = of.remove(r).unwrap_or_default();
-            let (first, last) = (own[0], own[own.len() - 1]);
-            let mut text = String::new();
-            let mut own = own.iter().peekable();
-            for i in first..=last {
-                if i > first {
-                    text.push_str(&input.text[docs[i - 1].1..docs[i].0]);
-                }
-                let doc = &input.text[docs[i].0..docs[i].1];
-                if own.next_if_eq(&&i).is_some() {
-                    text.push_str(doc);
-                } else {
-                    text.extend(std::iter::repeat_n('\n', doc.matches('\n').count()));
-                }
-            }
-            let mut cut = Input::new(input.path.clone(), text);
-            cut.first_line = docs[first].2;
-            (r.clone(), cut)
-        })
-        .collect()
+    order.reverse(); // taken from the end
+    Releases {
+        whole: None,
+        cuts: Some(Cuts { input, docs, order }),
+    }
 }
 
-/// The release of a document's text. Only its `metadata:` block is read when the document's
-/// top level is plain `key:` lines with one `metadata:` and no `items:` (as `helm template`
-/// prints): reading the whole document here, then again for the plan, was a third of
-/// `check`'s time on a large stream. Anything else is read whole.
+/// A document of the stream: its byte range, the lines before it, its release.
+struct Doc {
+    start: usize,
+    end: usize,
+    line: u32,
+    release: Option<String>,
+}
+
+impl Doc {
+    fn new(text: &str, start: usize, end: usize, line: u32) -> Self {
+        Self {
+            start,
+            end,
+            line,
+            release: release_of_text(&text[start..end]),
+        }
+    }
+}
+
+/// See [`releases`].
+pub struct Releases {
+    whole: Option<(String, Input)>,
+    cuts: Option<Cuts>,
+}
+
+struct Cuts {
+    input: Input,
+    docs: Vec<Doc>,
+    /// The releases not cut yet, the next last, each with its documents' indexes.
+    order: Vec<(String, Vec<usize>)>,
+}
+
+impl Iterator for Releases {
+    type Item = (String, Input);
+
+    fn next(&mut self) -> Option<(String, Input)> {
+        if let Some(whole) = self.whole.take() {
+            return Some(whole);
+        }
+        let c = self.cuts.as_mut()?;
+        let (name, own) = c.order.pop()?;
+        Some((name, cut(&c.input, &c.docs, &own)))
+    }
+}
+
+/// A release's text: from its first document to its last, the other releases' documents
+/// between them blanked line for line, beginning at its first document's line of the stream
+/// (`Input::first_line`), so every finding keeps its line. Giving each release the whole
+/// stream, blanked, was quadratic: n releases of the chart took 46 times the input's size in
+/// memory at 1,000 releases.
+fn cut(input: &Input, docs: &[Doc], own: &[usize]) -> Input {
+    let (first, last) = (own[0], own[own.len() - 1]);
+    let mut text = String::with_capacity(docs[last].end - docs[first].start);
+    let mut own = own.iter().peekable();
+    for i in first..=last {
+        if i > first {
+            text.push_str(&input.text[docs[i - 1].end..docs[i].start]);
+        }
+        let doc = &input.text[docs[i].start..docs[i].end];
+        if own.next_if_eq(&&i).is_some() {
+            text.push_str(doc);
+        } else {
+            text.extend(std::iter::repeat_n('\n', newlines(doc) as usize));
+        }
+    }
+    let mut cut = Input::new(input.path.clone(), text);
+    cut.first_line = docs[first].line;
+    cut
+}
+
+/// The release of a document's text. Only its last `metadata:` block is read (a later key
+/// wins, as YAML readers take it) when the document's top level is plain `key:` lines and no
+/// `items:`, as `helm template` prints it, also where a template without a final newline glues
+/// the next one on as a `---apiVersion:` key: reading the whole document here, then again for
+/// the plan, was a third of `check`'s time on a large stream. Anything else is read whole.
 fn release_of_text(doc: &str) -> Option<String> {
     let whole = || {
         yaml::load_all(doc)
@@ -96,22 +154,25 @@ fn release_of_text(doc: &str) -> Option<String> {
             .and_then(|nodes| nodes.first().and_then(release_of))
     };
     let mut block: Option<(usize, usize)> = None;
-    let mut at = 0;
-    for line in doc.split_inclusive('\n') {
-        let here = at;
-        at += line.len();
-        let first = line.as_bytes().first().copied().unwrap_or(b'\n');
+    let bytes = doc.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    for here in starts {
+        let first = bytes.get(here).copied().unwrap_or(b'\n');
         if matches!(first, b' ' | b'#' | b'\n' | b'\r') {
             continue;
         }
+        let end = memchr::memchr(b'\n', &bytes[here..]).map_or(bytes.len(), |i| here + i + 1);
+        let line = &doc[here..end];
         // A top-level line: the end of a metadata block that began before it.
         if let Some((_, end @ 0)) = &mut block {
             *end = here;
         }
         let key = line.split_once(':').map(|(k, _)| k);
         let plain_key = key.is_some_and(|k| {
-            k.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-                && k.bytes()
+            let word = k.trim_start_matches('-');
+            word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && word
+                    .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
         });
         let after = &line.as_bytes()[key.map_or(0, str::len) + usize::from(plain_key)..];
@@ -120,7 +181,6 @@ fn release_of_text(doc: &str) -> Option<String> {
         }
         match key {
             Some("items") => return whole(),
-            Some("metadata") if block.is_some() => return whole(),
             Some("metadata") => block = Some((here, 0)),
             _ => {}
         }
@@ -130,11 +190,95 @@ fn release_of_text(doc: &str) -> Option<String> {
         Some(range) => range,
         None => return whole(),
     };
+    if let Some(plain) = plain_metadata(&doc[from..to]) {
+        return plain;
+    }
     // `metadata:` ending the document with nothing after it has no release either way.
     match yaml::load_all(&doc[from..to]) {
         Ok(nodes) => nodes.first().and_then(release_of),
         Err(_) => whole(),
     }
+}
+
+/// The release of a `metadata:` block written as `helm template` writes it: keys at two
+/// spaces, `name`, `namespace` and each label a plain word (letters, digits, `-._/`), the
+/// labels at four spaces; the blocks under other keys (annotations) are not read. `None` for
+/// any other shape, which is left to the YAML reader: parsing ten lines per document was most
+/// of the time the split took.
+fn plain_metadata(block: &str) -> Option<Option<String>> {
+    // A plain scalar that YAML reads as null names nothing (`Node::as_str`).
+    let text = |v: &str| (!matches!(v, "" | "~" | "null" | "Null" | "NULL")).then(|| v.to_string());
+    let (mut name, mut namespace, mut instance) = (None, None, None);
+    let mut under: Option<&str> = None;
+    let mut lines = block.lines();
+    if lines.next()? != "metadata:" {
+        return None;
+    }
+    for line in lines {
+        let rest = line.trim_start_matches(' ');
+        let indent = line.len() - rest.len();
+        match (indent, under) {
+            _ if rest.is_empty() => {}
+            (0 | 1, _) => return None,
+            (2, _) => {
+                let (key, value) = entry(rest)?;
+                if value.is_empty() && matches!(key, "name" | "namespace") {
+                    return None; // its value on the lines below
+                }
+                under = value.is_empty().then_some(key);
+                match key {
+                    "name" => name = Some(text(value)),
+                    "namespace" => namespace = Some(text(value)),
+                    "labels" => instance = Some(None),
+                    _ => {}
+                }
+            }
+            (4, Some("labels")) => {
+                let (key, value) = entry(rest)?;
+                if key == INSTANCE {
+                    instance = Some(text(value));
+                }
+            }
+            // Deeper under the labels, or a scalar going on over lines: left to YAML.
+            (_, Some("labels") | None) => return None,
+            (_, Some(_)) => {}
+        }
+    }
+    let name = name.flatten()?;
+    let release = match instance.flatten() {
+        Some(r) => r,
+        None => match role_suffix(&name) {
+            Some(_) => name
+                .rsplit_once('-')
+                .map_or(name.as_str(), |(p, _)| p)
+                .to_string(),
+            None => name.clone(),
+        },
+    };
+    Some(Some(format!(
+        "{}/{release}",
+        namespace.flatten().unwrap_or_default()
+    )))
+}
+
+/// `key: word` or `key:` (its value a block below it), each a plain word.
+fn entry(rest: &str) -> Option<(&str, &str)> {
+    let word = |v: &str| {
+        v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/'))
+    };
+    let (key, value) = rest.split_once(':')?;
+    let value = match value.strip_prefix(' ') {
+        Some(v) => v,
+        None if value.is_empty() => "",
+        None => return None,
+    };
+    (!key.is_empty() && word(key) && word(value)).then_some((key, value))
+}
+
+/// The lines a text ends (counted so the compiler can vectorize it).
+fn newlines(text: &str) -> u32 {
+    text.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
 /// A `---` line, as YAML and Helm split documents.
@@ -183,6 +327,16 @@ mod tests {
             "# c\nkind: Service\nmetadata:\n  # c\n  name: c-web\n\n  namespace: z\nspec:\n  a: 1\n",
             "\"kind\": Service\nmetadata:\n  name: d-web\n",
             "- metadata: {name: e}\n",
+            "kind: Service\nmetadata:\n  name: f-web\n  namespace:\n    prod\n",
+            "kind: Service\nmetadata:\n  name: g-web\n    more\n",
+            "kind: Service\nmetadata:\n  name: h-web\n  labels:\n    app.kubernetes.io/instance: i\n  labels:\n    x: y\n",
+            "kind: Service\nmetadata:\n  name: j-web\n  labels:\n    app.kubernetes.io/instance: k\n    app.kubernetes.io/instance: l\n",
+            "kind: Service\nmetadata:\n  name: m-web\n  namespace: null\n  annotations:\n    a: \"x: y # z\"\n",
+            "kind: Service\nmetadata:\n  name: n-web\n  labels:\n      app.kubernetes.io/instance: o\n",
+            "kind: Service\nmetadata:\n  name: p-web # c\n",
+            "kind: Service\nmetadata:\n  name: 'q-web'\n  labels: {app.kubernetes.io/instance: r}\n",
+            "kind: Service\nmetadata:\n  name: s-web\n  labels:\n    app.kubernetes.io/instance: ~\n",
+            "kind: Service\nmetadata:\n  name: t-api\nspec: {}\n---apiVersion: v1\nkind: Service\nmetadata:\n  name: u-web\n",
         ];
         let docs: Vec<&str> = chart.split("---\n").chain(odd).collect();
         let mut found = 0;
@@ -196,10 +350,27 @@ mod tests {
         assert!(found >= 15, "{found}");
     }
 
+    /// The chart's metadata blocks are read without the YAML reader (the fast path the test
+    /// above holds to the same answer), and shapes outside it are left to the reader.
+    #[test]
+    fn helm_metadata_is_read_by_the_plain_path() {
+        let block = "metadata:\n  name: rel7-api\n  annotations:\n    a: \"b c\"\n  labels:\n    helm.sh/chart: starter-0.1.0\n    app.kubernetes.io/instance: rel7\n  namespace: prod\n";
+        assert_eq!(plain_metadata(block), Some(Some("prod/rel7".into())));
+        let unlabelled = "metadata:\n  name: x-worker\n";
+        assert_eq!(plain_metadata(unlabelled), Some(Some("/x".into())));
+        for odd in [
+            "metadata:\n  name: 'q'\n",
+            "metadata:\n  name: a\n    b\n",
+            "metadata: {}\n",
+        ] {
+            assert_eq!(plain_metadata(odd), None, "{odd}");
+        }
+    }
+
     #[test]
     fn one_release_is_the_stream_itself() {
         let text = "kind: Deployment\nmetadata: {name: s-api}\n---\nkind: Service\nmetadata: {name: s-web}\n";
-        let r = releases(Input::new("m.yaml", text));
+        let r: Vec<_> = releases(Input::new("m.yaml", text)).collect();
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].1.text, text);
     }
@@ -216,7 +387,7 @@ metadata: {name: s-api, namespace: prod}
 kind: Deployment
 metadata: {name: x, labels: {app.kubernetes.io/instance: s}, namespace: prod}
 ";
-        let r = releases(Input::new("m.yaml", text));
+        let r: Vec<_> = releases(Input::new("m.yaml", text)).collect();
         let names: Vec<_> = r.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["staging/s", "prod/s"]);
         assert_eq!(
@@ -236,7 +407,7 @@ metadata: {name: x, labels: {app.kubernetes.io/instance: s}, namespace: prod}
     #[test]
     fn interleaved_releases_are_blanked_between_their_documents() {
         let text = "metadata: {name: a-api}\n---\nmetadata: {name: b-api}\n---\nmetadata: {name: a-web}\n---\nmetadata: {name: b-web}\n";
-        let r = releases(Input::new("m.yaml", text));
+        let r: Vec<_> = releases(Input::new("m.yaml", text)).collect();
         assert_eq!(
             r[0].1.text,
             "metadata: {name: a-api}\n---\n\n---\nmetadata: {name: a-web}\n"
