@@ -21,10 +21,6 @@ echo "== machine" | tee "$work/machine.txt"
 for n in 1000 10000 20000 100000; do
   target/release/examples/manifest_stream "$n" >"$work/stream-$n.yaml"
 done
-# The realistic stream: the starter chart's full output per release (11.9 KB each).
-for n in 1000 4000 16000 64000 100000; do
-  target/release/examples/manifest_stream --releases "$n" >"$work/releases-$n.yaml"
-done
 repo=$work/repo
 mkdir -p "$repo/ops/charts/starter" "$repo/ops/compose/caddy" "$repo/ops/infra/gcp"
 for p in k8s-ha-worker vps-worker gcp-cloud-run-worker; do
@@ -61,17 +57,8 @@ for n in 1000 10000 20000 100000; do
 done
 ls -l "$work"/stream-*.yaml | awk '{print $5, $9}' | tee "$work/stream-sizes.txt"
 
-echo "== check on the chart's full output over many releases (baseline: cat; CPU time: perf stat)"
-for n in 1000 4000 16000 64000 100000; do
-  runs=5; [ "$n" -ge 64000 ] && runs=2
-  hyperfine -N -i --warmup 1 --runs "$runs" --export-markdown "$work/releases-$n.md" \
-    "cat $work/releases-$n.yaml" "$bin check $work/releases-$n.yaml"
-  perf stat -x, -e task-clock "$bin" check "$work/releases-$n.yaml" 2>&1 >/dev/null \
-    | awk -F, -v n="$n" '/task-clock/ {print n, $1, "ms CPU"}' | tee -a "$work/releases-cpu.txt"
-  echo "releases-$n $(/usr/bin/time -f '%M' "$bin" check "$work/releases-$n.yaml" 2>&1 >/dev/null | tail -n 1) kB" \
-    | tee -a "$work/releases-rss.txt"
-done
-ls -l "$work"/releases-*.yaml | awk '{print $5, $9}' | tee "$work/releases-sizes.txt"
+echo "== check on the chart's full output over many releases (baseline: cat of the same file)"
+benches/releases.sh "$work"
 
 echo "== alias bomb (refused)"
 hyperfine -N -i --warmup 2 --min-runs 10 --export-markdown "$work/bomb.md" "$bin check $work/values-bomb.yaml"

@@ -5,8 +5,10 @@ use crate::answers::Host;
 use crate::contracts::{Capability, Finding};
 use crate::error::{Error, Result};
 use crate::hosts;
-use crate::pipeline::{self, Found};
+use crate::pipeline::{self, Context, Deployment, Found};
 use crate::plan::Plan;
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Condvar, Mutex, PoisonError};
 
 pub use crate::pipeline::{read, Options};
 
@@ -54,21 +56,103 @@ pub fn for_each(opts: &Options, mut f: impl FnMut(Checked) -> Result<()>) -> Res
     }
     for d in found {
         let d = d.load()?;
-        for d in d.module().split(d) {
-            let (host, primary) = (d.host, d.primary().to_string());
-            let files = d.files.iter().map(|(_, i)| i.path.clone()).collect();
-            let (plan, findings) = d.judge(&ctx)?;
-            f(Checked {
-                note: plan.note,
-                host,
-                files,
-                primary,
-                plan,
-                findings,
-            })?;
-        }
+        judge_each(d.module().split(d), &ctx, &mut f)?;
     }
     Ok(())
+}
+
+fn checked(d: Deployment, ctx: &Context) -> Result<Checked> {
+    let (host, primary) = (d.host, d.primary().to_string());
+    let files = d.files.iter().map(|(_, i)| i.path.clone()).collect();
+    let (plan, findings) = d.judge(ctx)?;
+    Ok(Checked {
+        note: plan.note,
+        host,
+        files,
+        primary,
+        plan,
+        findings,
+    })
+}
+
+/// Judges the deployments one file splits into (the releases of a rendered stream) on every
+/// core, handing each to `f` in their order, so the report is the same as judged one by one;
+/// the first error in that order ends the run, as it would one by one. Workers run at most
+/// `WINDOW` deployments per worker ahead of the one `f` waits for, so a slow release does not
+/// let the others' plans pile up.
+fn judge_each(
+    deployments: impl Iterator<Item = Deployment> + Send,
+    ctx: &Context,
+    f: &mut impl FnMut(Checked) -> Result<()>,
+) -> Result<()> {
+    const WINDOW: usize = 4;
+    let mut deployments = deployments.peekable();
+    let first = deployments.next();
+    let workers = crate::cores::available();
+    if deployments.peek().is_none() || workers < 2 {
+        for d in first.into_iter().chain(deployments) {
+            f(checked(d, ctx)?)?;
+        }
+        return Ok(());
+    }
+    struct Queue<I> {
+        deployments: I,
+        taken: usize,
+        handed: usize,
+        stop: bool,
+    }
+    let queue = Mutex::new(Queue {
+        deployments: first.into_iter().chain(deployments),
+        taken: 0,
+        handed: 0,
+        stop: false,
+    });
+    let turn = Condvar::new();
+    let lock = || queue.lock().unwrap_or_else(PoisonError::into_inner);
+    std::thread::scope(|scope| {
+        let (sender, results) = mpsc::channel::<(usize, Result<Checked>)>();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (queue, turn) = (&queue, &turn);
+            scope.spawn(move || loop {
+                let (at, d) = {
+                    let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                    while !q.stop && q.taken >= q.handed + WINDOW * workers {
+                        q = turn.wait(q).unwrap_or_else(PoisonError::into_inner);
+                    }
+                    let Some(d) = q.deployments.next().filter(|_| !q.stop) else {
+                        break;
+                    };
+                    q.taken += 1;
+                    (q.taken - 1, d)
+                };
+                if sender.send((at, checked(d, ctx))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut outcome = Ok(());
+        'results: for (at, result) in results {
+            waiting.insert(at, result);
+            loop {
+                let handed = lock().handed;
+                let Some(result) = waiting.remove(&handed) else {
+                    break;
+                };
+                lock().handed += 1;
+                turn.notify_all();
+                if let Err(e) = result.and_then(&mut *f) {
+                    outcome = Err(e);
+                    break 'results;
+                }
+            }
+        }
+        lock().stop = true;
+        turn.notify_all();
+        outcome
+    })
 }
 
 /// Whether `path` is a hostwiz answers file (`hostwiz.toml`), which is no deployment file.

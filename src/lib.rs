@@ -19,6 +19,7 @@ pub mod apply;
 pub mod catalog;
 pub mod check;
 pub mod contracts;
+pub mod cores;
 pub mod error;
 pub mod fault;
 pub mod hosts;

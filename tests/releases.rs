@@ -64,3 +64,42 @@ fn without_labels_the_name_prefix_tells_releases_apart() {
         .status(1)
         .stdout_has("BILL-004 inline mode with up to 2 API processes");
 }
+
+/// The releases of a stream are judged on every core: the report keeps the stream's order,
+/// and of two broken releases the first in the stream is the error, as judged one by one.
+#[test]
+fn many_releases_are_reported_in_stream_order_and_the_first_broken_one_is_the_error() {
+    let releases: Vec<String> = (0..300).map(|i| api("prod", &format!("r{i}"), 2)).collect();
+    let run = Test::new()
+        .stdin(releases.concat().as_str())
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(1);
+    let lines: Vec<u32> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("BILL-004"))
+        .map(|l| l.split(':').nth(1).and_then(|n| n.parse().ok()).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 300, "{}", run.stdout);
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+
+    let mut broken = releases.clone();
+    for i in [150, 250] {
+        broken[i] = broken[i].replace("replicas: 2", "replicas: many");
+    }
+    let before: usize = broken[..150].iter().map(|r| r.lines().count()).sum();
+    let at = before
+        + broken[150]
+            .lines()
+            .position(|l| l.contains("many"))
+            .unwrap()
+        + 1;
+    Test::new()
+        .stdin(broken.concat().as_str())
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(2)
+        .stderr_has(&format!("<stdin>:{at}:"))
+        .stderr_has("expected a whole number at spec.replicas");
+}

@@ -130,7 +130,7 @@ pub trait HostModule: Sync {
     /// One deployment's files as the deployments they describe (a rendered stream holding
     /// several releases is several); most files describe one. Lazily: a release is cut from
     /// the stream when it is judged, so one is in memory beside the stream at a time.
-    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment>> {
+    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment> + Send> {
         Box::new(std::iter::once(d))
     }
 

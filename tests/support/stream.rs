@@ -21,7 +21,8 @@ pub fn stream(objects: usize) -> String {
 /// (trevor-nichols/openai-agents-saas-starter, ops/charts/starter) with every part on: API, web
 /// and worker Deployments with their env and secret references, two Services, two Ingresses
 /// (web and API host, with TLS), two HPAs, three ExternalSecrets and the ServiceAccount. Its
-/// release is `rel0`, its hosts `app0.example.com` and `api0.example.com`.
+/// release is `rel0` (its names and `app.kubernetes.io/instance` label), its hosts
+/// `app0.example.com` and `api0.example.com`.
 const CHART_RELEASE: &str = include_str!("chart_release.yaml");
 
 /// A realistic `helm template` stream: `releases` releases of the chart's full output (about

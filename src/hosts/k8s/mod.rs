@@ -396,7 +396,7 @@ impl HostModule for Module {
     }
 
     /// A rendered stream once per release it holds (namespace and Helm release).
-    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment>> {
+    fn split(&self, d: Deployment) -> Box<dyn Iterator<Item = Deployment> + Send> {
         match d.files.as_slice() {
             [(Kind::Manifests, _)] => {
                 let host = d.host;
