@@ -1,11 +1,11 @@
+mod allocator;
 mod ui;
 
 use std::process::ExitCode;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
+    allocator::tune();
     if let Err(e) = color_eyre::install() {
         eprintln!("hostwiz: cannot install the error reporter: {e}");
     }

@@ -14,7 +14,10 @@ pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
     };
-    if !s.chars().any(hidden) {
+    // Reports are mostly printable ASCII, checked a byte at a time (which the compiler
+    // vectorizes); characters are decoded only when there is something else.
+    let printable = |b: u8| matches!(b, b' '..=b'~' | b'\n' | b'\t');
+    if s.bytes().all(printable) || !s.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -43,14 +46,22 @@ pub fn text(findings: &[Finding]) -> String {
 }
 
 /// One line that counts findings by severity, e.g. `1 error, 2 warnings, 0 infos`.
-pub fn summary(findings: &[Finding]) -> String {
-    let n = |sev| findings.iter().filter(|f| f.severity == sev).count();
+pub fn summary<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
+    let mut count = [0usize; 3];
+    for f in findings {
+        count[f.severity as usize] += 1;
+    }
+    counted(count)
+}
+
+/// `1 error, 2 warnings, 0 infos` of the counts by severity (info, warning, error).
+fn counted(count: [usize; 3]) -> String {
     let plural = |k: usize, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
     format!(
         "{}, {}, {}",
-        plural(n(Severity::Error), "error"),
-        plural(n(Severity::Warning), "warning"),
-        plural(n(Severity::Info), "info")
+        plural(count[Severity::Error as usize], "error"),
+        plural(count[Severity::Warning as usize], "warning"),
+        plural(count[Severity::Info as usize], "info")
     )
 }
 
@@ -93,14 +104,32 @@ pub fn location<'a>(f: &'a Finding, primary: &'a str) -> (&'a str, u32, u32) {
 
 /// A finding as a linter prints it: `path:line:col: severity RULE-ID message`, then the fix.
 pub fn check_text(results: &[(&str, &[Finding])]) -> String {
-    let mut s = String::new();
-    let mut all = Vec::new();
+    let mut text = CheckText::default();
     for (primary, findings) in results {
-        for f in findings.iter() {
-            all.push(f.clone());
+        text.add(primary, findings);
+    }
+    text.finish()
+}
+
+/// [`check_text`] a deployment at a time, so `check` writes each deployment's lines while
+/// the next ones are judged instead of all of them after the last.
+#[derive(Default)]
+pub struct CheckText {
+    text: String,
+    /// Active findings by severity (info, warning, error), and the suppressed ones.
+    count: [usize; 3],
+    suppressed: usize,
+}
+
+impl CheckText {
+    pub fn add(&mut self, primary: &str, findings: &[Finding]) {
+        let s = &mut self.text;
+        for f in findings {
             if f.suppressed.is_some() {
+                self.suppressed += 1;
                 continue;
             }
+            self.count[f.severity as usize] += 1;
             let (path, line, col) = location(f, primary);
             let _ = writeln!(
                 s,
@@ -113,10 +142,13 @@ pub fn check_text(results: &[(&str, &[Finding])]) -> String {
             let _ = writeln!(s, "  fix: {}", f.fix);
         }
     }
-    let suppressed = all.iter().filter(|f| f.suppressed.is_some()).count();
-    let active: Vec<Finding> = all.into_iter().filter(|f| f.suppressed.is_none()).collect();
-    let _ = writeln!(s, "{}, {suppressed} suppressed", summary(&active));
-    s
+
+    /// The lines and the summary.
+    pub fn finish(mut self) -> String {
+        let summary = counted(self.count);
+        let _ = writeln!(self.text, "{summary}, {} suppressed", self.suppressed);
+        self.text
+    }
 }
 
 pub fn check_json(results: &[(&str, &[Finding])]) -> Value {

@@ -536,7 +536,7 @@ fn svc_002_enablement_off_with_an_enabled_list_is_one_error_per_missing_api() {
     services(&mut plan).enabled = apis(&[&ALWAYS[2..], &BOOTSTRAP], ENABLED);
     assert_eq!(summary(&plan), [("SVC-002", Error), ("SVC-002", Error)]);
     for (f, api) in check(&plan).into_iter().zip(ALWAYS) {
-        assert_eq!((f.origin, f.fix), (at(Gcp, ENABLE), cmd(api)));
+        assert_eq!((f.origin, f.fix.into_owned()), (at(Gcp, ENABLE), cmd(api)));
     }
 
     // Every API enabled by hand: the project is ready, with enablement off or on.

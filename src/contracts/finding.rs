@@ -2,6 +2,7 @@
 
 use super::{Autofix, Rule, Severity};
 use crate::plan::{Origin, Unknown};
+use std::borrow::Cow;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -9,7 +10,8 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub fix: String,
+    /// The rule's own fix (borrowed: most findings say it), or one made for this finding.
+    pub fix: Cow<'static, str>,
     pub origin: Origin,
     /// The answer that fixes it, where one does.
     pub autofix: Option<Autofix>,
@@ -24,7 +26,7 @@ impl Finding {
             rule: rule.id,
             severity: rule.severity,
             message: message.into(),
-            fix: rule.fix.to_string(),
+            fix: Cow::Borrowed(rule.fix),
             origin,
             autofix: rule.autofix.clone(),
             suppressed: None,
@@ -36,7 +38,7 @@ impl Finding {
         self
     }
 
-    pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
+    pub(crate) fn fix(mut self, fix: impl Into<Cow<'static, str>>) -> Self {
         self.fix = fix.into();
         self
     }
@@ -58,7 +60,7 @@ impl Finding {
     ) -> Self {
         let mut f = Finding::new(rule, origin, format!("cannot tell {}: {why}", what.into()));
         f.severity = Severity::Info;
-        f.fix = why.decide();
+        f.fix = why.decide().into();
         f.autofix = None;
         f
     }

@@ -605,13 +605,26 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         helm: args.helm,
         caddy: args.caddy,
     };
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let mut failing = 0;
     // Only the findings are kept: each deployment's files and plan are dropped once judged.
+    // The text report is made as deployments are judged, and keeps none; the other formats
+    // need them all.
     let mut checked: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut text = report::CheckText::default();
     let mut notes: Vec<&'static str> = Vec::new();
     // With --repo, what was found is said too: a clean run then shows what it covered.
     let mut read: Vec<String> = Vec::new();
     let repo = opts.repo.is_some();
     check::for_each(&opts, |c| {
+        failing += c
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity >= threshold)
+            .count();
         if let Some(n) = c.note.filter(|n| !notes.contains(n)) {
             notes.push(n);
         }
@@ -623,7 +636,10 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
                 c.files.join(", ")
             ));
         }
-        checked.push((c.primary, c.findings));
+        match args.format {
+            CheckFormat::Text => text.add(&c.primary, &c.findings),
+            _ => checked.push((c.primary, c.findings)),
+        }
         Ok(())
     })?;
     // Notes go to standard error, so every format on standard output stays as it is.
@@ -639,12 +655,12 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
             let s = if read.len() == 1 { "" } else { "s" };
             format!(
                 "{}checked {} deployment{s}:\n{}\n",
-                report::check_text(&results),
+                text.finish(),
                 read.len(),
                 read.join("\n")
             )
         }
-        CheckFormat::Text => report::check_text(&results),
+        CheckFormat::Text => text.finish(),
         CheckFormat::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&report::check_json(&results)).expect("JSON")
@@ -661,15 +677,6 @@ fn run_check(args: CheckArgs, out: &mut impl Write) -> Result<()> {
         CheckFormat::Junit => report::junit(&results),
     };
     out.write_all(text.as_bytes()).map_err(io_err)?;
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-    };
-    let failing = checked
-        .iter()
-        .flat_map(|(_, findings)| findings)
-        .filter(|f| f.suppressed.is_none() && f.severity >= threshold)
-        .count();
     if failing > 0 {
         return Err(Error::Findings {
             count: failing,

@@ -158,35 +158,18 @@ fn release_of_text(doc: &str) -> Option<String> {
             .and_then(|nodes| nodes.first().and_then(release_of))
     };
     let mut block: Option<(usize, usize)> = None;
-    let bytes = doc.as_bytes();
-    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-    for here in starts {
-        let first = bytes.get(here).copied().unwrap_or(b'\n');
-        if matches!(first, b' ' | b'#' | b'\n' | b'\r') {
+    for (here, line) in lines(doc) {
+        if matches!(line.as_bytes().first(), None | Some(b' ' | b'#' | b'\r')) {
             continue;
         }
-        let end = memchr::memchr(b'\n', &bytes[here..]).map_or(bytes.len(), |i| here + i + 1);
-        let line = &doc[here..end];
         // A top-level line: the end of a metadata block that began before it.
         if let Some((_, end @ 0)) = &mut block {
             *end = here;
         }
-        let key = line.split_once(':').map(|(k, _)| k);
-        let plain_key = key.is_some_and(|k| {
-            let word = k.trim_start_matches('-');
-            word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
-        });
-        let after = &line.as_bytes()[key.map_or(0, str::len) + usize::from(plain_key)..];
-        if !plain_key || !matches!(after.first(), None | Some(b' ' | b'\n' | b'\r')) {
-            return whole();
-        }
-        match key {
-            Some("items") => return whole(),
+        match top_key(line) {
+            None | Some("items") => return whole(),
             Some("metadata") => block = Some((here, 0)),
-            _ => {}
+            Some(_) => {}
         }
     }
     let (from, to) = match block {
@@ -214,7 +197,7 @@ fn plain_metadata(block: &str) -> Option<Option<String>> {
     let text = |v: &str| (!matches!(v, "" | "~" | "null" | "Null" | "NULL")).then(|| v.to_string());
     let (mut name, mut namespace, mut instance) = (None, None, None);
     let mut under: Option<&str> = None;
-    let mut lines = block.lines();
+    let mut lines = lines(block).map(|(_, line)| line);
     if lines.next()? != "metadata:" {
         return None;
     }
@@ -265,19 +248,48 @@ fn plain_metadata(block: &str) -> Option<Option<String>> {
     )))
 }
 
+/// A byte of a plain word: letters, digits, `-._/`.
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/')
+}
+
+/// The key of a top-level `key:` line whose key is a plain word starting with a letter
+/// (after any dashes: a template without a final newline glues `---apiVersion:` on).
+fn top_key(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let dashes = b.iter().take_while(|&&c| c == b'-').count();
+    if !b.get(dashes)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let end = dashes + b[dashes..].iter().take_while(|&&c| is_word(c)).count();
+    let after = b.get(end + 1..)?;
+    (b[end] == b':' && matches!(after.first(), None | Some(b' ' | b'\r'))).then(|| &line[..end])
+}
+
 /// `key: word` or `key:` (its value a block below it), each a plain word.
 fn entry(rest: &str) -> Option<(&str, &str)> {
-    let word = |v: &str| {
-        v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/'))
+    let b = rest.as_bytes();
+    let end = b.iter().take_while(|&&c| is_word(c)).count();
+    if end == 0 || b.get(end) != Some(&b':') {
+        return None;
+    }
+    let value = match &rest[end + 1..] {
+        "" => "",
+        v => v.strip_prefix(' ')?,
     };
-    let (key, value) = rest.split_once(':')?;
-    let value = match value.strip_prefix(' ') {
-        Some(v) => v,
-        None if value.is_empty() => "",
-        None => return None,
-    };
-    (!key.is_empty() && word(key) && word(value)).then_some((key, value))
+    value.bytes().all(is_word).then(|| (&rest[..end], value))
+}
+
+/// Each line of `text` with its offset, without its line break.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at;
+        let rest = text.as_bytes().get(start..).filter(|r| !r.is_empty())?;
+        let end = start + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        at = end + 1;
+        Some((start, &text[start..end]))
+    })
 }
 
 /// The lines a text ends, counted 64 bytes at a time into a byte (which the compiler turns
