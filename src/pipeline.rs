@@ -370,7 +370,7 @@ pub fn read(path: &Path) -> Result<Input> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(fail("is empty; expected a deployment file (Helm values, manifests, Caddyfile, Compose, env, Terraform)"));
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err(fail("is a binary file; expected text"));
     }
     let mut text = String::from_utf8(bytes).map_err(|_| fail("is not UTF-8 text"))?;
