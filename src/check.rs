@@ -95,12 +95,6 @@ fn judge_each(
         }
         return Ok(());
     }
-    struct Queue<I> {
-        deployments: I,
-        taken: usize,
-        handed: usize,
-        stop: bool,
-    }
     let queue = Mutex::new(Queue {
         deployments: first.into_iter().chain(deployments),
         taken: 0,
@@ -114,24 +108,31 @@ fn judge_each(
         for _ in 0..workers {
             let sender = sender.clone();
             let (queue, turn) = (&queue, &turn);
-            scope.spawn(move || loop {
-                let (at, d) = {
-                    let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
-                    while !q.stop && q.taken >= q.handed + WINDOW * workers {
-                        q = turn.wait(q).unwrap_or_else(PoisonError::into_inner);
-                    }
-                    let Some(d) = q.deployments.next().filter(|_| !q.stop) else {
-                        break;
+            scope.spawn(move || {
+                let _stop = Stop(queue, turn);
+                loop {
+                    let (at, d) = {
+                        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                        while !q.stop && q.taken >= q.handed + WINDOW * workers {
+                            q = turn.wait(q).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if q.stop {
+                            break;
+                        }
+                        let Some(d) = q.deployments.next() else {
+                            break;
+                        };
+                        q.taken += 1;
+                        (q.taken - 1, d)
                     };
-                    q.taken += 1;
-                    (q.taken - 1, d)
-                };
-                if sender.send((at, checked(d, ctx))).is_err() {
-                    break;
+                    if sender.send((at, checked(d, ctx))).is_err() {
+                        break;
+                    }
                 }
             });
         }
         drop(sender);
+        let _stop = Stop(&queue, &turn);
         let mut waiting = BTreeMap::new();
         let mut outcome = Ok(());
         'results: for (at, result) in results {
@@ -149,10 +150,28 @@ fn judge_each(
                 }
             }
         }
-        lock().stop = true;
-        turn.notify_all();
         outcome
     })
+}
+
+/// The deployments still to judge, how many were taken and handed over, and whether to stop.
+struct Queue<I> {
+    deployments: I,
+    taken: usize,
+    handed: usize,
+    stop: bool,
+}
+
+/// Stops the workers when dropped: when the results are all handed over or one failed, and
+/// when a thread panics, so no worker waits for a turn that never comes and the panic
+/// reaches the caller instead of a hang.
+struct Stop<'a, I>(&'a Mutex<Queue<I>>, &'a Condvar);
+
+impl<I> Drop for Stop<'_, I> {
+    fn drop(&mut self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+        self.1.notify_all();
+    }
 }
 
 /// Whether `path` is a hostwiz answers file (`hostwiz.toml`), which is no deployment file.

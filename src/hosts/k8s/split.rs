@@ -37,17 +37,14 @@ pub fn releases(input: Input) -> Releases {
     }
     docs.push(Doc::new(start, bytes.len(), start_line));
     let found = crate::cores::map(&docs, |d| release_of_text(&input.text[d.start..d.end]));
-    for (doc, release) in docs.iter_mut().zip(found) {
-        doc.release = release;
-    }
     // Each release's documents by index, releases in order of first appearance. A document
     // with no release of its own (a parse error before its metadata is known, a ConfigMap
     // without labels) stays with the first release, so an error in it is still reported once.
     let mut order: Vec<(String, Vec<usize>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut unowned: Vec<usize> = Vec::new();
-    for (i, doc) in docs.iter_mut().enumerate() {
-        let Some(r) = doc.release.take() else {
+    for (i, release) in found.into_iter().enumerate() {
+        let Some(r) = release else {
             unowned.push(i);
             continue;
         };
@@ -76,22 +73,16 @@ pub fn releases(input: Input) -> Releases {
     }
 }
 
-/// A document of the stream: its byte range, the lines before it, its release.
+/// A document of the stream: its byte range and the lines before it.
 struct Doc {
     start: usize,
     end: usize,
     line: u32,
-    release: Option<String>,
 }
 
 impl Doc {
     fn new(start: usize, end: usize, line: u32) -> Self {
-        Self {
-            start,
-            end,
-            line,
-            release: None,
-        }
+        Self { start, end, line }
     }
 }
 
@@ -194,7 +185,7 @@ fn release_of_text(doc: &str) -> Option<String> {
 /// of the time the split took.
 fn plain_metadata(block: &str) -> Option<Option<String>> {
     // A plain scalar that YAML reads as null names nothing (`Node::as_str`).
-    let text = |v: &str| (!matches!(v, "" | "~" | "null" | "Null" | "NULL")).then(|| v.to_string());
+    let text = |v| (!matches!(v, "" | "~" | "null" | "Null" | "NULL")).then_some(v);
     let (mut name, mut namespace, mut instance) = (None, None, None);
     let mut under: Option<&str> = None;
     let mut lines = lines(block).map(|(_, line)| line);
@@ -232,20 +223,8 @@ fn plain_metadata(block: &str) -> Option<Option<String>> {
         }
     }
     let name = name.flatten()?;
-    let release = match instance.flatten() {
-        Some(r) => r,
-        None => match role_suffix(&name) {
-            Some(_) => name
-                .rsplit_once('-')
-                .map_or(name.as_str(), |(p, _)| p)
-                .to_string(),
-            None => name.clone(),
-        },
-    };
-    Some(Some(format!(
-        "{}/{release}",
-        namespace.flatten().unwrap_or_default()
-    )))
+    let namespace = namespace.flatten().unwrap_or("");
+    Some(Some(release_named(namespace, instance.flatten(), name)))
 }
 
 /// A byte of a plain word: letters, digits, `-._/`.
@@ -323,14 +302,16 @@ fn release_of(doc: &Node) -> Option<String> {
         .and_then(|l| l.get(INSTANCE))
         .and_then(Node::as_str);
     let name = meta.get("name").and_then(Node::as_str)?;
-    let release = match labelled {
-        Some(r) => r.to_string(),
-        None => match role_suffix(name) {
-            Some(_) => name.rsplit_once('-').map_or(name, |(p, _)| p).to_string(),
-            None => name.to_string(),
-        },
-    };
-    Some(format!("{namespace}/{release}"))
+    Some(release_named(namespace, labelled, name))
+}
+
+/// `namespace/release`: the instance label, else the name without its role suffix.
+fn release_named(namespace: &str, instance: Option<&str>, name: &str) -> String {
+    let release = instance.unwrap_or_else(|| match role_suffix(name) {
+        Some(_) => name.rsplit_once('-').map_or(name, |(p, _)| p),
+        None => name,
+    });
+    format!("{namespace}/{release}")
 }
 
 #[cfg(test)]
