@@ -372,6 +372,57 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3_000, ..Default::default() })]
+        /// Edits of the chart's documents, mostly near their metadata: wherever YAML reads
+        /// the document, the skim names the same release as reading it whole.
+        #[test]
+        fn edited_documents_name_the_same_release_either_way(
+            which in 0usize..32,
+            edits in proptest::collection::vec((0usize..1_000, 0u8..4, 0usize..64), 1..4),
+        ) {
+            const TOKENS: &[&str] = &[
+                " ", "  ", ":", ": ", "#", " #", "\"", "'", "\n", "\n  ", "-", "- ", "{", "}",
+                "[", "x", "~", "null", "&a ", "*a", "!t ", "? ", "\t", "\r", "metadata:",
+                "\nmetadata:\n  name: z-web\n", "\nitems:\n", "labels:", "\n  labels: {}\n",
+                "app.kubernetes.io/instance: i", "\n    app.kubernetes.io/instance: j\n",
+                "\n  namespace: n\n", "\n---apiVersion: v1\n", "é", "\n  labels:\n    x: y\n", "\n    more",
+                "\n      deeper: x",
+            ];
+            // The instance label differs from the names' prefix, so reading either one
+            // instead of the other shows.
+            let chart = include_str!("../../../tests/support/chart_release.yaml")
+                .replace("instance: rel0", "instance: blue");
+            let docs: Vec<&str> = chart.split("---\n").filter(|d| !d.is_empty()).collect();
+            let mut doc = docs[which % docs.len()].to_string();
+            for (at, op, token) in edits {
+                // Half the edits at a line's end, where a key or block can be added whole.
+                let ends: Vec<usize> = doc.match_indices('\n').map(|(i, _)| i).take(16).collect();
+                let mut i = match op {
+                    3 if !ends.is_empty() => ends[at % ends.len()],
+                    _ => (at * doc.len() / 1_000).min(doc.len() / 2),
+                };
+                while !doc.is_char_boundary(i) {
+                    i -= 1;
+                }
+                let token = TOKENS[token % TOKENS.len()];
+                let mut end = (i + 1).min(doc.len());
+                while !doc.is_char_boundary(end) {
+                    end += 1;
+                }
+                match op {
+                    0 => doc.replace_range(i..end, ""),
+                    1 | 3 => doc.insert_str(i, token),
+                    _ => doc.replace_range(i..end, token),
+                }
+            }
+            if let Ok(nodes) = yaml::load_all(&doc) {
+                let whole = nodes.first().and_then(release_of);
+                proptest::prop_assert_eq!(release_of_text(&doc), whole, "{}", doc);
+            }
+        }
+    }
+
     #[test]
     fn one_release_is_the_stream_itself() {
         let text = "kind: Deployment\nmetadata: {name: s-api}\n---\nkind: Service\nmetadata: {name: s-web}\n";
