@@ -103,3 +103,28 @@ fn many_releases_are_reported_in_stream_order_and_the_first_broken_one_is_the_er
         .stderr_has(&format!("<stdin>:{at}:"))
         .stderr_has("expected a whole number at spec.replicas");
 }
+
+/// Releases taking turns: each release holds only its own documents, its findings keep their
+/// lines of the stream, and a suppression in its documents still applies to it alone.
+#[test]
+fn interleaved_releases_keep_their_lines_and_suppressions() {
+    let service = "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a-api\n  namespace: prod\n  labels: {app.kubernetes.io/instance: a}\n";
+    let b = api("prod", "b", 3).replace(
+        "  replicas: 3",
+        "  # hostwiz:ignore BILL-004 reason=\"blue-green\"\n  replicas: 3",
+    );
+    let a = api("prod", "a", 2);
+    let stream = format!("{service}{b}{a}");
+    let before = service.lines().count() + b.lines().count();
+    let at = before + a.lines().position(|l| l.contains("replicas")).unwrap() + 1;
+    let run = Test::new()
+        .stdin(stream.as_str())
+        .args(["check", "--host", "k8s", "-"])
+        .run()
+        .status(1)
+        .stdout_has(&format!(
+            "<stdin>:{at}:13: error BILL-004 inline mode with up to 2 API processes"
+        ))
+        .stdout_has("1 suppressed");
+    assert_eq!(run.stdout.matches("BILL-004").count(), 1, "{}", run.stdout);
+}

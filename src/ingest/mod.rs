@@ -26,9 +26,10 @@ use std::collections::BTreeMap;
 pub struct Input {
     pub path: String,
     pub text: String,
-    /// The lines of the file before `text`'s first: a release cut from a stream
-    /// (`hosts::k8s::split`) holds only its own documents and still names the stream's lines.
-    pub first_line: u32,
+    /// Where `text` skips lines of the file, sorted: from `text`'s line `.0` on, its lines are
+    /// `.1` further down in the file. A release cut from a stream (`hosts::k8s::split`) holds
+    /// only its own documents and still names the stream's lines. Empty: the file itself.
+    pub skips: Vec<(u32, u32)>,
 }
 
 impl Input {
@@ -36,7 +37,7 @@ impl Input {
         Self {
             path: path.into(),
             text: text.into(),
-            first_line: 0,
+            skips: Vec::new(),
         }
     }
 
@@ -57,10 +58,11 @@ impl Input {
     }
 
     /// The file's line of `text`'s line `line` (0, no line, stays 0).
-    fn line(&self, line: u32) -> u32 {
-        match line {
-            0 => 0,
-            n => n.saturating_add(self.first_line),
+    pub(crate) fn line(&self, line: u32) -> u32 {
+        let at = self.skips.partition_point(|&(from, _)| from <= line);
+        match (line, at) {
+            (0, _) | (_, 0) => line,
+            (n, at) => n.saturating_add(self.skips[at - 1].1),
         }
     }
 

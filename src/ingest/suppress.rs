@@ -43,7 +43,7 @@ pub fn scan(input: &Input) -> Vec<Suppression> {
         let rest = &line[at + MARK.len()..];
         let mut s = Suppression {
             path: input.path.clone(),
-            line: i as u32 + 1 + input.first_line,
+            line: input.line(i as u32 + 1),
             column: at as u32 + 1,
             rule: String::new(),
             reason: None,

@@ -4,8 +4,8 @@
 //!
 //! A document belongs to the release of its `metadata.namespace` and its
 //! `app.kubernetes.io/instance` label, or, without the label, its name with the role suffix
-//! (`-api`, `-web`, `-worker`) taken off. Each release's deployment is the stream with the other
-//! releases' documents blanked line for line, so every finding keeps its line.
+//! (`-api`, `-web`, `-worker`) taken off. Each release's deployment is its own documents, cut
+//! from the stream with where they stand in it, so every finding keeps its line.
 
 use super::manifests::role_suffix;
 use crate::ingest::yaml::{self, Node};
@@ -112,28 +112,32 @@ impl Iterator for Releases {
     }
 }
 
-/// A release's text: from its first document to its last, the other releases' documents
-/// between them blanked line for line, beginning at its first document's line of the stream
-/// (`Input::first_line`), so every finding keeps its line. Giving each release the whole
-/// stream, blanked, was quadratic: n releases of the chart took 46 times the input's size in
-/// memory at 1,000 releases.
+/// A release's text: its own documents, each after the `---` line before it in the stream,
+/// with where each run of them stands in the stream (`Input::skips`), so every finding keeps
+/// its line. Giving each release the whole stream with the others' documents blanked was
+/// quadratic (46 times the input's size at 1,000 releases); so was the span from a release's
+/// first document to its last, blanked, where releases take turns document by document.
 fn cut(input: &Input, docs: &[Doc], own: &[usize]) -> Input {
-    let (first, last) = (own[0], own[own.len() - 1]);
-    let mut text = String::with_capacity(docs[last].end - docs[first].start);
-    let mut own = own.iter().peekable();
-    for i in first..=last {
-        if i > first {
-            text.push_str(&input.text[docs[i - 1].end..docs[i].start]);
+    let mut text = String::new();
+    let mut skips: Vec<(u32, u32)> = Vec::new();
+    let mut lines = 0; // of `text` so far
+    for (k, &i) in own.iter().enumerate() {
+        // From the separator before it (the document's own first line for the first).
+        let from = match k {
+            0 => docs[i].start,
+            _ => docs[i - 1].end,
+        };
+        let part = &input.text[from..docs[i].end];
+        let stream_line = docs[i].line + u32::from(k == 0); // of the part's first line
+        let skip = stream_line.saturating_sub(lines + 1);
+        if skips.last().is_none_or(|&(_, s)| s != skip) {
+            skips.push((lines + 1, skip));
         }
-        let doc = &input.text[docs[i].start..docs[i].end];
-        if own.next_if_eq(&&i).is_some() {
-            text.push_str(doc);
-        } else {
-            text.extend(std::iter::repeat_n('\n', newlines(doc) as usize));
-        }
+        text.push_str(part);
+        lines += newlines(part);
     }
     let mut cut = Input::new(input.path.clone(), text);
-    cut.first_line = docs[first].line;
+    cut.skips = skips;
     cut
 }
 
@@ -450,7 +454,10 @@ metadata: {name: x, labels: {app.kubernetes.io/instance: s}, namespace: prod}
             r[1].1.text,
             "kind: Deployment\nmetadata: {name: s-api, namespace: prod}\n---\nkind: Deployment\nmetadata: {name: x, labels: {app.kubernetes.io/instance: s}, namespace: prod}\n"
         );
-        assert_eq!((r[0].1.first_line, r[1].1.first_line), (0, 3));
+        assert_eq!(
+            (&r[0].1.skips[..], &r[1].1.skips[..]),
+            (&[(1, 0)][..], &[(1, 3)][..])
+        );
         assert_eq!(r[1].1.origin(2, 11), Input::new("m.yaml", "").origin(5, 11));
         assert_eq!(
             r[0].1.text,
@@ -458,20 +465,38 @@ metadata: {name: x, labels: {app.kubernetes.io/instance: s}, namespace: prod}
         );
     }
 
-    /// A release's documents with another's between them: the other's are blanked, and each
-    /// release's text spans only its own documents.
+    /// Releases taking turns document by document: each holds only its own documents, and
+    /// each document still names its line of the stream.
     #[test]
-    fn interleaved_releases_are_blanked_between_their_documents() {
+    fn interleaved_releases_hold_only_their_documents_at_their_lines() {
         let text = "metadata: {name: a-api}\n---\nmetadata: {name: b-api}\n---\nmetadata: {name: a-web}\n---\nmetadata: {name: b-web}\n";
         let r: Vec<_> = releases(Input::new("m.yaml", text)).collect();
+        let (a, b) = (&r[0].1, &r[1].1);
         assert_eq!(
-            r[0].1.text,
-            "metadata: {name: a-api}\n---\n\n---\nmetadata: {name: a-web}\n"
+            a.text,
+            "metadata: {name: a-api}\n---\nmetadata: {name: a-web}\n"
         );
-        assert_eq!(r[1].1.first_line, 2);
         assert_eq!(
-            r[1].1.text,
-            "metadata: {name: b-api}\n---\n\n---\nmetadata: {name: b-web}\n"
+            b.text,
+            "metadata: {name: b-api}\n---\nmetadata: {name: b-web}\n"
         );
+        // a-web is on line 5 of the stream, line 3 of its cut; b-api on 3, b-web on 7.
+        let at = |i: &Input, line| i.origin(line, 11);
+        let stream = |line| Input::new("m.yaml", "").origin(line, 11);
+        assert_eq!((at(a, 1), at(a, 3)), (stream(1), stream(5)));
+        assert_eq!((at(b, 1), at(b, 3)), (stream(3), stream(7)));
+    }
+
+    /// n releases taking turns hold n documents' worth of text in all, not n streams.
+    #[test]
+    fn interleaved_releases_are_cut_in_linear_size() {
+        let n = 2_000;
+        let text: String = (0..2)
+            .flat_map(|_| (0..n).map(|i| format!("metadata: {{name: r{i}-api}}\n---\n")))
+            .collect();
+        let total: usize = releases(Input::new("m.yaml", text.as_str()))
+            .map(|(_, i)| i.text.len())
+            .sum();
+        assert!(total <= text.len(), "{total} bytes cut from {}", text.len());
     }
 }
