@@ -19,14 +19,14 @@ static ALLOCATOR: MiMalloc = MiMalloc;
 // on failure, and takes back any block it returned.
 unsafe impl GlobalAlloc for MiMalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        match plain(&layout) {
+        match plain(layout.align(), layout.size()) {
             true => unsafe { mi::mi_malloc(layout.size()) as *mut u8 },
             false => unsafe { mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8 },
         }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        match plain(&layout) {
+        match plain(layout.align(), layout.size()) {
             true => unsafe { mi::mi_zalloc(layout.size()) as *mut u8 },
             false => unsafe { mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8 },
         }
@@ -38,24 +38,26 @@ unsafe impl GlobalAlloc for MiMalloc {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let ptr = ptr as *mut c_void;
-        match layout.align() <= MIN_ALIGN && layout.align() <= new_size {
+        match plain(layout.align(), new_size) {
             true => unsafe { mi::mi_realloc(ptr, new_size) as *mut u8 },
             false => unsafe { mi::mi_realloc_aligned(ptr, new_size, layout.align()) as *mut u8 },
         }
     }
 }
 
-/// Whether the unaligned calls give `layout`'s alignment: `mi_aligned` costs a second look
-/// at every allocation, and almost every Rust allocation needs at most 16.
-fn plain(layout: &Layout) -> bool {
-    layout.align() <= MIN_ALIGN && layout.align() <= layout.size()
+/// Whether the unaligned calls give a block of `size` bytes alignment `align`: the aligned
+/// calls cost a second look at every allocation, and almost every Rust allocation needs at
+/// most 16.
+fn plain(align: usize, size: usize) -> bool {
+    align <= MIN_ALIGN && align <= size
 }
 
 /// Returns freed memory to the system at once and commits arena memory as it is used, instead
 /// of mimalloc's defaults (later; whole arenas up front), which took a 12 MB stream's peak
-/// memory from 23 MB to 50 MB (the gain in time, if any, was within the machine's noise). The numbers are the options' places in
-/// `mi_option_e` of the mimalloc (v3) that libmimalloc-sys builds: `mi_option_purge_delay`
-/// and `mi_option_arena_eager_commit` (the crate names only v2's options).
+/// memory from 23 MB to 50 MB (the gain in time, if any, was within the machine's noise).
+/// The numbers are the options' places in `mi_option_e` of the mimalloc (v3) that
+/// libmimalloc-sys builds: `mi_option_purge_delay` and `mi_option_arena_eager_commit` (the
+/// crate names only v2's options).
 ///
 /// Run from `.init_array`, before the first allocation: mimalloc decides on eager commit when
 /// it makes its first arena, which is before `main`.

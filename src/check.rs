@@ -107,12 +107,12 @@ fn judge_each(
         let (sender, results) = mpsc::channel::<(usize, Result<Checked>)>();
         for _ in 0..workers {
             let sender = sender.clone();
-            let (queue, turn) = (&queue, &turn);
+            let (queue, turn, lock) = (&queue, &turn, &lock);
             scope.spawn(move || {
                 let _stop = Stop(queue, turn);
                 loop {
                     let (at, d) = {
-                        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                        let mut q = lock();
                         while !q.stop && q.taken >= q.handed + WINDOW * workers {
                             q = turn.wait(q).unwrap_or_else(PoisonError::into_inner);
                         }

@@ -46,7 +46,7 @@ pub fn text(findings: &[Finding]) -> String {
 }
 
 /// One line that counts findings by severity, e.g. `1 error, 2 warnings, 0 infos`.
-pub fn summary<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
+pub fn summary(findings: &[Finding]) -> String {
     let mut count = [0usize; 3];
     for f in findings {
         count[f.severity as usize] += 1;

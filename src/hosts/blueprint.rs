@@ -41,9 +41,13 @@ pub fn claims(input: &Input, folder: &str, resource: &str, own_vars: &[&str]) ->
         || input.text.contains(resource)
         || input.text.lines().any(|l| {
             let l = l.trim_start().trim_start_matches('"');
-            own_vars
-                .iter()
-                .any(|v| l.starts_with(v) || l.starts_with(&format!("variable \"{v}\"")))
+            let declared = l.strip_prefix("variable \"");
+            own_vars.iter().any(|v| {
+                l.starts_with(v)
+                    || declared
+                        .and_then(|d| d.strip_prefix(v))
+                        .is_some_and(|r| r.starts_with('"'))
+            })
         })
 }
 

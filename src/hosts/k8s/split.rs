@@ -30,12 +30,20 @@ pub fn releases(input: Input) -> Releases {
     for at in at_line_starts {
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
         if is_separator(&input.text[at..end]) {
-            docs.push(Doc::new(start, at, start_line));
+            docs.push(Doc {
+                start,
+                end: at,
+                line: start_line,
+            });
             start_line += newlines(&input.text[start..end]);
             start = end;
         }
     }
-    docs.push(Doc::new(start, bytes.len(), start_line));
+    docs.push(Doc {
+        start,
+        end: bytes.len(),
+        line: start_line,
+    });
     let found = crate::cores::map(&docs, |d| release_of_text(&input.text[d.start..d.end]));
     // Each release's documents by index, releases in order of first appearance. A document
     // with no release of its own (a parse error before its metadata is known, a ConfigMap
@@ -80,12 +88,6 @@ struct Doc {
     line: u32,
 }
 
-impl Doc {
-    fn new(start: usize, end: usize, line: u32) -> Self {
-        Self { start, end, line }
-    }
-}
-
 /// See [`releases`].
 pub struct Releases {
     whole: Option<(String, Input)>,
@@ -118,7 +120,8 @@ impl Iterator for Releases {
 /// quadratic (46 times the input's size at 1,000 releases); so was the span from a release's
 /// first document to its last, blanked, where releases take turns document by document.
 fn cut(input: &Input, docs: &[Doc], own: &[usize]) -> Input {
-    let mut text = String::new();
+    let size = own.iter().map(|&i| docs[i].end - docs[i].start + 4).sum();
+    let mut text = String::with_capacity(size);
     let mut skips: Vec<(u32, u32)> = Vec::new();
     let mut lines = 0; // of `text` so far
     for (k, &i) in own.iter().enumerate() {
