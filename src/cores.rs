@@ -15,14 +15,18 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
         return items.iter().map(f).collect();
     }
     let f = &f;
+    let mut runs = items.chunks(items.len().div_ceil(cores));
+    let first = runs.next().unwrap_or_default();
     std::thread::scope(|scope| {
-        let runs: Vec<_> = items
-            .chunks(items.len().div_ceil(cores))
+        // This thread maps the first run while the others are mapped on threads of their own.
+        let others: Vec<_> = runs
             .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        runs.into_iter()
-            .flat_map(|run| run.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let mut all: Vec<R> = first.iter().map(f).collect();
+        for run in others {
+            all.extend(run.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
     })
 }
 

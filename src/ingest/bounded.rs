@@ -42,11 +42,10 @@ pub fn read(path: &Path, cap: u64, what: &str, action: &'static str) -> Result<V
     }
     let file = open(path, pipe).map_err(|e| Error::io(path, action, e))?;
     // The exact size up front: grown by doubling, a 200 MB file would briefly need 400 MB.
-    let mut bytes = Vec::with_capacity(if meta.is_file() {
-        meta.len() as usize + 1
-    } else {
-        0
-    });
+    let mut bytes = match meta.is_file() {
+        true => buffer(meta.len() as usize + 1),
+        false => Vec::new(),
+    };
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, action, e))?;
@@ -59,6 +58,29 @@ pub fn read(path: &Path, cap: u64, what: &str, action: &'static str) -> Result<V
         )));
     }
     Ok(bytes)
+}
+
+/// Memory for `size` bytes of a file. A large one is backed by 2 MB pages where the system
+/// offers them (transparent huge pages on request, Linux's default): page by page, the first
+/// touch of each 4 KB of a 12 MB stream took longer than reading it (3,000 faults, ~10 ms on
+/// a virtual machine). The 2 MB past the end, never touched, take no memory; they let the
+/// last of the file's bytes sit in a whole large page.
+fn buffer(size: usize) -> Vec<u8> {
+    const LARGE: usize = 2 << 20;
+    if size < 2 * LARGE {
+        return Vec::with_capacity(size);
+    }
+    let mut bytes = Vec::with_capacity(size + LARGE);
+    #[cfg(target_os = "linux")]
+    {
+        let start = bytes.as_mut_ptr() as usize;
+        let from = start.next_multiple_of(LARGE);
+        let to = (start + bytes.capacity()) & !(LARGE - 1);
+        // SAFETY: advice on how to back memory this Vec owns and has not written to; it
+        // changes no byte of it, and a system without large pages ignores or refuses it.
+        unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) };
+    }
+    bytes
 }
 
 #[cfg(unix)]

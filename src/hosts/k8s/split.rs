@@ -156,10 +156,7 @@ fn release_of_text(doc: &str) -> Option<String> {
             .and_then(|nodes| nodes.first().and_then(release_of))
     };
     let mut block: Option<(usize, usize)> = None;
-    for (here, line) in lines(doc) {
-        if matches!(line.as_bytes().first(), None | Some(b' ' | b'#' | b'\r')) {
-            continue;
-        }
+    for (here, line) in top_lines(doc) {
         // A top-level line: the end of a metadata block that began before it.
         if let Some((_, end @ 0)) = &mut block {
             *end = here;
@@ -276,6 +273,69 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         at = end + 1;
         Some((start, &text[start..end]))
     })
+}
+
+/// The lines of `text` that start with content at the top level (not a space, `#` or a
+/// line break), with their offsets, without their line breaks. Line starts are found 64 bytes
+/// at a time as bit masks, so the indented lines, nearly all of a manifest, cost no step of
+/// their own: finding each line with `memchr` was most of the time telling releases apart took.
+fn top_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks(64);
+    let (mut next, mut starts, mut carry) = (0, 0u64, 1u64); // the text's start is a line's
+    std::iter::from_fn(move || loop {
+        if starts != 0 {
+            let start = next - 64 + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            return Some((start, &text[start..end]));
+        }
+        let chunk = chunks.next()?;
+        let mut run = [b' '; 64]; // the last chunk padded with what starts no line
+        run[..chunk.len()].copy_from_slice(chunk);
+        let (breaks, content) = masks(&run);
+        starts = ((breaks << 1) | carry) & content;
+        carry = breaks >> 63;
+        next += 64;
+    })
+}
+
+/// Of 64 bytes, as bits: the line breaks, and the bytes that are content at a line's start.
+#[cfg(target_arch = "x86_64")]
+fn masks(run: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut breaks, mut blank) = (0, 0);
+    for (k, part) in run.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of every x86_64 CPU; the load reads the 16 bytes of `part`.
+        unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast());
+            let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let nl = is(b'\n');
+            let other = _mm_or_si128(
+                _mm_or_si128(nl, is(b' ')),
+                _mm_or_si128(is(b'#'), is(b'\r')),
+            );
+            breaks |= u64::from(_mm_movemask_epi8(nl) as u16) << (16 * k);
+            blank |= u64::from(_mm_movemask_epi8(other) as u16) << (16 * k);
+        }
+    }
+    (breaks, !blank)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masks(run: &[u8; 64]) -> (u64, u64) {
+    masks_bytewise(run)
+}
+
+/// [`masks`] a byte at a time.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn masks_bytewise(run: &[u8; 64]) -> (u64, u64) {
+    let (mut breaks, mut content) = (0, 0);
+    for (i, &b) in run.iter().enumerate() {
+        breaks |= u64::from(b == b'\n') << i;
+        content |= u64::from(!matches!(b, b' ' | b'#' | b'\r' | b'\n')) << i;
+    }
+    (breaks, content)
 }
 
 /// The lines a text ends, counted 64 bytes at a time into a byte (which the compiler turns
@@ -427,6 +487,33 @@ mod tests {
                 let whole = nodes.first().and_then(release_of);
                 proptest::prop_assert_eq!(release_of_text(&doc), whole, "{}", doc);
             }
+        }
+
+        /// The top-level lines found from bit masks are the lines, looked at one by one,
+        /// that start with content, across the 64-byte runs and at the text's ends.
+        #[test]
+        fn top_lines_are_the_lines_starting_with_content(
+            text in "[ \n#\r\ta:é-]{0,300}",
+        ) {
+            let mut at = 0;
+            let one_by_one: Vec<(usize, &str)> = text
+                .split('\n')
+                .map(|line| {
+                    at += line.len() + 1;
+                    (at - line.len() - 1, line)
+                })
+                .filter(|(_, l)| !matches!(l.as_bytes().first(), None | Some(b' ' | b'#' | b'\r')))
+                .collect();
+            proptest::prop_assert_eq!(top_lines(&text).collect::<Vec<_>>(), one_by_one);
+        }
+
+        /// The vector compares give the masks the portable byte loop gives, for any bytes.
+        #[test]
+        fn masks_are_the_same_bytewise(run in proptest::array::uniform32(proptest::prelude::any::<u8>()), other in proptest::array::uniform32(proptest::prelude::any::<u8>())) {
+            let mut all = [0u8; 64];
+            all[..32].copy_from_slice(&run);
+            all[32..].copy_from_slice(&other);
+            proptest::prop_assert_eq!(masks(&all), masks_bytewise(&all));
         }
     }
 
