@@ -169,11 +169,22 @@ struct Queue<I> {
     stop: bool,
 }
 
-impl<I: Iterator<Item = Deployment>> Shared<I> {
+impl<I> Shared<I> {
     fn lock(&self) -> std::sync::MutexGuard<'_, Queue<I>> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Moves the window: `handed` deployments are handed over.
+    fn handed(&self, handed: usize) {
+        let mut q = self.lock();
+        q.handed = handed;
+        if q.parked > 0 {
+            self.turn.notify_all();
+        }
+    }
+}
+
+impl<I: Iterator<Item = Deployment>> Shared<I> {
     /// The next deployment and its place; `None` when there is none or the run stops, and,
     /// unless `park` (then it waits for the window to move), when the window is full.
     fn take(&self, park: bool) -> Option<(usize, Deployment)> {
@@ -193,15 +204,6 @@ impl<I: Iterator<Item = Deployment>> Shared<I> {
         q.taken += 1;
         Some((q.taken - 1, d))
     }
-
-    /// Moves the window: `handed` deployments are handed over.
-    fn handed(&self, handed: usize) {
-        let mut q = self.lock();
-        q.handed = handed;
-        if q.parked > 0 {
-            self.turn.notify_all();
-        }
-    }
 }
 
 /// Stops the helpers when dropped: when the results are all handed over or one failed, and
@@ -211,11 +213,7 @@ struct Stop<'a, I>(&'a Shared<I>);
 
 impl<I> Drop for Stop<'_, I> {
     fn drop(&mut self) {
-        self.0
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .stop = true;
+        self.0.lock().stop = true;
         self.0.turn.notify_all();
     }
 }
