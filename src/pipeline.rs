@@ -9,7 +9,6 @@ use crate::hosts::{self, HostModule};
 use crate::ingest::detect::{detect, Kind};
 use crate::ingest::{suppress, Input};
 use crate::plan::Plan;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// What to read: files named on the command line, the starter's layout under a checkout, or
@@ -325,33 +324,34 @@ pub fn read(path: &Path) -> Result<Input> {
         true => "-".to_string(),
         false => crate::ingest::shown_path(path),
     };
-    let mut bytes = Vec::new();
-    if shown == "-" {
+    let bytes = if shown == "-" {
         if bounded::stdin_is_device() {
             return Err(Error::Parse {
                 path: "<stdin>".into(),
                 message: "is a device, not a file; expected a deployment file".into(),
             });
         }
-        std::io::stdin()
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("standard input", "read", e))?;
+        // Standard input redirected from a file says its size; a pipe does not.
+        let size = std::fs::metadata("/dev/stdin")
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or(0, |m| m.len() as usize + 1);
+        bounded::read_all(std::io::stdin(), MAX_INPUT, size)
+            .map_err(|e| Error::io("standard input", "read", e))?
     } else {
         if path.is_dir() {
             return Err(Error::Usage(format!(
                 "{shown} is a folder: name the files in it, or use --repo {shown} for the starter's ops/ layout"
             )));
         }
-        bytes =
-            bounded::read(path, MAX_INPUT, "a deployment file", "read").map_err(|e| match e {
-                Error::Parse { message, .. } => Error::Parse {
-                    path: shown.clone(),
-                    message,
-                },
-                e => e,
-            })?;
-    }
+        bounded::read(path, MAX_INPUT, "a deployment file", "read").map_err(|e| match e {
+            Error::Parse { message, .. } => Error::Parse {
+                path: shown.clone(),
+                message,
+            },
+            e => e,
+        })?
+    };
     let name = if shown == "-" {
         "<stdin>".to_string()
     } else {

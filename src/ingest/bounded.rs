@@ -42,13 +42,12 @@ pub fn read(path: &Path, cap: u64, what: &str, action: &'static str) -> Result<V
     }
     let file = open(path, pipe).map_err(|e| Error::io(path, action, e))?;
     // The exact size up front: grown by doubling, a 200 MB file would briefly need 400 MB.
-    let mut bytes = match meta.is_file() {
-        true => buffer(meta.len() as usize + 1),
-        false => Vec::new(),
+    let size = if meta.is_file() {
+        meta.len() as usize + 1
+    } else {
+        0
     };
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, action, e))?;
+    let bytes = read_all(file, cap, size).map_err(|e| Error::io(path, action, e))?;
     if bytes.len() as u64 > cap {
         return Err(too_large());
     }
@@ -58,6 +57,24 @@ pub fn read(path: &Path, cap: u64, what: &str, action: &'static str) -> Result<V
         )));
     }
     Ok(bytes)
+}
+
+/// What `from` gives, up to `cap + 1` bytes (one past the cap, so the caller can tell too
+/// large from just fitting), into memory for `size` bytes (the size, when known, + 1), grown
+/// in large pages when more comes: `helm template … | hostwiz check -` gives no size.
+pub fn read_all(from: impl Read, cap: u64, size: usize) -> std::io::Result<Vec<u8>> {
+    let mut from = from.take(cap + 1);
+    let mut bytes = buffer(size.min(cap as usize + 1));
+    loop {
+        let room = bytes.capacity() - bytes.len();
+        // Read only into the room there is: `read_to_end` would grow it page by page.
+        if (&mut from).take(room as u64).read_to_end(&mut bytes)? < room {
+            return Ok(bytes);
+        }
+        let mut larger = buffer((2 * bytes.capacity()).max(64 << 10));
+        larger.extend_from_slice(&bytes);
+        bytes = larger;
+    }
 }
 
 /// Memory for `size` bytes of a file. A large one is backed by 2 MB pages where the system
@@ -197,6 +214,15 @@ mod tests {
             std::fs::write(&path, &bytes).unwrap();
             let read = read(&path, MAX_INPUT, "a deployment file", "read").unwrap();
             assert!(read == bytes, "{size}");
+            // Without its size, as from a pipe: grown as it comes, and cut one past the cap.
+            assert!(
+                read_all(&bytes[..], MAX_INPUT, 0).unwrap() == bytes,
+                "{size}"
+            );
+            assert_eq!(
+                read_all(&bytes[..], 1 << 20, 0).unwrap().len(),
+                (1 << 20) + 1
+            );
         }
     }
 
