@@ -325,19 +325,7 @@ pub fn read(path: &Path) -> Result<Input> {
         false => crate::ingest::shown_path(path),
     };
     let bytes = if shown == "-" {
-        if bounded::stdin_is_device() {
-            return Err(Error::Parse {
-                path: "<stdin>".into(),
-                message: "is a device, not a file; expected a deployment file".into(),
-            });
-        }
-        // Standard input redirected from a file says its size; a pipe does not.
-        let size = std::fs::metadata("/dev/stdin")
-            .ok()
-            .filter(|m| m.is_file())
-            .map_or(0, |m| m.len() as usize + 1);
-        bounded::read_all(std::io::stdin(), MAX_INPUT, size)
-            .map_err(|e| Error::io("standard input", "read", e))?
+        bounded::read_stdin(MAX_INPUT, "a deployment file")?
     } else {
         if path.is_dir() {
             return Err(Error::Usage(format!(

@@ -62,7 +62,7 @@ pub fn read(path: &Path, cap: u64, what: &str, action: &'static str) -> Result<V
 /// What `from` gives, up to `cap + 1` bytes (one past the cap, so the caller can tell too
 /// large from just fitting), into memory for `size` bytes (the size, when known, + 1), grown
 /// in large pages when more comes: `helm template … | hostwiz check -` gives no size.
-pub fn read_all(from: impl Read, cap: u64, size: usize) -> std::io::Result<Vec<u8>> {
+fn read_all(from: impl Read, cap: u64, size: usize) -> std::io::Result<Vec<u8>> {
     let mut from = from.take(cap + 1);
     let mut bytes = buffer(size.min(cap as usize + 1));
     loop {
@@ -127,21 +127,28 @@ pub fn inside(path: &Path, dir: &Path) -> bool {
     .any(|d| real.starts_with(d))
 }
 
-/// Whether standard input is a device other than a terminal (`< /dev/zero`), which would
-/// never end; a terminal is read until Ctrl-D as usual.
-pub fn stdin_is_device() -> bool {
+/// Standard input, at most `cap` bytes (one more is read, so the caller can tell too large),
+/// looked at once: a device other than a terminal (`< /dev/zero`), which would never end, is
+/// refused (`what` names what was expected); a terminal is read until Ctrl-D as usual; input
+/// redirected from a file is read into memory of its size, a pipe's grown as it comes.
+pub fn read_stdin(cap: u64, what: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata("/dev/stdin").ok();
     #[cfg(unix)]
-    {
+    if let Some(kind) = meta.as_ref().map(std::fs::Metadata::file_type) {
         use std::os::unix::fs::FileTypeExt;
-        let Ok(meta) = std::fs::metadata("/dev/stdin") else {
-            return false;
-        };
         // SAFETY: isatty(3) on descriptor 0.
         let tty = unsafe { libc::isatty(0) } == 1;
-        (meta.file_type().is_char_device() || meta.file_type().is_block_device()) && !tty
+        if (kind.is_char_device() || kind.is_block_device()) && !tty {
+            return Err(Error::Parse {
+                path: "<stdin>".into(),
+                message: format!("is a device, not a file; expected {what}"),
+            });
+        }
     }
-    #[cfg(not(unix))]
-    false
+    let size = meta
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| m.len() as usize + 1);
+    read_all(std::io::stdin(), cap, size).map_err(|e| Error::io("standard input", "read", e))
 }
 
 /// How long a named pipe may wait for its first writer.
